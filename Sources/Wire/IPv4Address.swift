@@ -1,0 +1,45 @@
+/// An IPv4 address in host order; wire order is applied by the reader and writer.
+public struct IPv4Address: Hashable, Sendable, Comparable {
+    public var rawValue: UInt32
+
+    @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    @inlinable
+    public init(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) {
+        rawValue = UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d)
+    }
+
+    public static let any = IPv4Address(rawValue: 0)
+    public static let broadcast = IPv4Address(rawValue: 0xFFFF_FFFF)
+
+    /// The mask of a `/prefix` (0...32).
+    @inlinable
+    public static func mask(prefix: Int) -> UInt32 {
+        prefix <= 0 ? 0 : prefix >= 32 ? 0xFFFF_FFFF : ~(UInt32.max >> UInt32(prefix))
+    }
+
+    public static func < (a: IPv4Address, b: IPv4Address) -> Bool { a.rawValue < b.rawValue }
+}
+
+extension IPv4Address: CustomStringConvertible {
+    /// Dotted quad.
+    public var description: String {
+        String(rawValue >> 24) + "." + String(rawValue >> 16 & 0xFF) + "."
+            + String(rawValue >> 8 & 0xFF) + "." + String(rawValue & 0xFF)
+    }
+
+    /// Parses a dotted quad.
+    public init?(_ text: Substring) {
+        var value: UInt32 = 0
+        var parts = 0
+        for part in text.split(separator: ".", omittingEmptySubsequences: false) {
+            guard !part.isEmpty, part.count <= 3, let octet = UInt8(part) else { return nil }
+            value = value << 8 | UInt32(octet)
+            parts += 1
+        }
+        guard parts == 4 else { return nil }
+        rawValue = value
+    }
+
+    public init?(_ text: String) { self.init(text[...]) }
+}
