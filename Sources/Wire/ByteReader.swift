@@ -53,6 +53,7 @@ public struct ByteReader<Failure: Error> {
 
     @inlinable
     public mutating func u64() throws(Failure) -> UInt64 {
+        try require(8)
         let high = try u32()
         let low = try u32()
         return UInt64(high) << 32 | UInt64(low)

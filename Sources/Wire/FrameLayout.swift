@@ -9,7 +9,7 @@ public struct FrameLayout: Equatable, Sendable {
     /// The 802.1Q TCI, or nil for an untagged frame.
     public var vlanTCI: UInt16?
     /// The EtherType after any VLAN tag (from the SNAP header of an 802.3 frame), or nil
-    /// for an 802.3 frame that carries none.
+    /// for an 802.3 frame that carries none; 0x8100 when the frame ends inside its tag.
     public var etherType: EtherType?
     /// Offset of the network header (after Ethernet, VLAN tag and any LLC/SNAP).
     public var networkOffset = 0
@@ -41,7 +41,12 @@ public struct FrameLayout: Equatable, Sendable {
         var type = ethernet.etherType
         var offset = EthernetHeader.length
         if type == .vlan {
-            guard let tag = try? VLANTag(frame[(frame.startIndex + offset)...]) else { return }
+            guard let tag = try? VLANTag(frame[(frame.startIndex + offset)...]) else {
+                // A cut tag: the frame stops at its 0x8100, as OpenFlow 1.0 switches see it.
+                etherType = type
+                networkOffset = offset
+                return
+            }
             vlanTCI = tag.tci
             type = tag.innerEtherType
             offset += VLANTag.length
@@ -91,7 +96,8 @@ public struct FrameLayout: Equatable, Sendable {
             transportSource = udp.sourcePort
             transportDestination = udp.destinationPort
         case .icmp:
-            guard l4.count >= 2 else { return }
+            // Type, code and checksum, as the OpenFlow 1.0 reference switch requires.
+            guard l4.count >= 4 else { return }
             transportSource = UInt16(l4[l4.startIndex])
             transportDestination = UInt16(l4[l4.startIndex + 1])
         default:

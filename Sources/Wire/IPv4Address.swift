@@ -33,7 +33,10 @@ extension IPv4Address: CustomStringConvertible {
         var value: UInt32 = 0
         var parts = 0
         for part in text.split(separator: ".", omittingEmptySubsequences: false) {
-            guard !part.isEmpty, part.count <= 3, let octet = UInt8(part) else { return nil }
+            // Digits only: `UInt8("+1")` would accept a sign.
+            guard !part.isEmpty, part.count <= 3, part.utf8.allSatisfy({ $0 &- 0x30 < 10 }),
+                let octet = UInt8(part)
+            else { return nil }
             value = value << 8 | UInt32(octet)
             parts += 1
         }

@@ -50,7 +50,10 @@ extension MACAddress: CustomStringConvertible {
         var parts = 0
         for part in text.split(separator: ":", omittingEmptySubsequences: false)
             .flatMap({ $0.split(separator: "-", omittingEmptySubsequences: false) }) {
-            guard part.count >= 1, part.count <= 2, let byte = UInt8(part, radix: 16) else { return nil }
+            // Hex digits only: `UInt8("+f", radix: 16)` would accept a sign.
+            guard part.count >= 1, part.count <= 2, part.utf8.allSatisfy(isHexDigit),
+                let byte = UInt8(part, radix: 16)
+            else { return nil }
             value = value << 8 | UInt64(byte)
             parts += 1
         }
@@ -59,6 +62,11 @@ extension MACAddress: CustomStringConvertible {
     }
 
     public init?(_ text: String) { self.init(text[...]) }
+}
+
+/// True for an ASCII hex digit.
+func isHexDigit(_ unit: UInt8) -> Bool {
+    unit &- 0x30 < 10 || (unit | 0x20) &- 0x61 < 6
 }
 
 /// Two lowercase hex digits.

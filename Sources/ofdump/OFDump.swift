@@ -1,0 +1,59 @@
+import ArgumentParser
+import Capture
+import Foundation
+
+/// `ofdump`: prints the OpenFlow messages inside a packet capture, one line each.
+@main
+struct OFDump: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ofdump",
+        abstract: "Print the OpenFlow 1.0 messages in a pcap or pcapng capture.",
+        discussion: """
+            Every TCP stream with either port among the OpenFlow ports is reassembled and each \
+            direction is decoded separately. Each output line starts with the direction, \
+            "SRC:PORT > DST:PORT ", followed by one of:
+              <message>          a decoded message, e.g. "OFPT_HELLO xid=0x1"
+              error: <OFPET_* OFPxxC_*> (<detail and message bytes in hex>)
+                                 a malformed message; decoding continues after it,
+                                 or stops for that direction if no boundary can be trusted
+              gap: <n> bytes not captured; ...
+                                 the capture missed bytes; decoding of that direction stops
+              incomplete: <n> bytes ...
+                                 the stream or capture ended inside a message
+
+            Exit status: 0 when every message decoded, 1 when any was malformed, 2 when the \
+            file cannot be read or parsed (the reason goes to stderr).
+            """)
+
+    @Argument(help: "A capture file (pcap or pcapng; Ethernet, Linux cooked, raw IP or loopback).")
+    var file: String
+
+    @Option(name: .customLong("port"), help: "Also decode TCP streams on this port (repeatable; 6653 and 6633 are always included).")
+    var ports: [UInt16] = []
+
+    mutating func run() throws {
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        } catch {
+            Self.fail(file + ": " + error.localizedDescription)
+        }
+        var dump = CaptureDump(ports: Set([6653, 6633] + ports)) { print($0) }
+        let failure = dump.run(bytes)
+        if dump.skippedFragments + dump.skippedMalformed > 0 {
+            Self.note("skipped " + String(dump.skippedFragments) + " IPv4 fragments and "
+                + String(dump.skippedMalformed) + " frames with malformed headers")
+        }
+        if let failure { Self.fail(file + ": " + failure.description) }
+        if dump.malformedMessages > 0 { throw ExitCode(1) }
+    }
+
+    private static func note(_ text: String) {
+        FileHandle.standardError.write(Data(("ofdump: " + text + "\n").utf8))
+    }
+
+    private static func fail(_ text: String) -> Never {
+        note(text)
+        Self.exit(withError: ExitCode(2))
+    }
+}
