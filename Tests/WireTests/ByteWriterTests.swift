@@ -1,0 +1,92 @@
+import Testing
+import Wire
+
+/// ByteWriter: big-endian writes into a fixed buffer; a write that does not fit throws
+/// `bufferTooSmall` and leaves the offset where it was.
+struct ByteWriterTests {
+    @Test func writesBigEndianFields() throws {
+        var storage = [UInt8](repeating: 0xCC, count: 40)
+        let written: Int = try storage.withUnsafeMutableBytes { raw in
+            var w = ByteWriter(raw)
+            try w.u8(0xAB)
+            try w.u16(0x1234)
+            try w.u32(0xDEAD_BEEF)
+            try w.u64(0x0102_0304_0506_0708)
+            try w.mac(MACAddress(0x00, 0x11, 0x22, 0x33, 0x44, 0x55))
+            try w.ipv4(IPv4Address(192, 168, 0, 1))
+            try w.bytes([9, 8])
+            try w.bytes(hex("00 07 06 00")[1..<3])
+            try w.zeros(3)
+            #expect(w.remaining == 40 - w.offset)
+            return w.offset
+        }
+        #expect(written == 32)
+        #expect(storage == hex(
+            "ab", "12 34", "de ad be ef", "01 02 03 04 05 06 07 08", "00 11 22 33 44 55", "c0 a8 00 01",
+            "09 08", "07 06", "00 00 00") + [UInt8](repeating: 0xCC, count: 8))
+    }
+
+    @Test func writesPastTheEndThrowAndLeaveTheOffset() {
+        var storage = [UInt8](repeating: 0xCC, count: 5)
+        storage.withUnsafeMutableBytes { raw in
+            var w = ByteWriter(raw, offset: 2)
+            #expect(throws: WireError.bufferTooSmall) { try w.u32(1) }
+            #expect(throws: WireError.bufferTooSmall) { try w.u64(1) }
+            #expect(throws: WireError.bufferTooSmall) { try w.mac(.broadcast) }
+            #expect(throws: WireError.bufferTooSmall) { try w.ipv4(.broadcast) }
+            #expect(throws: WireError.bufferTooSmall) { try w.bytes([1, 2, 3, 4]) }
+            #expect(throws: WireError.bufferTooSmall) { try w.zeros(4) }
+            #expect(throws: WireError.bufferTooSmall) { try w.fixedString("x", width: 4) }
+            #expect(throws: WireError.bufferTooSmall) { try w.reserve(-1) }
+            #expect(w.offset == 2)
+            #expect(throws: Never.self) { try w.u16(0xABCD) }
+            #expect(throws: WireError.bufferTooSmall) { try w.u16(0) }
+            #expect(throws: Never.self) { try w.u8(0xEF) }
+            #expect(throws: WireError.bufferTooSmall) { try w.u8(0) }
+            #expect(w.offset == 5 && w.remaining == 0)
+        }
+        // Failed writes wrote nothing.
+        #expect(storage == [0xCC, 0xCC, 0xAB, 0xCD, 0xEF])
+    }
+
+    @Test func fixedStringPadsAndKeepsTheFinalNUL() throws {
+        var storage = [UInt8](repeating: 0xCC, count: 12)
+        try storage.withUnsafeMutableBytes { raw in
+            var w = ByteWriter(raw)
+            try w.fixedString("ab", width: 4)
+            try w.fixedString("abcdef", width: 4)  // cut to three and a NUL
+            try w.fixedString("", width: 4)
+        }
+        #expect(storage == hex("61 62 00 00", "61 62 63 00", "00 00 00 00"))
+    }
+
+    @Test func patchU16OnlyOverWrittenBytes() {
+        var storage = [UInt8](repeating: 0, count: 8)
+        storage.withUnsafeMutableBytes { raw in
+            var w = ByteWriter(raw)
+            #expect(throws: Never.self) { try w.u32(0) }
+            #expect(throws: Never.self) { try w.patchU16(0x0102, at: 2) }
+            #expect(throws: WireError.bufferTooSmall) { try w.patchU16(1, at: 3) }  // runs past what was written
+            #expect(throws: WireError.bufferTooSmall) { try w.patchU16(1, at: -1) }
+            #expect(w.offset == 4)
+        }
+        #expect(storage == hex("00 00 01 02 00 00 00 00"))
+    }
+
+    @Test func appendWritingRollsBackOnFailure() {
+        var output: [UInt8] = [1, 2]
+        #expect(throws: Never.self) {
+            try output.appendWriting(count: 3) { (w: inout ByteWriter) throws(WireError) in
+                try w.u16(0x0304)
+                try w.u8(5)
+            }
+        }
+        #expect(output == [1, 2, 3, 4, 5])
+        #expect(throws: WireError.bufferTooSmall) {
+            try output.appendWriting(count: 2) { (w: inout ByteWriter) throws(WireError) in
+                try w.u32(0)
+            }
+        }
+        #expect(output == [1, 2, 3, 4, 5])
+    }
+}
