@@ -28,20 +28,29 @@ extension IPv4Address: CustomStringConvertible {
             + String(rawValue >> 8 & 0xFF) + "." + String(rawValue & 0xFF)
     }
 
-    /// Parses a dotted quad.
+    /// Parses a dotted quad of decimal octets. Works on UTF-8 code units, so no Unicode
+    /// tables are linked into Embedded builds.
     public init?(_ text: Substring) {
         var value: UInt32 = 0
         var parts = 0
-        for part in text.split(separator: ".", omittingEmptySubsequences: false) {
-            // Digits only: `UInt8("+1")` would accept a sign.
-            guard !part.isEmpty, part.count <= 3, part.utf8.allSatisfy({ $0 &- 0x30 < 10 }),
-                let octet = UInt8(part)
-            else { return nil }
-            value = value << 8 | UInt32(octet)
-            parts += 1
+        var digits = 0
+        var octet: UInt32 = 0
+        for unit in text.utf8 {
+            if unit == UInt8(ascii: ".") {
+                guard digits > 0 else { return nil }
+                value = value << 8 | octet
+                parts += 1
+                digits = 0
+                octet = 0
+            } else {
+                guard unit &- 0x30 < 10, digits < 3 else { return nil }
+                octet = octet * 10 + UInt32(unit - 0x30)
+                guard octet <= 255 else { return nil }
+                digits += 1
+            }
         }
-        guard parts == 4 else { return nil }
-        rawValue = value
+        guard digits > 0, parts == 3 else { return nil }
+        rawValue = value << 8 | octet
     }
 
     public init?(_ text: String) { self.init(text[...]) }

@@ -44,34 +44,44 @@ extension MACAddress: CustomStringConvertible {
         return text
     }
 
-    /// Parses `aa:bb:cc:dd:ee:ff` (also `-` separated).
+    /// Parses `aa:bb:cc:dd:ee:ff` (also `-` separated), one or two hex digits a byte.
+    /// Works on UTF-8 code units, so no Unicode tables are linked into Embedded builds.
     public init?(_ text: Substring) {
         var value: UInt64 = 0
         var parts = 0
-        for part in text.split(separator: ":", omittingEmptySubsequences: false)
-            .flatMap({ $0.split(separator: "-", omittingEmptySubsequences: false) }) {
-            // Hex digits only: `UInt8("+f", radix: 16)` would accept a sign.
-            guard part.count >= 1, part.count <= 2, part.utf8.allSatisfy(isHexDigit),
-                let byte = UInt8(part, radix: 16)
-            else { return nil }
-            value = value << 8 | UInt64(byte)
-            parts += 1
+        var digits = 0
+        var byte: UInt64 = 0
+        for unit in text.utf8 {
+            if unit == UInt8(ascii: ":") || unit == UInt8(ascii: "-") {
+                guard digits > 0 else { return nil }
+                value = value << 8 | byte
+                parts += 1
+                digits = 0
+                byte = 0
+            } else {
+                guard let nibble = hexValue(unit), digits < 2 else { return nil }
+                byte = byte << 4 | UInt64(nibble)
+                digits += 1
+            }
         }
-        guard parts == 6 else { return nil }
-        self.init(rawValue: value)
+        guard digits > 0, parts == 5 else { return nil }
+        self.init(rawValue: value << 8 | byte)
     }
 
     public init?(_ text: String) { self.init(text[...]) }
 }
 
-/// True for an ASCII hex digit.
-func isHexDigit(_ unit: UInt8) -> Bool {
-    unit &- 0x30 < 10 || (unit | 0x20) &- 0x61 < 6
+/// The value of an ASCII hex digit, or nil.
+func hexValue(_ unit: UInt8) -> UInt8? {
+    if unit &- 0x30 < 10 { return unit - 0x30 }
+    let lower = unit | 0x20
+    if lower &- 0x61 < 6 { return lower - 0x61 + 10 }
+    return nil
 }
 
 /// Two lowercase hex digits.
 @usableFromInline
 func hexByte(_ byte: UInt8) -> String {
-    let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
-    return String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0xF)])
+    func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10 }
+    return String(decoding: [digit(byte >> 4), digit(byte & 0xF)], as: UTF8.self)
 }

@@ -91,7 +91,7 @@ struct GoldenStatsReplyTests {
                 tableID: 0, name: "classifier", wildcards: .all, maxEntries: 0x10_0000, activeCount: 5,
                 lookupCount: 1024, matchedCount: 768),
             TableStats(
-                tableID: 0xFE, name: "emergency", wildcards: .none, maxEntries: 1, activeCount: 0,
+                tableID: 0xFE, name: "emergency", wildcards: .exact, maxEntries: 1, activeCount: 0,
                 lookupCount: .max, matchedCount: 0),
         ]
         expectGolden(bytes, OpenFlowMessage(xid: 0x34, .statsReply(StatsReply(.table(tables), flags: .replyMore))))

@@ -140,7 +140,14 @@ struct MatchSemanticsTests {
         twin.nwDst = IPv4Address(1, 2, 3, 4)
         #expect(twin != rule)
         #expect(twin.normalized == rule.normalized)
-        #expect(Match().normalized == Match())
+        // 32 through 63 ignored address bits all mean "any": one spelling, 32.
+        #expect(Match().normalized.wildcards.nwSrcWildcardBits == 32)
+        #expect(Match().normalized.wildcards.nwDstWildcardBits == 32)
+        #expect(Match().normalized.normalized == Match().normalized)
+        var any40 = Match()
+        any40.wildcards.nwSrcWildcardBits = 40
+        any40.nwSrc = IPv4Address(1, 2, 3, 4)
+        #expect(any40.normalized == Match().normalized)
     }
 
     @Test func normalizedMatchesTheSamePackets() {

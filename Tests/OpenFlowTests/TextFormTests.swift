@@ -153,7 +153,7 @@ import Wire
     @Test func matchText() {
         #expect(Match().textForm == "any")
         let everything = Match(
-            wildcards: .none, inPort: .local, dlSrc: TextFormSamples.host1, dlDst: TextFormSamples.host2,
+            wildcards: .exact, inPort: .local, dlSrc: TextFormSamples.host1, dlDst: TextFormSamples.host2,
             dlVLAN: Match.vlanNone, dlVLANPCP: 3, dlType: 0x0800, nwTOS: 0xB8, nwProto: 6,
             nwSrc: IPv4Address(10, 0, 0, 1), nwDst: IPv4Address(10, 0, 0, 2), tpSrc: 1234, tpDst: 80)
         #expect(everything.textForm

@@ -16,7 +16,7 @@ extension Match {
 
     /// The same, from a layout already computed by the caller.
     public init(layout l: FrameLayout, inPort: PortNumber) {
-        self.init(wildcards: .none, inPort: inPort, dlSrc: l.source, dlDst: l.destination)
+        self.init(wildcards: .exact, inPort: inPort, dlSrc: l.source, dlDst: l.destination)
         if let tci = l.vlanTCI {
             dlVLAN = tci & 0x0FFF
             dlVLANPCP = UInt8(tci >> 13)

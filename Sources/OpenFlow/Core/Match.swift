@@ -49,8 +49,8 @@ public struct Match: Hashable, Sendable {
         self.tpDst = tpDst
     }
 
-    /// The same match with every wildcarded field zeroed and address bits past each
-    /// prefix cleared, so equal matches compare equal.
+    /// The same match with every wildcarded field zeroed, address bits past each prefix
+    /// cleared and "any address" spelled one way, so equivalent matches compare equal.
     public var normalized: Match {
         var m = Match(wildcards: wildcards)
         let w = wildcards
@@ -62,6 +62,10 @@ public struct Match: Hashable, Sendable {
         if !w.contains(.dlType) { m.dlType = dlType }
         if !w.contains(.nwTOS) { m.nwTOS = nwTOS }
         if !w.contains(.nwProto) { m.nwProto = nwProto }
+        // 32 through 63 ignored bits all mean "any address": keep one spelling, the spec's
+        // OFPFW_NW_SRC_ALL / OFPFW_NW_DST_ALL (32), which is also what Open vSwitch sends.
+        m.wildcards.nwSrcWildcardBits = min(w.nwSrcWildcardBits, 32)
+        m.wildcards.nwDstWildcardBits = min(w.nwDstWildcardBits, 32)
         m.nwSrc = IPv4Address(rawValue: nwSrc.rawValue & IPv4Address.mask(prefix: w.nwSrcPrefix))
         m.nwDst = IPv4Address(rawValue: nwDst.rawValue & IPv4Address.mask(prefix: w.nwDstPrefix))
         if !w.contains(.tpSrc) { m.tpSrc = tpSrc }

@@ -56,7 +56,7 @@ struct MatchBuilder {
         for field in [MatchField.tpSrc, .tpDst] where has(field) && !transport {
             throw .missingPrerequisite(field: field.name, requirement: "tcp, udp or icmp (ip with nw_proto=6, 17 or 1)")
         }
-        return match
+        return match.normalized
     }
 
     private func has(_ field: MatchField) -> Bool { given & field.bit != 0 }
