@@ -18,7 +18,7 @@ struct DirectionDecoder {
                 guard let next = try framer.next() else { return malformed }
                 frame = next
             } catch {
-                emit(label + "error: " + error.specName + " (" + DumpText.detail(error)
+                emit(label + "error: " + error.specName + " (" + error.detail
                     + ": stream cannot be resynchronised, " + String(framer.bufferedCount)
                     + " bytes left undecoded in this direction)")
                 stopped = true
@@ -27,7 +27,7 @@ struct DirectionDecoder {
             do throws(OpenFlowError) {
                 emit(label + (try OpenFlowMessage.decode(frame)).textForm)
             } catch {
-                emit(label + "error: " + error.specName + " (" + DumpText.detail(error) + ", "
+                emit(label + "error: " + error.specName + " (" + error.detail + ", "
                     + String(frame.count) + " bytes: " + DumpText.hex(frame) + ")")
                 malformed += 1
             }

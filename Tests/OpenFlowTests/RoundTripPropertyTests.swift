@@ -99,7 +99,7 @@ struct RoundTripPropertyTests {
         let big = OpenFlowMessage(xid: 1, .echoRequest(Echo(payload: [UInt8](repeating: 7, count: 65_528)[...])))
         #expect(big.wireLength == 65_536)
         var output: [UInt8] = [1, 2, 3]
-        #expect(throws: OpenFlowError.badLength(.echoRequest)) { try big.append(to: &output) }
+        #expect(throws: OpenFlowError.messageTooLong(.echoRequest)) { try big.append(to: &output) }
         #expect(output == [1, 2, 3])
         let largest = OpenFlowMessage(xid: 1, .echoRequest(Echo(payload: [UInt8](repeating: 7, count: 65_527)[...])))
         #expect(throws: Never.self) { try largest.append(to: &output) }

@@ -55,11 +55,11 @@ extension OpenFlowMessage {
     public var wireLength: Int { Header.length + message.bodyLength }
 
     /// Writes the whole message at the writer's position. Throws `bufferTooSmall` when
-    /// it does not fit (the writer is then left where it was), and `badLength` when the
-    /// message is longer than 65535 bytes and must be split (stats replies: REPLY_MORE).
+    /// it does not fit (the writer is then left where it was), and `messageTooLong` when
+    /// the message is longer than 65535 bytes and must be split (stats replies: REPLY_MORE).
     public func encode(into writer: inout ByteWriter) throws(OpenFlowError) {
         let length = wireLength
-        guard length <= Self.maximumLength else { throw .badLength(type) }
+        guard length <= Self.maximumLength else { throw .messageTooLong(type) }
         var scratch = writer
         do throws(WireError) {
             try scratch.reserve(length)

@@ -24,6 +24,9 @@ public enum OpenFlowError: Error, Equatable, Sendable {
     case badFlowModCommand(UInt16)
     /// The output buffer is too small for the message (an encoding error).
     case bufferTooSmall
+    /// The message would exceed the 16-bit length field (an encoding error: split it,
+    /// as stats replies do with REPLY_MORE).
+    case messageTooLong(MessageType)
 
     /// The `OFPT_ERROR` type and code to send the peer; nil for a local encoding error.
     public var errorCode: ErrorCode? {
@@ -36,7 +39,7 @@ public enum OpenFlowError: Error, Equatable, Sendable {
         case .badActionLength: .badActionLength
         case .badActionArgument: .badActionArgument
         case .badFlowModCommand: .badFlowModCommand
-        case .bufferTooSmall: nil
+        case .bufferTooSmall, .messageTooLong: nil
         }
     }
 
@@ -47,5 +50,26 @@ public enum OpenFlowError: Error, Equatable, Sendable {
     }
 
     /// `OFPET_BAD_REQUEST OFPBRC_BAD_LEN`, or a plain phrase for an encoding error.
-    public var specName: String { errorCode?.specName ?? "buffer too small" }
+    public var specName: String {
+        if let code = errorCode { return code.specName }
+        if case .messageTooLong = self { return "message too long" }
+        return "buffer too small"
+    }
+
+    /// What was wrong, in a few words beyond the spec's constants (for logs and tools).
+    public var detail: String {
+        switch self {
+        case .badHeaderLength(let length): "header length " + String(length)
+        case .badVersion(let version): "version 0x" + String(version, radix: 16)
+        case .badType(let type): "type " + String(type.rawValue)
+        case .badLength(let type): "length does not fit " + (type.specName ?? "type " + String(type.rawValue))
+        case .badStatsType(let type): "stats type " + String(type)
+        case .badActionType(let type): "action type " + String(type)
+        case .badActionLength(let length): "action length " + String(length)
+        case .badActionArgument(let type): "argument of action type " + String(type)
+        case .badFlowModCommand(let command): "flow_mod command " + String(command)
+        case .bufferTooSmall: "buffer too small"
+        case .messageTooLong(let type): (type.specName ?? "type " + String(type.rawValue)) + " longer than 65535 bytes"
+        }
+    }
 }

@@ -23,14 +23,15 @@ public enum QueueProperty: Hashable, Sendable {
     case none
     /// OFPQT_MIN_RATE, in 1/10 of a percent; above 1000 means disabled.
     case minRate(UInt16)
-    /// A property type 1.0 does not define, kept whole.
+    /// A property type 1.0 does not define, kept whole. Encoding pads the body with zeros
+    /// to a multiple of 8 bytes.
     case unknown(type: UInt16, body: ArraySlice<UInt8>)
 
     var wireLength: Int {
         switch self {
         case .none: 8
         case .minRate: 16
-        case .unknown(_, let body): 8 + body.count
+        case .unknown(_, let body): (8 + body.count + 7) & ~7
         }
     }
 
@@ -69,6 +70,7 @@ public enum QueueProperty: Hashable, Sendable {
             try writer.u16(UInt16(truncatingIfNeeded: wireLength))
             try writer.zeros(4)
             try writer.bytes(body)
+            try writer.zeros(wireLength - 8 - body.count)
         }
     }
 }
