@@ -1,13 +1,15 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// The core targets (Wire, OpenFlow) stay inside the Embedded Swift subset: they take no
+/// The core targets (Wire, OpenFlow, Scheduler, Controller) stay inside the Embedded Swift subset: they take no
 /// package dependencies and use no Foundation. `scripts/embedded-check.sh` proves it.
 let package = Package(
     name: "SwiftOpenFlow",
     products: [
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "OpenFlow", targets: ["OpenFlow"]),
+        .library(name: "Scheduler", targets: ["Scheduler"]),
+        .library(name: "Controller", targets: ["Controller"]),
         .library(name: "Capture", targets: ["Capture"]),
         .executable(name: "ofdump", targets: ["ofdump"]),
     ],
@@ -17,6 +19,8 @@ let package = Package(
     targets: [
         .target(name: "Wire"),
         .target(name: "OpenFlow", dependencies: ["Wire"]),
+        .target(name: "Scheduler"),
+        .target(name: "Controller", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
         .target(name: "Capture", dependencies: ["Wire"]),
         .executableTarget(
             name: "ofdump",
@@ -28,6 +32,8 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "OpenFlowTests", dependencies: ["OpenFlow", "Wire", "Capture"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "OpenFlow", "Wire", "Scheduler"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,90 @@
+/// The cooperative run loop: a runnable queue, a timer heap, and a wait on the platform
+/// until the next deadline. One per core; nothing in it locks.
+///
+/// Each turn runs every task made runnable before the turn began, fires every timer
+/// that is due, then waits for I/O (not at all if work is already queued) and calls
+/// the handler registered for each ready token.
+public final class RunLoop<P: Platform> {
+    public var platform: P
+    private var runnable: [() -> Void] = []
+    private var draining: [() -> Void] = []
+    private var timers = TimerHeap<() -> Void>()
+    private var handlers: [UInt64: (Readiness) -> Void] = [:]
+    private var stopping = false
+
+    public init(platform: P) {
+        self.platform = platform
+    }
+
+    public var now: Instant { platform.now() }
+
+    /// Runs `task` on the next turn.
+    public func enqueue(_ task: @escaping () -> Void) {
+        runnable.append(task)
+    }
+
+    /// Runs `task` once at `deadline` (or the first turn after it).
+    @discardableResult
+    public func schedule(at deadline: Instant, _ task: @escaping () -> Void) -> TimerID {
+        timers.schedule(at: deadline, task)
+    }
+
+    @discardableResult
+    public func schedule(after interval: Interval, _ task: @escaping () -> Void) -> TimerID {
+        schedule(at: now + interval, task)
+    }
+
+    /// Runs `task` every `interval` until the loop stops; each run is timed from the
+    /// previous deadline, so the period does not drift (a late loop skips ahead).
+    public func every(_ interval: Interval, _ task: @escaping () -> Void) {
+        armRepeating(at: now + interval, interval, task)
+    }
+
+    private func armRepeating(at deadline: Instant, _ interval: Interval, _ task: @escaping () -> Void) {
+        schedule(at: deadline) {
+            task()
+            let current = self.now
+            let next = deadline + interval
+            self.armRepeating(at: next < current ? current + interval : next, interval, task)
+        }
+    }
+
+    public func cancel(_ timer: TimerID) {
+        timers.cancel(timer)
+    }
+
+    /// Calls `handler` whenever the platform reports `token` ready.
+    public func register(token: UInt64, _ handler: @escaping (Readiness) -> Void) {
+        handlers[token] = handler
+    }
+
+    public func deregister(token: UInt64) {
+        handlers[token] = nil
+    }
+
+    /// Ends `run()` after the current turn.
+    public func stop() {
+        stopping = true
+    }
+
+    /// Turns until `stop()`.
+    public func run() {
+        stopping = false
+        while !stopping { turn() }
+    }
+
+    /// One turn: tasks, due timers, then I/O.
+    public func turn() {
+        swap(&runnable, &draining)
+        for task in draining { task() }
+        draining.removeAll(keepingCapacity: true)
+
+        let start = now
+        while let timer = timers.popExpired(now: start) { timer() }
+
+        let deadline: Instant? = runnable.isEmpty ? timers.nextDeadline() : start
+        platform.wait(until: deadline) { ready in
+            handlers[ready.token]?(ready)
+        }
+    }
+}
