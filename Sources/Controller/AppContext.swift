@@ -1,0 +1,37 @@
+import OpenFlow
+import Scheduler
+
+/// What apps get to do: send to any datapath, query the registry, read the clock the
+/// core was given, and log. The core lends it to every app call, `inout`.
+public struct AppContext {
+    var engine: Engine
+
+    /// The instant the core was last given (`receive`, `tick`, ...).
+    public var now: Instant { engine.shared.now }
+    public var settings: ControllerSettings { engine.shared.settings }
+
+    /// Totals and gauges, as the executable's status line shows them.
+    public var counters: ControllerCounters { engine.counters }
+
+    /// Encodes `message` with a fresh xid straight into the datapath's output buffer.
+    ///
+    /// Returns the xid, or nil when the datapath is not up, the message cannot be
+    /// encoded (longer than 65535 bytes), or the connection's output is at its limit.
+    /// Replies to requests (stats, barrier, config, features) come back as events
+    /// carrying this xid.
+    @discardableResult
+    public mutating func send(_ message: Message, to datapath: DatapathID) -> UInt32? {
+        engine.send(message, to: datapath)
+    }
+
+    /// The registry's entry for a datapath that is up.
+    public func datapath(_ id: DatapathID) -> DatapathInfo? { engine.datapath(id) }
+
+    /// Every datapath that is up, in ascending order.
+    public var datapathIDs: [DatapathID] { engine.slotByDatapath.keys.sorted() }
+
+    /// Queues a log line for the executable.
+    public mutating func log(_ level: LogLevel, _ message: String) {
+        engine.shared.log(level, message)
+    }
+}

@@ -1,0 +1,146 @@
+import OpenFlow
+import Wire
+
+/// An Ethernet learning switch, one MAC table per datapath, like ovs-testcontroller's.
+///
+/// - Learns each packet's source MAC on its in_port (physical ports and LOCAL; never a
+///   multicast source). A MAC seen on a new port has moved: the table follows, and
+///   flows toward it through the old port are deleted.
+/// - Unknown, broadcast and multicast destinations are flooded with PACKET_OUT; no
+///   flow is installed for them.
+/// - A known destination gets an exact-match flow (`Match(frame:inPort:)`, as
+///   ovs-testcontroller installs) with the idle timeout. The FLOW_MOD carries the
+///   buffer id when the switch buffered the packet, which then needs nothing more; an
+///   unbuffered packet (Open vSwitch sends all with 0xffffffff) also gets a PACKET_OUT.
+/// - A destination on the packet's own in_port gets an exact-match drop flow (no
+///   actions): a packet is never sent back where it came from.
+/// - A port that goes down (deleted, link down, or administratively down) forgets its
+///   MACs, and flows out of it are deleted (FLOW_MOD DELETE with out_port).
+/// - Every packet_in is handled, whatever its reason (unlike ovs-testcontroller, which
+///   ignores OFPR_ACTION), so packets a `Firewall` allow flow sends up get forwarded.
+/// - Packet_ins are consumed: the apps after this one do not see them.
+public struct LearningSwitch: ControllerApp {
+    public struct Settings: Hashable, Sendable {
+        /// Seconds an installed flow lives without traffic (ovs-testcontroller: 60).
+        public var idleTimeout: UInt16 = 60
+        public var hardTimeout: UInt16 = 0
+        public var priority: UInt16 = FlowMod.defaultPriority
+        /// MACs kept per datapath; at the limit a new MAC evicts an arbitrary old one,
+        /// so a flood of random source addresses cannot grow memory without bound.
+        public var macLimit: Int = 8192
+
+        public init() {}
+    }
+
+    private typealias Tables = [DatapathID: [MACAddress: PortNumber]]
+
+    public let settings: Settings
+    private var tables: Tables = [:]
+    /// The table the last packet used: a read buffer holds one switch's packets, so the
+    /// next packet usually needs the same one, without hashing its datapath id again.
+    /// Reset whenever a table is added or removed, which may move the others.
+    private var lastTable: (datapath: DatapathID, index: Tables.Index)?
+    /// The forwarding FLOW_MOD, its one action rewritten per packet.
+    private var forward: FlowMod
+    private var drop: FlowMod
+    private var packetOut = PacketOutTemplate()
+
+    public init(settings: Settings = Settings()) {
+        self.settings = settings
+        forward = FlowMod(
+            match: Match(), command: .add, idleTimeout: settings.idleTimeout,
+            hardTimeout: settings.hardTimeout, priority: settings.priority,
+            actions: [.output(port: .none)])
+        drop = forward
+        drop.actions = []
+    }
+
+    /// The port `mac` was learned on, in `datapath`'s table.
+    public func port(of mac: MACAddress, on datapath: DatapathID) -> PortNumber? {
+        tables[datapath]?[mac]
+    }
+
+    public mutating func handle(_ event: ControllerEvent, _ context: inout AppContext) -> AppVerdict {
+        switch event {
+        case .packetIn(let datapath, let packetIn):
+            forward(packetIn, on: datapath, &context)
+            return .consumed
+        case .datapathUp(let info):
+            lastTable = nil
+            tables[info.id] = [:]
+        case .datapathDown(let datapath):
+            lastTable = nil
+            tables[datapath] = nil
+        case .portStatus(let datapath, let status):
+            let port = status.port
+            if status.reason == .delete || port.state.contains(.linkDown) || port.config.contains(.portDown) {
+                portWentDown(port.portNumber, on: datapath, &context)
+            }
+        default:
+            break
+        }
+        return .continue
+    }
+
+    private mutating func forward(_ packetIn: PacketIn, on datapath: DatapathID, _ context: inout AppContext) {
+        let layout = FrameLayout(frame: packetIn.data)
+        let inPort = packetIn.inPort
+        let table = tableIndex(datapath)
+        if !layout.source.isMulticast, inPort.isPhysical || inPort == .local {
+            learn(layout.source, on: inPort, table: table, datapath, &context)
+        }
+        guard !layout.destination.isMulticast, let outPort = tables.values[table][layout.destination] else {
+            packetOut.send(packetIn, to: .flood, on: datapath, &context)
+            return
+        }
+        if outPort == inPort {
+            drop.match = Match(layout: layout, inPort: inPort)
+            drop.bufferID = packetIn.bufferID
+            context.send(.flowMod(drop), to: datapath)
+            return
+        }
+        forward.match = Match(layout: layout, inPort: inPort)
+        forward.bufferID = packetIn.bufferID
+        forward.actions[0] = .output(port: outPort)
+        context.send(.flowMod(forward), to: datapath)
+        if packetIn.bufferID == BufferID.none {
+            packetOut.send(packetIn, to: outPort, on: datapath, &context)
+        }
+    }
+
+    private mutating func tableIndex(_ datapath: DatapathID) -> Tables.Index {
+        if let lastTable, lastTable.datapath == datapath { return lastTable.index }
+        if tables[datapath] == nil {
+            tables[datapath] = [:]
+        }
+        let index = tables.index(forKey: datapath)!
+        lastTable = (datapath, index)
+        return index
+    }
+
+    private mutating func learn(
+        _ mac: MACAddress, on port: PortNumber, table: Tables.Index,
+        _ datapath: DatapathID, _ context: inout AppContext
+    ) {
+        if let known = tables.values[table][mac] {
+            guard known != port else { return }
+            tables.values[table][mac] = port
+            // Flows toward the host still lead to where it was.
+            var toHost = FlowMod(match: Match(wildcards: Wildcards.all.subtracting(.dlDst), dlDst: mac), command: .delete)
+            toHost.outPort = known
+            context.send(.flowMod(toHost), to: datapath)
+            return
+        }
+        if tables.values[table].count >= settings.macLimit {
+            tables.values[table].remove(at: tables.values[table].startIndex)
+        }
+        tables.values[table][mac] = port
+    }
+
+    private mutating func portWentDown(_ port: PortNumber, on datapath: DatapathID, _ context: inout AppContext) {
+        if let table = tables.index(forKey: datapath) {
+            tables.values[table] = tables.values[table].filter { $0.value != port }
+        }
+        context.send(.flowMod(FlowMod(match: Match(), command: .delete, outPort: port)), to: datapath)
+    }
+}

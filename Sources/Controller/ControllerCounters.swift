@@ -1,0 +1,23 @@
+/// Monotonic totals (and two gauges) for the executable's status line; it computes
+/// rates from successive readings.
+public struct ControllerCounters: Hashable, Sendable {
+    /// Open connections, handshaking or up (a gauge).
+    public var connections = 0
+    /// Datapaths whose handshake completed and that are still connected (a gauge).
+    public var switches = 0
+    public var packetIns: UInt64 = 0
+    public var flowMods: UInt64 = 0
+    public var packetOuts: UInt64 = 0
+    /// OFPT_ERROR messages received from switches.
+    public var errorsReceived: UInt64 = 0
+    /// OFPT_ERROR messages the core sent in answer to bad input.
+    public var errorsSent: UInt64 = 0
+    /// Work shed to keep memory bounded: packet_ins dropped because their switch's
+    /// output was backed up or its handshake was not finished, and sends refused at
+    /// the output limit.
+    public var drops: UInt64 = 0
+    /// Log records dropped because the executable did not drain them in time.
+    public var logRecordsDropped: UInt64 = 0
+
+    public init() {}
+}

@@ -1,0 +1,121 @@
+import OpenFlow
+import Scheduler
+
+/// The sans-IO controller: bytes and instants in, bytes, closures, events to the app
+/// and log records out. It owns no socket and reads no clock, so one run loop (or a
+/// test) drives any number of connections through it.
+///
+/// The I/O layer's part, per connection: `connectionOpened`, then `receive` for every
+/// chunk read; write what `withOutput` offers and report how much the socket took;
+/// close every connection `nextClosure` names (after flushing what it can) and report
+/// every close with `connectionClosed`. Call `tick` when `nextDeadline` passes, and
+/// `drainLog` now and then. Each call delivers the events it causes to the app before
+/// it returns.
+public struct ControllerCore<App: ControllerApp> {
+    public var app: App
+    public internal(set) var context: AppContext
+
+    public init(app: App, settings: ControllerSettings = ControllerSettings()) {
+        self.app = app
+        context = AppContext(engine: Engine(settings: settings))
+    }
+
+    public var settings: ControllerSettings { context.settings }
+    public var counters: ControllerCounters { context.counters }
+
+    /// The registry's entry for a datapath that is up.
+    public func datapath(_ id: DatapathID) -> DatapathInfo? { context.datapath(id) }
+
+    /// Runs `body` with the app context, for work that starts outside any event: a
+    /// command from the executable, a request in a test.
+    public mutating func withContext<R>(now: Instant, _ body: (inout AppContext) -> R) -> R {
+        context.engine.shared.now = now
+        return body(&context)
+    }
+
+    // MARK: Connections
+
+    /// A new connection: queues our HELLO. An id that is already open is ignored.
+    public mutating func connectionOpened(_ id: ConnectionID, now: Instant) {
+        context.engine.shared.now = now
+        context.engine.open(id)
+    }
+
+    /// Bytes read from a connection, in any segmentation.
+    public mutating func receive(_ id: ConnectionID, _ bytes: UnsafeRawBufferPointer, now: Instant) {
+        context.engine.shared.now = now
+        guard let slot = context.engine.acceptInput(id) else { return }
+        context.engine.sessions[slot]!.framer.append(bytes)
+        deliverEvents(input: slot)
+    }
+
+    public mutating func receive(_ id: ConnectionID, _ bytes: ArraySlice<UInt8>, now: Instant) {
+        context.engine.shared.now = now
+        guard let slot = context.engine.acceptInput(id) else { return }
+        context.engine.sessions[slot]!.framer.append(bytes)
+        deliverEvents(input: slot)
+    }
+
+    /// The connection is gone (the peer closed it, or the I/O layer did after
+    /// `nextClosure`). A datapath still up on it goes down.
+    public mutating func connectionClosed(_ id: ConnectionID, now: Instant) {
+        context.engine.shared.now = now
+        context.engine.closed(id)
+        deliverEvents(input: nil)
+    }
+
+    // MARK: Time
+
+    /// When `tick` next has work: the earliest connection deadline (possibly early,
+    /// never late) or app timer.
+    public var nextDeadline: Instant? { earliest(context.engine.shared.sessionDeadline, app.tickDeadline) }
+
+    /// Does what is due at `now`: echoes, timeouts, request expiry, then app timers.
+    /// Harmless to call early or often.
+    public mutating func tick(now: Instant) {
+        context.engine.shared.now = now
+        context.engine.tick()
+        deliverEvents(input: nil)
+        if let deadline = app.tickDeadline, deadline <= now {
+            app.tick(&context)
+        }
+    }
+
+    // MARK: Output
+
+    public func hasOutput(_ id: ConnectionID) -> Bool { outputCount(id) > 0 }
+
+    /// Unsent bytes queued for a connection.
+    public func outputCount(_ id: ConnectionID) -> Int { context.engine.outputCount(id) }
+
+    /// False while the connection's unsent output is above the high-water mark: the I/O
+    /// layer should stop reading it until it drains, so TCP pushes back on the switch.
+    public func wantsInput(_ id: ConnectionID) -> Bool {
+        outputCount(id) < context.settings.outputHighWater
+    }
+
+    /// Lends the connection's unsent bytes to `write`, which returns how many the
+    /// socket took; those are dropped from the front and the rest stay queued.
+    public mutating func withOutput<E: Error>(
+        _ id: ConnectionID, _ write: (UnsafeRawBufferPointer) throws(E) -> Int
+    ) throws(E) {
+        try context.engine.withOutput(id, write)
+    }
+
+    /// The next connection the core wants closed, once its queued output (an error
+    /// explaining why, say) is flushed as far as the socket allows.
+    public mutating func nextClosure() -> ConnectionID? { context.engine.nextClosure() }
+
+    /// Hands every queued log record to `body`, oldest first.
+    public mutating func drainLog(_ body: (LogRecord) -> Void) {
+        for record in context.engine.shared.logRecords { body(record) }
+        context.engine.shared.logRecords.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func deliverEvents(input slot: Int?) {
+        while let event = context.engine.nextEvent(input: slot) {
+            let verdict = app.handle(event, &context)
+            context.engine.finished(event, verdict)
+        }
+    }
+}

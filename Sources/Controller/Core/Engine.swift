@@ -1,0 +1,163 @@
+import OpenFlow
+import Scheduler
+
+/// The controller without its app: the table of connections, the datapath registry,
+/// and what crosses connections (replacement, closure, event order). It is not generic,
+/// so it is compiled and optimised once, here; the generic `ControllerCore` only hands
+/// the events it yields to the app.
+///
+/// Events come out one at a time (`nextEvent`), so a packet_in reaches the app while
+/// its bytes are still in the receive buffer, and nothing is queued per packet.
+struct Engine {
+    var shared: Shared
+    var sessions: [Session?] = []
+    var freeSlots: [Int] = []
+    var slotByConnection: [ConnectionID: Int] = [:]
+    var slotByDatapath: [DatapathID: Int] = [:]
+    /// The datapath whose event the app is handling, so replies to it skip the lookup.
+    var current: (datapath: DatapathID, slot: Int)?
+    var closures: [ConnectionID] = []
+
+    init(settings: ControllerSettings) {
+        shared = Shared(settings: settings)
+    }
+
+    var counters: ControllerCounters {
+        var counters = shared.totals
+        counters.connections = slotByConnection.count
+        counters.switches = slotByDatapath.count
+        return counters
+    }
+
+    // MARK: Connections
+
+    mutating func open(_ id: ConnectionID) {
+        guard slotByConnection[id] == nil else { return }
+        let slot = freeSlots.popLast() ?? sessions.count
+        let session = Session(id: id, slot: slot, now: shared.now, capacity: shared.settings.bufferCapacity)
+        if slot == sessions.count { sessions.append(session) } else { sessions[slot] = session }
+        slotByConnection[id] = slot
+        shared.noteDeadline(shared.now + shared.settings.handshakeTimeout)
+        _ = sessions[slot]!.write(OpenFlowMessage(xid: shared.nextXID(), .hello(Hello())), &shared)
+    }
+
+    /// The slot of a connection whose input is still wanted, with its clock reset.
+    mutating func acceptInput(_ id: ConnectionID) -> Int? {
+        guard let slot = slotByConnection[id], sessions[slot]!.phase != .closing else { return nil }
+        sessions[slot]!.lastReceived = shared.now
+        return slot
+    }
+
+    /// The connection is gone; a datapath still up on it goes down.
+    mutating func closed(_ id: ConnectionID) {
+        guard let slot = slotByConnection.removeValue(forKey: id) else { return }
+        let session = sessions[slot]!
+        sessions[slot] = nil
+        freeSlots.append(slot)
+        if slotByConnection.isEmpty { shared.sessionDeadline = nil }
+        if session.phase != .closing, let datapath = session.datapath?.id, slotByDatapath[datapath] == slot {
+            slotByDatapath[datapath] = nil
+            shared.log(.info, session.name + " down: connection closed")
+            shared.raise(.datapathDown(datapath), slot: nil)
+        }
+    }
+
+    /// After a session decided to close: queue it for the I/O layer, and take its
+    /// datapath down.
+    private mutating func finishClose(_ slot: Int) {
+        closures.append(sessions[slot]!.id)
+        guard let datapath = sessions[slot]!.datapath?.id, slotByDatapath[datapath] == slot else { return }
+        slotByDatapath[datapath] = nil
+        shared.raise(.datapathDown(datapath), slot: nil)
+    }
+
+    /// Registers a datapath that finished its handshake. An older connection with the
+    /// same datapath id is closed first, so apps see it go down, then come up.
+    private mutating func register(_ info: DatapathInfo, slot: Int) {
+        if let previous = slotByDatapath[info.id], previous != slot {
+            sessions[previous]!.close(.warning, "replaced by connection " + String(info.connection.rawValue), &shared)
+            finishClose(previous)
+        }
+        slotByDatapath[info.id] = slot
+        shared.raise(.datapathUp(info), slot: slot)
+    }
+
+    mutating func nextClosure() -> ConnectionID? {
+        while !closures.isEmpty {
+            let id = closures.removeFirst()
+            if slotByConnection[id] != nil { return id }
+        }
+        return nil
+    }
+
+    // MARK: Events
+
+    /// The next event for the app: raised ones first, then those from the input of
+    /// `slot`, if any; nil when there is nothing more to deliver.
+    mutating func nextEvent(input slot: Int?) -> ControllerEvent? {
+        current = nil
+        while true {
+            if let (event, eventSlot) = shared.nextRaised() {
+                if let eventSlot, let datapath = sessions[eventSlot]?.datapath?.id { current = (datapath, eventSlot) }
+                return event
+            }
+            guard let slot else { return nil }
+            switch sessions[slot]!.receiveNext(&shared) {
+            case .needInput: return nil
+            case .handled: continue
+            case .event(let event, let datapath):
+                current = (datapath, slot)
+                return event
+            case .up(let info): register(info, slot: slot)
+            case .closed: finishClose(slot)
+            }
+        }
+    }
+
+    /// After the app chain handled `event`: a VENDOR message no app took is refused.
+    mutating func finished(_ event: ControllerEvent, _ verdict: AppVerdict) {
+        guard verdict == .continue, case .message(let datapath, let message) = event, message.type == .vendor,
+            let slot = slotByDatapath[datapath], let bytes = try? message.encoded()
+        else { return }
+        sessions[slot]!.reject(bytes[...], .badVendor, reason: "no app handles this vendor", &shared)
+    }
+
+    // MARK: Time
+
+    /// Does what is due at `shared.now`: a scan of the connections, only once the
+    /// earliest deadline (a lower bound, kept cheaply as traffic arrives) has passed.
+    mutating func tick() {
+        guard let deadline = shared.sessionDeadline, deadline <= shared.now else { return }
+        shared.sessionDeadline = nil
+        for slot in sessions.indices where sessions[slot] != nil {
+            if sessions[slot]!.tick(&shared) { finishClose(slot) }
+            if let deadline = sessions[slot]!.nextDeadline(shared.settings) { shared.noteDeadline(deadline) }
+        }
+    }
+
+    // MARK: Output
+
+    func outputCount(_ id: ConnectionID) -> Int {
+        guard let slot = slotByConnection[id] else { return 0 }
+        return sessions[slot]!.output.count
+    }
+
+    mutating func withOutput<E: Error>(_ id: ConnectionID, _ write: (UnsafeRawBufferPointer) throws(E) -> Int) throws(E) {
+        guard let slot = slotByConnection[id] else { return }
+        try sessions[slot]!.drainOutput(write)
+    }
+
+    /// Sends an app's message; see `AppContext.send`.
+    mutating func send(_ message: Message, to datapath: DatapathID) -> UInt32? {
+        if let current, current.datapath == datapath {
+            return sessions[current.slot]!.send(message, &shared)
+        }
+        guard let slot = slotByDatapath[datapath] else { return nil }
+        return sessions[slot]!.send(message, &shared)
+    }
+
+    func datapath(_ id: DatapathID) -> DatapathInfo? {
+        guard let slot = slotByDatapath[id] else { return nil }
+        return sessions[slot]?.datapath
+    }
+}

@@ -1,0 +1,168 @@
+import OpenFlow
+import Scheduler
+
+/// One connection's OpenFlow channel: its buffers, where it is in its life, the
+/// datapath behind it once known, and the requests it awaits.
+///
+/// Its methods run in place (`sessions[slot]!.method(&shared)`), so the hot path never
+/// copies a session; what concerns other connections (registry, replacement, closure
+/// queue) is left to the `Engine` through `Outcome`.
+struct Session {
+    /// Where the channel is in its life.
+    enum Phase: Equatable {
+        /// Our HELLO is queued; the peer's has not come.
+        case awaitingHello
+        /// Versions agreed, FEATURES_REQUEST sent.
+        case awaitingFeatures
+        /// FEATURES_REPLY received: the datapath is registered and apps see it.
+        case up
+        /// Closing was decided; input is ignored, output drains.
+        case closing
+    }
+
+    /// What reading input led to, for the engine.
+    enum Outcome {
+        /// No whole message is buffered (or the session is closing).
+        case needInput
+        /// A message was handled with nothing for the apps.
+        case handled
+        case event(ControllerEvent, DatapathID)
+        /// The handshake finished: register the datapath, replacing any older connection.
+        case up(DatapathInfo)
+        /// The session decided to close.
+        case closed
+    }
+
+    let id: ConnectionID
+    let slot: Int
+    var phase = Phase.awaitingHello
+    var framer: Framer
+    var output: OutputBuffer
+    let openedAt: Instant
+    var lastReceived: Instant
+    var echoSentAt: Instant?
+    var featuresXID: UInt32 = 0
+    var datapath: DatapathInfo?
+    var pending: [UInt32: PendingRequest] = [:]
+
+    init(id: ConnectionID, slot: Int, now: Instant, capacity: Int) {
+        self.id = id
+        self.slot = slot
+        framer = Framer(capacity: capacity)
+        output = OutputBuffer(capacity: capacity)
+        openedAt = now
+        lastReceived = now
+    }
+
+    var name: String {
+        if let datapath { return "datapath " + datapath.id.description }
+        return "connection " + String(id.rawValue)
+    }
+
+    // MARK: Output
+
+    /// Appends an encoded message, unless that would pass the output limit (then the
+    /// message is taken back, dropped and counted).
+    mutating func write(_ message: OpenFlowMessage, _ shared: inout Shared) -> Bool {
+        let before = output.bytes.count
+        do throws(OpenFlowError) {
+            try message.append(to: &output.bytes)
+        } catch {
+            shared.log(.error, "cannot encode " + message.type.displayName + ": " + error.specName)
+            return false
+        }
+        guard output.count <= shared.settings.outputLimit else {
+            output.bytes.removeLast(output.bytes.count - before)
+            shared.totals.drops &+= 1
+            return false
+        }
+        return true
+    }
+
+    /// Sends with a fresh xid, counts FLOW_MODs and PACKET_OUTs, and tracks requests
+    /// that expect a reply. Returns the xid, or nil when nothing was sent.
+    mutating func send(_ message: Message, _ shared: inout Shared) -> UInt32? {
+        let xid = shared.nextXID()
+        guard write(OpenFlowMessage(xid: xid, message), &shared) else { return nil }
+        let type = message.type
+        if type == .flowMod {
+            shared.totals.flowMods &+= 1
+        } else if type == .packetOut {
+            shared.totals.packetOuts &+= 1
+        } else if PendingRequest.isTracked(type) {
+            let deadline = shared.now + shared.settings.requestTimeout
+            pending[xid] = PendingRequest(type: type, deadline: deadline)
+            shared.noteDeadline(deadline)
+        }
+        return xid
+    }
+
+    /// Lends the unsent bytes to the I/O layer and drops what it wrote.
+    mutating func drainOutput<E: Error>(_ write: (UnsafeRawBufferPointer) throws(E) -> Int) throws(E) {
+        let written = try output.withUnsent(write)
+        output.consume(written)
+    }
+
+    // MARK: Life
+
+    /// Decides to close: input is ignored from here, pending requests are forgotten.
+    mutating func close(_ level: LogLevel, _ reason: String, _ shared: inout Shared) {
+        guard phase != .closing else { return }
+        phase = .closing
+        pending = [:]
+        shared.log(level, datapath == nil ? name + " closed: " + reason : name + " down: " + reason)
+    }
+
+    /// When `tick` next has something to do for this connection.
+    func nextDeadline(_ settings: ControllerSettings) -> Instant? {
+        switch phase {
+        case .awaitingHello, .awaitingFeatures:
+            return openedAt + settings.handshakeTimeout
+        case .up:
+            let echoDue = max(lastReceived, echoSentAt ?? lastReceived) + settings.echoInterval
+            var deadline = min(echoDue, lastReceived + settings.echoTimeout)
+            for request in pending.values { deadline = min(deadline, request.deadline) }
+            return deadline
+        case .closing:
+            return nil
+        }
+    }
+
+    /// Echoes, timeouts and request expiry due at `shared.now`; true if it closed.
+    mutating func tick(_ shared: inout Shared) -> Bool {
+        let now = shared.now
+        let settings = shared.settings
+        switch phase {
+        case .awaitingHello, .awaitingFeatures:
+            guard now >= openedAt + settings.handshakeTimeout else { return false }
+            close(.warning, "handshake timed out", &shared)
+            return true
+        case .up:
+            if now >= lastReceived + settings.echoTimeout {
+                close(.warning, "no message for " + String((now - lastReceived).nanoseconds / 1_000_000) + " ms", &shared)
+                return true
+            }
+            if now >= max(lastReceived, echoSentAt ?? lastReceived) + settings.echoInterval {
+                _ = write(OpenFlowMessage(xid: shared.nextXID(), .echoRequest(Echo())), &shared)
+                echoSentAt = now
+            }
+            expireRequests(&shared)
+            return false
+        case .closing:
+            return false
+        }
+    }
+
+    private mutating func expireRequests(_ shared: inout Shared) {
+        guard let datapath = datapath?.id else { return }
+        var expired: [(xid: UInt32, type: MessageType)] = []
+        for (xid, request) in pending where request.deadline <= shared.now {
+            expired.append((xid, request.type))
+        }
+        for (xid, type) in expired.sorted(by: { $0.xid < $1.xid }) {
+            pending[xid] = nil
+            shared.log(.warning, name + ": " + type.displayName + " xid " + String(xid) + " timed out")
+            shared.raise(.requestFailed(datapath, xid: xid, request: type, .timedOut), slot: slot)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import OpenFlow
+import Scheduler
+
+/// What every connection uses from the rest of the controller: the clock it was given,
+/// the settings, the xid counter, the counters, the log, and events raised outside the
+/// input path. Sessions take it `inout`, beside themselves, so neither is copied.
+struct Shared {
+    let settings: ControllerSettings
+    var now = Instant.zero
+    var totals = ControllerCounters()
+    var lastXID: UInt32 = 0
+    var logRecords: [LogRecord] = []
+    /// A time at or before every connection's next deadline.
+    var sessionDeadline: Instant?
+    /// Events raised by closes, handshakes and timers, with the connection slot they
+    /// concern; they reach the app before more input is read.
+    private var raised: [(event: ControllerEvent, slot: Int?)] = []
+    private var raisedHead = 0
+
+    init(settings: ControllerSettings) {
+        self.settings = settings
+    }
+
+    mutating func nextXID() -> UInt32 {
+        lastXID &+= 1
+        return lastXID
+    }
+
+    mutating func log(_ level: LogLevel, _ message: String) {
+        guard logRecords.count < settings.logLimit else {
+            totals.logRecordsDropped &+= 1
+            return
+        }
+        logRecords.append(LogRecord(level, message))
+    }
+
+    mutating func noteDeadline(_ deadline: Instant) {
+        sessionDeadline = earliest(sessionDeadline, deadline)
+    }
+
+    mutating func raise(_ event: ControllerEvent, slot: Int?) {
+        raised.append((event, slot))
+    }
+
+    mutating func nextRaised() -> (event: ControllerEvent, slot: Int?)? {
+        guard raisedHead < raised.count else { return nil }
+        let next = raised[raisedHead]
+        raisedHead += 1
+        if raisedHead == raised.count {
+            raised.removeAll(keepingCapacity: true)
+            raisedHead = 0
+        }
+        return next
+    }
+}
+
+extension MessageType {
+    /// `OFPT_FLOW_MOD`, or the number of a type OpenFlow 1.0 lacks.
+    var displayName: String { specName ?? "message type " + String(rawValue) }
+}

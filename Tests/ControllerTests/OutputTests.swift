@@ -1,0 +1,53 @@
+import Controller
+import OpenFlow
+import Testing
+
+/// The output side of the I/O contract: partial writes keep the rest, in order.
+struct OutputTests {
+    @Test func partialWritesKeepTheRestInOrder() throws {
+        var core = ControllerCore(app: Hub())
+        let id = ConnectionID(1)
+        core.connectionOpened(id, now: .zero)
+        let hello = try OpenFlowMessage(xid: 1, .hello(Hello())).encoded()
+        let echo = try OpenFlowMessage(xid: 2, .echoRequest(Echo(payload: ArraySlice(repeating: 7, count: 100)))).encoded()
+        core.receive(id, (hello + echo)[...], now: .zero)
+        let total = core.outputCount(id)
+        var written: [UInt8] = []
+        while core.hasOutput(id) {
+            core.withOutput(id) { unsent in
+                let taken = min(3, unsent.count)
+                written += unsent.prefix(taken)
+                return taken
+            }
+        }
+        #expect(written.count == total)
+        var framer = Framer()
+        framer.append(written[...])
+        var types: [MessageType] = []
+        while let message = try framer.next() { types.append(try OpenFlowMessage.decode(message).type) }
+        #expect(types == [.hello, .featuresRequest, .echoReply])
+    }
+
+    /// The I/O layer may hand in a pointer to its read buffer.
+    @Test func receiveFromARawBuffer() throws {
+        var core = ControllerCore(app: Hub())
+        let id = ConnectionID(1)
+        core.connectionOpened(id, now: .zero)
+        let hello = try OpenFlowMessage(xid: 1, .hello(Hello())).encoded()
+        hello.withUnsafeBytes { core.receive(id, $0, now: .zero) }
+        core.withOutput(id) { $0.count }
+        #expect(!core.hasOutput(id))
+        let features = try OpenFlowMessage(xid: 2, .featuresReply(FakeSwitch(datapathID: 4).features)).encoded()
+        features.withUnsafeBytes { core.receive(id, $0, now: .zero) }
+        #expect(core.counters.switches == 1)
+    }
+
+    @Test func closedConnectionHasNoOutput() {
+        var core = ControllerCore(app: Hub())
+        core.connectionOpened(ConnectionID(1), now: .zero)
+        core.connectionClosed(ConnectionID(1), now: .zero)
+        #expect(!core.hasOutput(ConnectionID(1)))
+        #expect(core.nextClosure() == nil)
+        #expect(core.counters.connections == 0)
+    }
+}
