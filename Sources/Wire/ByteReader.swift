@@ -92,7 +92,9 @@ public struct ByteReader<Failure: Error> {
         cursor += count
     }
 
-    /// A NUL-padded fixed-width string field (OpenFlow's `char name[N]`).
+    /// A NUL-padded fixed-width string field (OpenFlow's `char name[N]`), up to the first
+    /// NUL or the whole field when there is none. Invalid UTF-8 is repaired with U+FFFD,
+    /// the one place where decoding is lossy.
     public mutating func fixedString(_ width: Int) throws(Failure) -> String {
         let field = try bytes(width)
         let end = field.firstIndex(of: 0) ?? field.endIndex

@@ -84,13 +84,25 @@ public struct ByteWriter {
         cursor += count
     }
 
-    /// A string in a NUL-padded field of `width` bytes, cut to leave the final NUL.
+    /// A string in a NUL-padded field of `width` bytes, as C's `strncpy` fills it: a
+    /// string of exactly `width` bytes has no NUL, so what a peer sent comes back whole.
+    /// A longer string is cut at a character boundary, never inside a UTF-8 sequence.
     public mutating func fixedString(_ value: String, width: Int) throws(WireError) {
         try reserve(width)
         var written = 0
-        for byte in value.utf8 where written < width - 1 {
+        var cutInsideSequence = false
+        for byte in value.utf8 {
+            if written == width {
+                cutInsideSequence = byte & 0xC0 == 0x80
+                break
+            }
             buffer[offset + written] = byte
             written += 1
+        }
+        if cutInsideSequence {
+            // Drop the continuation bytes already copied, then their lead byte.
+            while written > 0, buffer[offset + written - 1] & 0xC0 == 0x80 { written -= 1 }
+            if written > 0 { written -= 1 }
         }
         for i in written..<width { buffer[offset + i] = 0 }
         cursor += width

@@ -49,15 +49,15 @@ struct ByteWriterTests {
         #expect(storage == [0xCC, 0xCC, 0xAB, 0xCD, 0xEF])
     }
 
-    @Test func fixedStringPadsAndKeepsTheFinalNUL() throws {
+    @Test func fixedStringPadsLikeStrncpy() throws {
         var storage = [UInt8](repeating: 0xCC, count: 12)
         try storage.withUnsafeMutableBytes { raw in
             var w = ByteWriter(raw)
             try w.fixedString("ab", width: 4)
-            try w.fixedString("abcdef", width: 4)  // cut to three and a NUL
+            try w.fixedString("abcdef", width: 4)  // cut to the field, no NUL (as strncpy)
             try w.fixedString("", width: 4)
         }
-        #expect(storage == hex("61 62 00 00", "61 62 63 00", "00 00 00 00"))
+        #expect(storage == hex("61 62 00 00", "61 62 63 64", "00 00 00 00"))
     }
 
     @Test func patchU16OnlyOverWrittenBytes() {
@@ -88,5 +88,40 @@ struct ByteWriterTests {
             }
         }
         #expect(output == [1, 2, 3, 4, 5])
+    }
+}
+
+@Suite struct FixedStringTests {
+    /// `text` written into a field of `width` bytes.
+    private func field(_ text: String, width: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0xEE, count: width)
+        let written: Bool = out.withUnsafeMutableBytes { raw in
+            var writer = ByteWriter(raw)
+            return (try? writer.fixedString(text, width: width)) != nil
+        }
+        #expect(written)
+        return out
+    }
+
+    private func roundTrip(_ bytes: [UInt8]) throws -> [UInt8] {
+        var reader = ByteReader(bytes[...], truncated: WireError.truncated)
+        return field(try reader.fixedString(bytes.count), width: bytes.count)
+    }
+
+    @Test func aFullFieldWithoutNULComesBackWhole() throws {
+        let name = Array("abcdefghijklmnop".utf8)
+        #expect(try roundTrip(name) == name)
+    }
+
+    @Test func aShortNameIsNULPadded() throws {
+        let bytes: [UInt8] = Array("eth0".utf8) + [UInt8](repeating: 0, count: 12)
+        #expect(try roundTrip(bytes) == bytes)
+    }
+
+    @Test func aLongStringIsCutAtACharacterBoundary() {
+        // a, b, then two 2-byte characters: the first fits exactly.
+        #expect(field("ab\u{E9}\u{E9}", width: 4) == [0x61, 0x62, 0xC3, 0xA9])
+        // The 2-byte character after "abc" does not fit: no half of it is written.
+        #expect(field("abc\u{E9}", width: 4) == [0x61, 0x62, 0x63, 0x00])
     }
 }
