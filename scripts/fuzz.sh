@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer target (Fuzz/OpenFlowFuzz.swift over Wire and OpenFlow) and runs
+# it for SECONDS (default 60). Exits non-zero on any crash; the input is saved under
+# Fuzz/crashes/. Prints the number of executions and the duration at the end.
+#
+#   scripts/fuzz.sh [SECONDS] [--text] [--keep-going] [libFuzzer -flag=value...]
+#
+# --text also builds Sources/OpenFlow/Text (left out by default while it is being
+# written) and fuzzes the text forms, compiled in with -D FUZZ_TEXT.
+# --keep-going runs libFuzzer in fork mode with -ignore_crashes=1, so a long run goes on
+# past a crash (each one still saved, and the exit status still non-zero).
+# Sanitizers: -sanitize=fuzzer,address. AddressSanitizer works with the Swift runtime
+# here (Swift 6.3.1, Linux x86_64), so out-of-bounds reads in unsafe code are caught too.
+# New corpus units go to .build-fuzz*/corpus; Fuzz/corpus holds only the seeds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration=60
+defines=()
+sources=(-path Sources/OpenFlow/Text -prune -o)
+build=.build-fuzz
+mode=()
+while (($#)); do
+    case $1 in
+        [0-9]*) duration=$1 ;;
+        --text) defines=(-D FUZZ_TEXT) sources=() build=.build-fuzz-text ;;
+        --keep-going) mode=(-fork=1 -ignore_crashes=1) ;;
+        *) break ;;
+    esac
+    shift
+done
+
+swiftc=${SWIFTC:-$(command -v swiftc || echo /opt/swift/usr/bin/swiftc)}
+flags=(-O -g -wmo -parse-as-library -sanitize=fuzzer,address -use-ld=lld -I "$build")
+mkdir -p "$build/corpus" Fuzz/crashes
+
+echo "fuzz: building in $build" >&2
+"$swiftc" "${flags[@]}" -module-name Wire -emit-module -emit-module-path "$build/Wire.swiftmodule" \
+    -c Sources/Wire/*.swift -o "$build/Wire.o"
+# shellcheck disable=SC2046
+"$swiftc" "${flags[@]}" -module-name OpenFlow -emit-module -emit-module-path "$build/OpenFlow.swiftmodule" \
+    -c $(find Sources/OpenFlow "${sources[@]}" -name '*.swift' -print | sort) -o "$build/OpenFlow.o"
+"$swiftc" "${flags[@]}" "${defines[@]}" Fuzz/OpenFlowFuzz.swift "$build/Wire.o" "$build/OpenFlow.o" \
+    -o "$build/openflow-fuzz"
+
+log=$build/fuzz.log
+start=$(date +%s)
+status=0
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} SWIFT_BACKTRACE=enable=no \
+    "$build/openflow-fuzz" "$build/corpus" Fuzz/corpus -max_total_time="$duration" \
+    -print_final_stats=1 -artifact_prefix=Fuzz/crashes/ "${mode[@]}" "$@" 2>&1 | tee "$log" || status=$?
+elapsed=$(($(date +%s) - start))
+
+# A single run ends with libFuzzer's final stats; fork mode prints "#N: ..." progress lines.
+execs=$(awk '/stat::number_of_executed_units/ {n = $2} /^#[0-9]+: / {n = substr($1, 2) + 0} END {print n + 0}' "$log")
+crashes=$(awk '/Test unit written to/ {u++}
+    /oom\/timeout\/crash:/ {for (i = 1; i < NF; i++) if ($i == "oom/timeout/crash:") {split($(i + 1), a, "/"); f = a[1] + a[2] + a[3]}}
+    END {print (f > u ? f : u) + 0}' "$log")
+echo "fuzz: $execs executions in ${elapsed}s ($((execs / (elapsed > 0 ? elapsed : 1))) exec/s), $crashes crash reports, exit status $status"
+if ((status != 0)); then
+    echo "fuzz: CRASH; inputs go to the artifact_prefix (Fuzz/crashes/ by default); log in $log" >&2
+fi
+exit "$status"
