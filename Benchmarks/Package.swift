@@ -1,0 +1,26 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// The benchmarks are a package of their own, depending on the root package by path, so
+/// the root package stays free of ordo-one/benchmark and its malloc interposer.
+/// Run with `scripts/bench.sh`.
+let package = Package(
+    name: "OpenFlowBenchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(name: "SwiftOpenFlow", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "OpenFlowCodec",
+            dependencies: [
+                .product(name: "OpenFlow", package: "SwiftOpenFlow"),
+                .product(name: "Wire", package: "SwiftOpenFlow"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/OpenFlowCodec",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)
