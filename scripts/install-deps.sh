@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need on a fresh Debian machine, skipping what
+# is already there. Needs root (CI and the dev machines run as root).
+set -euo pipefail
+
+apt_packages=(
+    libpcap-dev   # live capture backends (later issues); the design card's system package
+    tshark        # independent OpenFlow decoder for the cross-check test
+)
+
+missing=()
+for package in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+    echo "install-deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+    echo "install-deps: apt packages present"
+fi

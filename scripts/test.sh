@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, and runs every test: unit and
+# property tests, the tshark cross-check, the Embedded build of the core, a bounded
+# fuzz run, and ofdump over the shipped captures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "install dependencies"
+bash scripts/install-deps.sh
+
+step "build"
+swift build --build-tests
+
+step "unit, property and interop tests"
+OFP_REQUIRE_TSHARK=1 swift test --skip-build
+
+step "Embedded Swift build of the core"
+bash scripts/embedded-check.sh
+
+step "fuzz the framer and decoder (${FUZZ_SECONDS:=60} s)"
+bash scripts/fuzz.sh "$FUZZ_SECONDS"
+
+step "ofdump over the shipped captures"
+# The ovs-testcontroller session is all valid; the ovs-ofctl session carries four
+# messages made malformed on purpose (see samples/captures/README.md), so ofdump must
+# name exactly those four and exit 1.
+swift run --skip-build ofdump samples/captures/ovs-testcontroller-session.pcap > /dev/null
+echo "ofdump: ovs-testcontroller-session.pcap decoded cleanly"
+output=$(swift run --skip-build ofdump samples/captures/ovs-ofctl-session.pcap) && status=0 || status=$?
+errors=$(grep -c ' error: ' <<<"$output" || true)
+if [ "$errors" != 4 ] || [ "$status" != 1 ]; then
+    echo "ofdump: expected 4 malformed messages and exit 1, got $errors and exit $status" >&2
+    exit 1
+fi
+echo "ofdump: ovs-ofctl-session.pcap: the 4 malformed messages named, exit 1"
+
+step "all tests passed"
