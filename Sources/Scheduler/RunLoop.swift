@@ -3,13 +3,15 @@
 ///
 /// Each turn runs every task made runnable before the turn began, fires every timer
 /// that is due, then waits for I/O (not at all if work is already queued) and calls
-/// the handler registered for each ready token.
+/// the handler registered for each ready token. Handlers run after the wait returns, so
+/// they may use the loop freely (read `now`, schedule, register).
 public final class RunLoop<P: Platform> {
     public var platform: P
     private var runnable: [() -> Void] = []
     private var draining: [() -> Void] = []
     private var timers = TimerHeap<() -> Void>()
     private var handlers: [UInt64: (Readiness) -> Void] = [:]
+    private var ready: [Readiness] = []
     private var stopping = false
 
     public init(platform: P) {
@@ -83,8 +85,10 @@ public final class RunLoop<P: Platform> {
         while let timer = timers.popExpired(now: start) { timer() }
 
         let deadline: Instant? = runnable.isEmpty ? timers.nextDeadline() : start
-        platform.wait(until: deadline) { ready in
-            handlers[ready.token]?(ready)
-        }
+        // Collect first, dispatch after: handlers may read the clock or schedule timers,
+        // which needs the platform, and the platform is busy for the whole wait.
+        ready.removeAll(keepingCapacity: true)
+        platform.wait(until: deadline) { self.ready.append($0) }
+        for source in ready { handlers[source.token]?(source) }
     }
 }

@@ -50,3 +50,19 @@ import Testing
         loop.deregister(token: 42)
     }
 }
+
+@Suite struct RunLoopReentrancyTests {
+    @Test func handlersMayReadTheClockAndScheduleTimers() {
+        var platform = VirtualPlatform()
+        platform.script = [(Instant(nanoseconds: 10), Readiness(token: 1, readable: true, writable: false, closed: false))]
+        let loop = RunLoop(platform: platform)
+        var fired: [UInt64] = []
+        loop.register(token: 1) { _ in
+            loop.schedule(after: .milliseconds(1)) { fired.append(loop.now.nanoseconds) }
+        }
+        loop.turn()  // wait until 10 ns, dispatch: the handler schedules at 10 ns + 1 ms
+        loop.turn()  // wait until the timer is due
+        loop.turn()  // fire it
+        #expect(fired == [1_000_010])
+    }
+}
