@@ -10,17 +10,23 @@ let package = Package(
         .library(name: "OpenFlow", targets: ["OpenFlow"]),
         .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "Controller", targets: ["Controller"]),
+        .library(name: "LinuxPlatform", targets: ["LinuxPlatform"]),
         .library(name: "Capture", targets: ["Capture"]),
         .executable(name: "ofdump", targets: ["ofdump"]),
+        .executable(name: "ofbench", targets: ["ofbench"]),
+        .executable(name: "ofcontroller", targets: ["ofcontroller"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .target(name: "Wire"),
         .target(name: "OpenFlow", dependencies: ["Wire"]),
         .target(name: "Scheduler"),
         .target(name: "Controller", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
+        .target(name: "CLinuxPlatform"),
+        .target(name: "LinuxPlatform", dependencies: ["Scheduler", "CLinuxPlatform"]),
         .target(name: "Capture", dependencies: ["Wire"]),
         .executableTarget(
             name: "ofdump",
@@ -29,11 +35,27 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "ofbench",
+            dependencies: [
+                "OpenFlow", "Wire", "Scheduler", "LinuxPlatform",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "ofcontroller",
+            dependencies: [
+                "Controller", "OpenFlow", "Scheduler", "LinuxPlatform",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "OpenFlowTests", dependencies: ["OpenFlow", "Wire", "Capture"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "OpenFlow", "Wire", "Scheduler"]),
+        .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform", "Scheduler"]),
     ],
     swiftLanguageModes: [.v6]
 )
