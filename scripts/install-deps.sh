@@ -6,6 +6,10 @@ set -euo pipefail
 apt_packages=(
     libpcap-dev   # live capture backends (later issues); the design card's system package
     tshark        # independent OpenFlow decoder for the cross-check test
+    openvswitch-switch          # a real OpenFlow switch (userspace datapath) for the controller interop test
+    openvswitch-testcontroller  # the reference controller the benchmarks compare against
+    iproute2      # network namespaces, veth pairs and ss for the interop tests
+    iputils-ping  # traffic between the interop test's hosts
 )
 
 missing=()

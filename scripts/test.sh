@@ -36,4 +36,13 @@ if [ "$errors" != 4 ] || [ "$status" != 1 ]; then
 fi
 echo "ofdump: ovs-ofctl-session.pcap: the 4 malformed messages named, exit 1"
 
+step "ofcontroller against Open vSwitch, and bad input from fake switches"
+# Real TCP on loopback and network namespaces (needs root); both scripts print
+# "N passed, N failed". Both run even if the first fails.
+bin_dir=$(swift build --show-bin-path)
+interop_status=0
+bash Tests/Interop/controller-ovs.sh "$bin_dir" || interop_status=1
+bash Tests/Interop/controller-bad-input.sh "$bin_dir" || interop_status=1
+[ "$interop_status" -eq 0 ] || { echo "interop: failures above" >&2; exit 1; }
+
 step "all tests passed"

@@ -1,0 +1,236 @@
+import ArgumentParser
+import Controller
+import Foundation
+import LinuxPlatform
+import Logging
+import OpenFlow
+import Scheduler
+
+/// `ofcontroller`: the OpenFlow 1.0 controller appliance. With no flags it runs the
+/// learning switch on 0.0.0.0:6653.
+@main
+struct OFController: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ofcontroller",
+        abstract: "An OpenFlow 1.0 controller: learning switch, hub, firewall, static flows, stats monitor.",
+        discussion: """
+            Switches connect over TCP. Each --app adds an app to the chain, in order: an event \
+            goes to each app in turn until one consumes it. Without --app the chain is the \
+            learning switch. Examples:
+              ofcontroller                  # the learning switch on 0.0.0.0:6653
+              ofcontroller --app firewall --firewall-rules rules.txt --app learning
+              ofcontroller --app static --static-flows flows.txt --app monitor
+            Firewall rules: one per line, `allow|deny MATCH` in ovs-ofctl syntax, and an \
+            optional `default allow|deny`. Static flows: one ovs-ofctl flow per line. SIGINT \
+            or SIGTERM closes the listener and every connection and exits 0.
+            """)
+
+    @Option(name: .customLong("listen"), help: ArgumentHelp("Address to listen on.", valueName: "HOST:PORT"))
+    var listen = ListenAddress.standard.description
+
+    @Option(name: .customLong("app"), help: ArgumentHelp("An app to add to the chain (repeatable, in chain order).", valueName: "NAME"))
+    var apps: [AppName] = []
+
+    @Option(name: .customLong("firewall-rules"), help: ArgumentHelp("Rules file for the firewall app.", valueName: "FILE"))
+    var firewallRules: String?
+
+    @Option(name: .customLong("static-flows"), help: ArgumentHelp("Flows file for the static app.", valueName: "FILE"))
+    var staticFlows: String?
+
+    @Option(name: .customLong("monitor-interval"), help: ArgumentHelp("Seconds between the monitor app's stats polls.", valueName: "SECONDS"))
+    var monitorInterval: Double = 10
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Idle timeout of the learning switch's flows.", valueName: "SECONDS"))
+    var idleTimeout: UInt16 = 60
+
+    @Option(name: .customLong("miss-send-len"), help: ArgumentHelp("miss_send_len sent to switches in SET_CONFIG.", valueName: "BYTES"))
+    var missSendLength: UInt16 = SwitchConfig.defaultMissSendLength
+
+    @Option(name: .customLong("echo-interval"), help: ArgumentHelp("Idle time before an ECHO_REQUEST is sent.", valueName: "SECONDS"))
+    var echoInterval: Double = 5
+
+    @Option(name: .customLong("echo-timeout"), help: ArgumentHelp("Silence after which a switch is disconnected.", valueName: "SECONDS"))
+    var echoTimeout: Double = 15
+
+    @Option(name: .customLong("status-interval"), help: ArgumentHelp("Seconds between status lines (0: none).", valueName: "SECONDS"))
+    var statusInterval: Double = 10
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: LogLevelName = .info
+
+    @Option(name: .customLong("threads"), help: ArgumentHelp("Independent loops, each on its own thread and SO_REUSEPORT listener.", valueName: "N"))
+    var threads = 1
+
+    func validate() throws {
+        guard ListenAddress(parsing: listen) != nil else { throw ValidationError("--listen takes HOST:PORT, got '\(listen)'") }
+        guard threads >= 1, threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
+        for (name, value) in [("--monitor-interval", monitorInterval), ("--echo-interval", echoInterval), ("--echo-timeout", echoTimeout)] {
+            guard value > 0, value < 1e6 else { throw ValidationError("\(name) must be a positive number of seconds") }
+        }
+        guard statusInterval >= 0, statusInterval < 1e6 else { throw ValidationError("--status-interval must be 0 or more seconds") }
+        let chain = Set(apps.isEmpty ? [AppName.learning] : apps)
+        if chain.contains(.firewall), firewallRules == nil { throw ValidationError("--app firewall needs --firewall-rules FILE") }
+        if chain.contains(.static), staticFlows == nil { throw ValidationError("--app static needs --static-flows FILE") }
+        if firewallRules != nil, !chain.contains(.firewall) { throw ValidationError("--firewall-rules is for --app firewall, which is not in the chain") }
+        if staticFlows != nil, !chain.contains(.static) { throw ValidationError("--static-flows is for --app static, which is not in the chain") }
+    }
+
+    func run() throws {
+        let level = logLevel.level
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "ofcontroller")
+        let address = ListenAddress(parsing: listen)!
+        let specs = try appSpecs()
+        let settings = controllerSettings()
+
+        // Before any thread starts: block SIGINT and SIGTERM (the loop threads inherit
+        // the mask, so only this thread's signalfd sees them) and raise the fd limit.
+        let signals: SignalSource
+        let fileLimit: Int
+        do throws(SocketError) {
+            signals = try SignalSource([SIGINT, SIGTERM])
+            fileLimit = try raiseFileLimit()
+        } catch {
+            logger.critical("\(error.description)")
+            throw ExitCode.failure
+        }
+
+        let stop = StopSignal()
+        var loops: [ControllerLoop] = []
+        for index in 0..<threads {
+            var loopLogger = logger
+            if threads > 1 { loopLogger[metadataKey: "loop"] = "\(index)" }
+            do throws(SocketError) {
+                // With one loop, no SO_REUSEPORT: a second controller on the same port
+                // then fails to bind instead of silently sharing the switches.
+                loops.append(try ControllerLoop(
+                    index: index, listen: address, reusePort: threads > 1, apps: specs, settings: settings,
+                    stop: stop, logger: loopLogger))
+            } catch {
+                logger.critical("cannot listen on \(address): \(error.description)")
+                throw ExitCode.failure
+            }
+        }
+        // Forwarding apps consume packet_ins, so an app after one never sees them.
+        let names = specs.map(\.name)
+        if let forwarder = names.firstIndex(where: { [.hub, .learning, .null].contains($0) }),
+            let late = names[(forwarder + 1)...].first(where: { [.firewall, .hub, .learning, .null].contains($0) })
+        {
+            logger.warning("--app \(late.rawValue) comes after --app \(names[forwarder].rawValue), which consumes every packet_in first")
+        }
+        let port = loops[0].port
+        logger.info("""
+            listening on \(address.host):\(port), apps: \(specs.map(\.name.rawValue).joined(separator: " > ")), \
+            \(threads) loop\(threads == 1 ? "" : "s"), fd limit \(fileLimit)
+            """)
+
+        let statistics = loops.map(\.statistics)
+        var workers: [LoopThread] = []
+        for loop in loops {
+            let handover = Handover(value: loop)
+            workers.append(LoopThread { handover.value.run() })
+        }
+        loops.removeAll()
+
+        try supervise(signals: signals, stop: stop, statistics: statistics, logger: logger)
+        for worker in workers { worker.join() }
+        logger.info("stopped; \(StatusLine.totals(.sum(statistics.map(\.snapshot))))")
+    }
+
+    /// The main thread's own small loop: the signals and the status line.
+    private func supervise(signals: SignalSource, stop: StopSignal, statistics: [LoopStatistics], logger: Logger) throws {
+        let platform: EpollPlatform
+        do throws(SocketError) { platform = try EpollPlatform(maxEventsPerWait: 8) } catch {
+            logger.critical("\(error.description)")
+            throw ExitCode.failure
+        }
+        let supervisor = RunLoop(platform: platform)
+        do throws(SocketError) {
+            try signals.watch(on: supervisor, token: 1) { signal in
+                logger.info("\(signal == SIGINT ? "SIGINT" : "SIGTERM"): closing the listener and all connections")
+                stop.fire()
+                supervisor.stop()
+            }
+        } catch {
+            logger.critical("\(error.description)")
+            throw ExitCode.failure
+        }
+        if statusInterval > 0 {
+            var status = StatusLine(start: platform.now())
+            supervisor.every(Interval(nanoseconds: UInt64(statusInterval * 1e9))) {
+                logger.info("\(status.next(.sum(statistics.map(\.snapshot)), now: platform.now()))")
+            }
+        }
+        supervisor.run()
+    }
+
+    private func appSpecs() throws -> [AppSpec] {
+        try (apps.isEmpty ? [.learning] : apps).map { name throws -> AppSpec in
+            switch name {
+            case .hub: return .hub
+            case .learning:
+                var settings = LearningSwitch.Settings()
+                settings.idleTimeout = idleTimeout
+                return .learning(settings)
+            case .firewall:
+                let text = try readFile(firewallRules!, what: "firewall rules")
+                do throws(ConfigError) {
+                    return .firewall(try FirewallPolicy(parsing: text))
+                } catch {
+                    throw ValidationError("\(firewallRules!): \(error)")
+                }
+            case .static:
+                let text = try readFile(staticFlows!, what: "static flows")
+                do throws(ConfigError) {
+                    _ = try StaticFlows(parsing: text)
+                } catch {
+                    throw ValidationError("\(staticFlows!): \(error)")
+                }
+                return .staticFlows(text)
+            case .monitor:
+                return .monitor(Interval(nanoseconds: UInt64(monitorInterval * 1e9)))
+            case .null:
+                return .null
+            }
+        }
+    }
+
+    private func controllerSettings() -> ControllerSettings {
+        var settings = ControllerSettings()
+        settings.missSendLength = missSendLength
+        settings.echoInterval = Interval(nanoseconds: UInt64(echoInterval * 1e9))
+        settings.echoTimeout = Interval(nanoseconds: UInt64(echoTimeout * 1e9))
+        return settings
+    }
+
+    private func readFile(_ path: String, what: String) throws -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot read the \(what) file \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+extension AppName: ExpressibleByArgument {}
+
+/// swift-log's levels by name, for `--log-level`.
+enum LogLevelName: String, CaseIterable, ExpressibleByArgument {
+    case trace, debug, info, notice, warning, error, critical
+
+    var level: Logger.Level {
+        switch self {
+        case .trace: .trace
+        case .debug: .debug
+        case .info: .info
+        case .notice: .notice
+        case .warning: .warning
+        case .error: .error
+        case .critical: .critical
+        }
+    }
+}
