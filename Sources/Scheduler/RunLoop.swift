@@ -84,7 +84,8 @@ public final class RunLoop<P: Platform> {
         let start = now
         while let timer = timers.popExpired(now: start) { timer() }
 
-        let deadline: Instant? = runnable.isEmpty ? timers.nextDeadline() : start
+        // Work queued, or a stop requested during this turn: poll without sleeping.
+        let deadline: Instant? = runnable.isEmpty && !stopping ? timers.nextDeadline() : start
         // Collect first, dispatch after: handlers may read the clock or schedule timers,
         // which needs the platform, and the platform is busy for the whole wait.
         ready.removeAll(keepingCapacity: true)

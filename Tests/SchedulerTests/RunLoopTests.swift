@@ -66,3 +66,12 @@ import Testing
         #expect(fired == [1_000_010])
     }
 }
+
+@Suite struct RunLoopStopTests {
+    @Test func stopFromATaskDoesNotBlockInTheWait() {
+        let loop = RunLoop(platform: VirtualPlatform())
+        loop.enqueue { loop.stop() }
+        loop.run()  // no timers and no I/O: a blocking wait would never return
+        #expect(loop.platform.waits == [Instant.zero])
+    }
+}
