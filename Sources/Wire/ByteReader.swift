@@ -1,7 +1,8 @@
 /// A big-endian cursor over borrowed bytes.
 ///
-/// Every read is bounds-checked; a short read throws the `Failure` value given at
-/// construction, so each protocol reports truncation in its own error type
+/// Every read is bounds-checked, once per field, then done with one unaligned load; a
+/// short read throws the `Failure` value given at construction, so each protocol
+/// reports truncation in its own error type
 /// (`OFPBRC_BAD_LEN` for a message body, `OFPBAT_BAD_LEN` for an action, ...).
 /// Sub-ranges come back as slices of the same storage: nothing is copied.
 public struct ByteReader<Failure: Error> {
@@ -29,41 +30,51 @@ public struct ByteReader<Failure: Error> {
         guard count >= 0, remaining >= count else { throw failure }
     }
 
+    /// A big-endian integer at `position` (an index into `bytes`), read with one
+    /// unaligned load. The caller has already checked, with `require`, that the bytes
+    /// are there: this is the single bounds check of the read.
+    @inlinable @inline(__always)
+    func load<T: FixedWidthInteger>(at position: Int, as type: T.Type = T.self) -> T {
+        bytes.withUnsafeBytes { raw in
+            T(bigEndian: raw.loadUnaligned(fromByteOffset: position &- bytes.startIndex, as: T.self))
+        }
+    }
+
     @inlinable
     public mutating func u8() throws(Failure) -> UInt8 {
         try require(1)
-        defer { cursor += 1 }
-        return bytes[index]
+        defer { cursor &+= 1 }
+        return load(at: cursor)
     }
 
     @inlinable
     public mutating func u16() throws(Failure) -> UInt16 {
         try require(2)
-        defer { cursor += 2 }
-        return UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1])
+        defer { cursor &+= 2 }
+        return load(at: cursor)
     }
 
     @inlinable
     public mutating func u32() throws(Failure) -> UInt32 {
         try require(4)
-        defer { cursor += 4 }
-        return UInt32(bytes[index]) << 24 | UInt32(bytes[index + 1]) << 16
-            | UInt32(bytes[index + 2]) << 8 | UInt32(bytes[index + 3])
+        defer { cursor &+= 4 }
+        return load(at: cursor)
     }
 
     @inlinable
     public mutating func u64() throws(Failure) -> UInt64 {
         try require(8)
-        let high = try u32()
-        let low = try u32()
-        return UInt64(high) << 32 | UInt64(low)
+        defer { cursor &+= 8 }
+        return load(at: cursor)
     }
 
     @inlinable
     public mutating func mac() throws(Failure) -> MACAddress {
         try require(6)
-        defer { cursor += 6 }
-        return MACAddress(bytes[index..<index + 6])
+        defer { cursor &+= 6 }
+        let high: UInt32 = load(at: cursor)
+        let low: UInt16 = load(at: cursor &+ 4)
+        return MACAddress(rawValue: UInt64(high) << 16 | UInt64(low))
     }
 
     @inlinable

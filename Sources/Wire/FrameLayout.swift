@@ -34,75 +34,110 @@ public struct FrameLayout: Equatable, Sendable {
     public init() {}
 
     /// Parses as far as the bytes allow.
-    public init(frame: ArraySlice<UInt8>) {
-        guard let ethernet = try? EthernetHeader(frame) else { return }
-        destination = ethernet.destination
-        source = ethernet.source
-        var type = ethernet.etherType
+    ///
+    /// `frame` is borrowed: the caller keeps ownership, so no reference count changes.
+    @inlinable
+    public init(frame: borrowing ArraySlice<UInt8>) {
+        self = frame.withUnsafeBytes { FrameLayout(parsing: $0) }
+    }
+
+    /// The parse itself, over the frame's bytes: every load below sits after an explicit
+    /// check that its bytes are inside `p`. It reads through a raw pointer and touches no
+    /// reference; `releasenone` tells callers in other modules so, which spares them a
+    /// retain and release of whatever holds the frame around the call.
+    @usableFromInline @_effects(releasenone)
+    init(parsing p: UnsafeRawBufferPointer) {
+        self.init()
+        let count = p.count
+        guard count >= EthernetHeader.length else { return }
+        destination = p.mac(0)
+        source = p.mac(6)
+        var type = EtherType(rawValue: p.be16(12))
         var offset = EthernetHeader.length
         if type == .vlan {
-            guard let tag = try? VLANTag(frame[(frame.startIndex + offset)...]) else {
+            guard count - offset >= VLANTag.length else {
                 // A cut tag: the frame stops at its 0x8100, as OpenFlow 1.0 switches see it.
                 etherType = type
                 networkOffset = offset
                 return
             }
-            vlanTCI = tag.tci
-            type = tag.innerEtherType
+            vlanTCI = p.be16(offset)
+            type = EtherType(rawValue: p.be16(offset + 2))
             offset += VLANTag.length
         }
         if type.isLength {
-            // 802.3: only LLC/SNAP with a zero OUI carries an EtherType.
-            let llc = frame[(frame.startIndex + offset)...]
-            guard llc.count >= 8, llc[llc.startIndex] == 0xAA, llc[llc.startIndex + 1] == 0xAA,
-                llc[llc.startIndex + 2] == 0x03, llc[llc.startIndex + 3] == 0,
-                llc[llc.startIndex + 4] == 0, llc[llc.startIndex + 5] == 0
-            else {
+            // 802.3: only LLC/SNAP (AA AA 03) with a zero OUI carries an EtherType.
+            guard count - offset >= 8, p.be32(offset) == 0xAAAA_0300, p.be16(offset + 4) == 0 else {
                 networkOffset = offset
                 return
             }
-            type = EtherType(rawValue: be16(llc, 6))
+            type = EtherType(rawValue: p.be16(offset + 6))
             offset += 8
         }
         etherType = type
         networkOffset = offset
-        let network = frame[(frame.startIndex + offset)...]
         if type == .ipv4 {
-            parseIPv4(network, at: offset)
-        } else if type == .arp, let arp = try? ARPPacket(network), arp.isEthernetIPv4 {
-            arpOperation = arp.operation
-            networkSource = arp.senderIP
-            networkDestination = arp.targetIP
+            parseIPv4(p, at: offset)
+        } else if type == .arp, count - offset >= ARPPacket.length,
+            p.be16(offset) == 1, p.be16(offset + 2) == EtherType.ipv4.rawValue,
+            p.be16(offset + 4) == 0x0604  // hardware length 6, protocol length 4
+        {
+            arpOperation = p.be16(offset + 6)
+            networkSource = IPv4Address(rawValue: p.be32(offset + 14))
+            networkDestination = IPv4Address(rawValue: p.be32(offset + 24))
         }
     }
 
-    private mutating func parseIPv4(_ bytes: ArraySlice<UInt8>, at offset: Int) {
-        guard let ip = try? IPv4Header(bytes) else { return }
-        ipProtocol = ip.proto
-        networkSource = ip.source
-        networkDestination = ip.destination
-        tos = ip.tos
-        isFragment = ip.isFragment
+    private mutating func parseIPv4(_ p: UnsafeRawBufferPointer, at offset: Int) {
+        let available = p.count - offset
+        guard available >= IPv4Header.minimumLength else { return }
+        let first = p[offset]
+        let headerLength = Int(first & 0x0F) * 4
+        guard first >> 4 == 4, headerLength >= IPv4Header.minimumLength, available >= headerLength else { return }
+        let proto = IPProtocol(rawValue: p[offset + 9])
+        ipProtocol = proto
+        tos = p[offset + 1]
+        networkSource = IPv4Address(rawValue: p.be32(offset + 12))
+        networkDestination = IPv4Address(rawValue: p.be32(offset + 16))
+        isFragment = p.be16(offset + 6) & 0x3FFF != 0
         guard !isFragment else { return }
-        let l4Offset = offset + ip.headerLength
-        let l4 = bytes[(bytes.startIndex + ip.headerLength)...]
-        switch ip.proto {
+        let l4Offset = offset + headerLength
+        let l4Available = available - headerLength
+        switch proto {
         case .tcp:
-            guard l4.count >= TCPHeader.minimumLength else { return }
-            transportSource = be16(l4, 0)
-            transportDestination = be16(l4, 2)
+            guard l4Available >= TCPHeader.minimumLength else { return }
+            transportSource = p.be16(l4Offset)
+            transportDestination = p.be16(l4Offset + 2)
         case .udp:
-            guard let udp = try? UDPHeader(l4) else { return }
-            transportSource = udp.sourcePort
-            transportDestination = udp.destinationPort
+            guard l4Available >= UDPHeader.length else { return }
+            transportSource = p.be16(l4Offset)
+            transportDestination = p.be16(l4Offset + 2)
         case .icmp:
             // Type, code and checksum, as the OpenFlow 1.0 reference switch requires.
-            guard l4.count >= 4 else { return }
-            transportSource = UInt16(l4[l4.startIndex])
-            transportDestination = UInt16(l4[l4.startIndex + 1])
+            guard l4Available >= 4 else { return }
+            transportSource = UInt16(p[l4Offset])
+            transportDestination = UInt16(p[l4Offset + 1])
         default:
             return
         }
         transportOffset = l4Offset
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    // Big-endian loads at a byte offset the caller has checked against `count`.
+    @inline(__always)
+    fileprivate func be16(_ offset: Int) -> UInt16 {
+        UInt16(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+    }
+
+    @inline(__always)
+    fileprivate func be32(_ offset: Int) -> UInt32 {
+        UInt32(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    @inline(__always)
+    fileprivate func mac(_ offset: Int) -> MACAddress {
+        MACAddress(rawValue: UInt64(be32(offset)) << 16 | UInt64(be16(offset + 4)))
     }
 }

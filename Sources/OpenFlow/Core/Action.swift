@@ -39,9 +39,13 @@ public enum Action: Hashable, Sendable {
     }
 
     /// Bytes on the wire.
+    @inlinable
     public var wireLength: Int {
-        if case .vendor(_, let body) = self { return (8 + body.count + 7) & ~7 }
-        return type.fixedLength ?? 8
+        switch self {
+        case .setDLSrc, .setDLDst, .enqueue: 16
+        case .vendor(_, let body): (8 + body.count + 7) & ~7
+        default: 8
+        }
     }
 }
 
@@ -102,45 +106,52 @@ extension Action {
         }
     }
 
+    /// Writes the action; one bounds check covers a fixed-length action. Inlined into
+    /// the action-list loop, which then reads each action in place instead of copying it
+    /// out of the array for an opaque call.
+    @inline(__always)
     func encode(into writer: inout ByteWriter) throws(WireError) {
-        try writer.u16(type.rawValue)
-        try writer.u16(UInt16(truncatingIfNeeded: wireLength))
+        let length = wireLength
+        try writer.reserve(length)
+        writer.uncheckedU16(type.rawValue)
+        writer.uncheckedU16(UInt16(truncatingIfNeeded: length))
         switch self {
         case .output(let port, let maxLength):
-            try writer.u16(port.rawValue)
-            try writer.u16(maxLength)
+            writer.uncheckedU16(port.rawValue)
+            writer.uncheckedU16(maxLength)
         case .setVLANVID(let vid):
-            try writer.u16(vid)
-            try writer.u16(0)
+            writer.uncheckedU16(vid)
+            writer.uncheckedU16(0)
         case .setVLANPCP(let pcp):
-            try writer.u8(pcp)
-            try writer.zeros(3)
+            writer.uncheckedU8(pcp)
+            writer.uncheckedZeros(3)
         case .stripVLAN:
-            try writer.u32(0)
+            writer.uncheckedU32(0)
         case .setDLSrc(let mac), .setDLDst(let mac):
-            try writer.mac(mac)
-            try writer.zeros(6)
+            writer.uncheckedMAC(mac)
+            writer.uncheckedZeros(6)
         case .setNWSrc(let ip), .setNWDst(let ip):
-            try writer.ipv4(ip)
+            writer.uncheckedIPv4(ip)
         case .setNWTOS(let tos):
-            try writer.u8(tos)
-            try writer.zeros(3)
+            writer.uncheckedU8(tos)
+            writer.uncheckedZeros(3)
         case .setTPSrc(let port), .setTPDst(let port):
-            try writer.u16(port)
-            try writer.u16(0)
+            writer.uncheckedU16(port)
+            writer.uncheckedU16(0)
         case .enqueue(let port, let queueID):
-            try writer.u16(port.rawValue)
-            try writer.zeros(6)
-            try writer.u32(queueID)
+            writer.uncheckedU16(port.rawValue)
+            writer.uncheckedZeros(6)
+            writer.uncheckedU32(queueID)
         case .vendor(let vendor, let body):
-            try writer.u32(vendor)
+            writer.uncheckedU32(vendor)
             try writer.bytes(body)
-            try writer.zeros(wireLength - 8 - body.count)
+            try writer.zeros(length - 8 - body.count)
         }
     }
 }
 
 /// Action lists as they sit in FLOW_MOD, PACKET_OUT and flow stats.
+@usableFromInline
 enum ActionList {
     static func decode(_ bytes: ArraySlice<UInt8>) throws(OpenFlowError) -> [Action] {
         var reader = ByteReader(bytes, truncated: OpenFlowError.badActionLength(UInt16(truncatingIfNeeded: bytes.count)))
@@ -151,13 +162,16 @@ enum ActionList {
         return actions
     }
 
+    @inlinable
     static func wireLength(_ actions: [Action]) -> Int {
         var total = 0
-        for action in actions { total += action.wireLength }
+        for index in actions.indices { total += actions[index].wireLength }
         return total
     }
 
     static func encode(_ actions: [Action], into writer: inout ByteWriter) throws(WireError) {
-        for action in actions { try action.encode(into: &writer) }
+        // By index, so each action is borrowed in place rather than copied out (and
+        // destroyed) by an iterator.
+        for index in actions.indices { try actions[index].encode(into: &writer) }
     }
 }

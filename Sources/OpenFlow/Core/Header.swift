@@ -12,6 +12,7 @@ public struct Header: Hashable, Sendable {
     public var length: UInt16
     public var xid: UInt32
 
+    @inlinable
     public init(version: UInt8 = Header.version, type: MessageType, length: UInt16, xid: UInt32) {
         self.version = version
         self.type = type
@@ -20,19 +21,25 @@ public struct Header: Hashable, Sendable {
     }
 
     /// Reads the header at the start of `bytes`, which must hold at least 8 bytes.
+    /// One length check, then two loads.
     @inlinable
-    public init(peeking bytes: ArraySlice<UInt8>) {
-        let i = bytes.startIndex
-        version = bytes[i]
-        type = MessageType(rawValue: bytes[i + 1])
-        length = UInt16(bytes[i + 2]) << 8 | UInt16(bytes[i + 3])
-        xid = UInt32(bytes[i + 4]) << 24 | UInt32(bytes[i + 5]) << 16 | UInt32(bytes[i + 6]) << 8 | UInt32(bytes[i + 7])
+    public init(peeking bytes: borrowing ArraySlice<UInt8>) {
+        precondition(bytes.count >= 8, "Header(peeking:) needs 8 bytes")
+        (version, type, length, xid) = bytes.withUnsafeBytes { raw in
+            let word = UInt32(bigEndian: raw.loadUnaligned(as: UInt32.self))
+            return (
+                UInt8(truncatingIfNeeded: word >> 24), MessageType(rawValue: UInt8(truncatingIfNeeded: word >> 16)),
+                UInt16(truncatingIfNeeded: word), UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+            )
+        }
     }
 
-    func encode(into writer: inout ByteWriter) throws(WireError) {
-        try writer.u8(version)
-        try writer.u8(type.rawValue)
-        try writer.u16(length)
-        try writer.u32(xid)
+    /// The 8 bytes, into room the caller has reserved.
+    @inlinable
+    func encodeReserved(into writer: inout ByteWriter) {
+        writer.uncheckedU8(version)
+        writer.uncheckedU8(type.rawValue)
+        writer.uncheckedU16(length)
+        writer.uncheckedU32(xid)
     }
 }

@@ -26,6 +26,7 @@ public struct Match: Hashable, Sendable {
     public var tpDst: UInt16
 
     /// A match on everything (all wildcards), the usual start for building one.
+    @inlinable
     public init(
         wildcards: Wildcards = .all, inPort: PortNumber = PortNumber(0),
         dlSrc: MACAddress = .zero, dlDst: MACAddress = .zero,
@@ -116,20 +117,27 @@ extension Match {
     }
 
     func encode(into writer: inout ByteWriter) throws(WireError) {
-        try writer.u32(wildcards.rawValue)
-        try writer.u16(inPort.rawValue)
-        try writer.mac(dlSrc)
-        try writer.mac(dlDst)
-        try writer.u16(dlVLAN)
-        try writer.u8(dlVLANPCP)
-        try writer.u8(0)
-        try writer.u16(dlType)
-        try writer.u8(nwTOS)
-        try writer.u8(nwProto)
-        try writer.u16(0)
-        try writer.ipv4(nwSrc)
-        try writer.ipv4(nwDst)
-        try writer.u16(tpSrc)
-        try writer.u16(tpDst)
+        try writer.reserve(Self.length)
+        encodeReserved(into: &writer)
+    }
+
+    /// The 40 bytes, into room the caller has reserved (one bounds check for the lot).
+    @inline(__always)
+    func encodeReserved(into writer: inout ByteWriter) {
+        writer.uncheckedU32(wildcards.rawValue)
+        writer.uncheckedU16(inPort.rawValue)
+        writer.uncheckedMAC(dlSrc)
+        writer.uncheckedMAC(dlDst)
+        writer.uncheckedU16(dlVLAN)
+        writer.uncheckedU8(dlVLANPCP)
+        writer.uncheckedU8(0)
+        writer.uncheckedU16(dlType)
+        writer.uncheckedU8(nwTOS)
+        writer.uncheckedU8(nwProto)
+        writer.uncheckedU16(0)
+        writer.uncheckedIPv4(nwSrc)
+        writer.uncheckedIPv4(nwDst)
+        writer.uncheckedU16(tpSrc)
+        writer.uncheckedU16(tpDst)
     }
 }

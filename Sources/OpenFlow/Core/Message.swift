@@ -24,6 +24,7 @@ public enum Message: Hashable, Sendable {
     case queueGetConfigRequest(QueueGetConfigRequest)
     case queueGetConfigReply(QueueGetConfigReply)
 
+    @inlinable
     public var type: MessageType {
         switch self {
         case .hello: .hello
@@ -58,11 +59,12 @@ public struct OpenFlowMessage: Hashable, Sendable {
     public var xid: UInt32
     public var message: Message
 
+    @inlinable
     public init(version: UInt8 = Header.version, xid: UInt32, _ message: Message) {
         self.version = version
         self.xid = xid
         self.message = message
     }
 
-    public var type: MessageType { message.type }
+    @inlinable public var type: MessageType { message.type }
 }

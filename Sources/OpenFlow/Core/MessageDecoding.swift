@@ -6,13 +6,34 @@ extension OpenFlowMessage {
     /// Checks, in order: the header length against the bytes; the version (any version
     /// is accepted on HELLO, since that is how versions are negotiated); the type; then
     /// the body's structure. Variable-length payloads are slices of `bytes`.
-    public static func decode(_ bytes: ArraySlice<UInt8>) throws(OpenFlowError) -> OpenFlowMessage {
-        guard bytes.count >= Header.length else { throw .badHeaderLength(UInt16(truncatingIfNeeded: bytes.count)) }
+    ///
+    /// `bytes` is consumed: PACKET_IN (the message a controller sees most) is decoded
+    /// straight from it, with no reader in between, and its `data` takes over the
+    /// reference, so a caller that hands over its slice (`decode(framer.next()!)`) pays
+    /// no reference counting here. The other types go through `decodeBody(_:_:)`.
+    /// (Literals stand for `Header.length`, `Header.version` and the types below: inlined
+    /// into another module, each of those would be a call to a global's accessor.)
+    @inlinable
+    public static func decode(_ bytes: consuming ArraySlice<UInt8>) throws(OpenFlowError) -> OpenFlowMessage {
+        guard bytes.count >= 8 else { throw .badHeaderLength(UInt16(truncatingIfNeeded: bytes.count)) }
         let header = Header(peeking: bytes)
-        guard header.length >= Header.length else { throw .badHeaderLength(header.length) }
+        guard header.length >= 8 else { throw .badHeaderLength(header.length) }
         guard Int(header.length) == bytes.count else { throw .badLength(header.type) }
-        guard header.version == Header.version || header.type == .hello else { throw .badVersion(header.version) }
-        var reader = ByteReader(bytes.dropFirst(Header.length), truncated: OpenFlowError.badLength(header.type))
+        guard header.version == 0x01 || header.type.rawValue == 0 else { throw .badVersion(header.version) }  // HELLO
+        if header.type.rawValue == 10 {  // PACKET_IN: straight from `bytes`, no reader in between
+            let start = bytes.startIndex &+ 8
+            let packetIn = try PacketIn.decode(bytes, at: start)
+            return OpenFlowMessage(version: header.version, xid: header.xid, .packetIn(packetIn))
+        }
+        return try decodeBody(header, bytes)
+    }
+
+    /// Every type but PACKET_IN, through a reader over the body (which takes over the
+    /// reference to the bytes).
+    @usableFromInline
+    static func decodeBody(_ header: Header, _ bytes: consuming ArraySlice<UInt8>) throws(OpenFlowError) -> OpenFlowMessage {
+        bytes = bytes.dropFirst(Header.length)
+        var reader = ByteReader(bytes, truncated: OpenFlowError.badLength(header.type))
         let message = try decodeBody(header.type, &reader)
         guard reader.isAtEnd else { throw .badLength(header.type) }
         return OpenFlowMessage(version: header.version, xid: header.xid, message)

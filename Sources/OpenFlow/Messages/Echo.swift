@@ -8,6 +8,6 @@ public struct Echo: Hashable, Sendable, MessageBody {
     static func decode(_ reader: inout ByteReader<OpenFlowError>) throws(OpenFlowError) -> Echo {
         Echo(payload: reader.rest())
     }
-    var bodyLength: Int { payload.count }
+    @usableFromInline var bodyLength: Int { payload.count }
     func encodeBody(into writer: inout ByteWriter) throws(WireError) { try writer.bytes(payload) }
 }

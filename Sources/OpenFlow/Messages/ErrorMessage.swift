@@ -21,7 +21,7 @@ public struct ErrorMessage: Hashable, Sendable, MessageBody {
         let code = try reader.u16()
         return ErrorMessage(code: ErrorCode(type: type, code: code), data: reader.rest())
     }
-    var bodyLength: Int { 4 + data.count }
+    @usableFromInline var bodyLength: Int { 4 + data.count }
     func encodeBody(into writer: inout ByteWriter) throws(WireError) {
         try writer.u16(code.type.rawValue)
         try writer.u16(code.code)

@@ -85,17 +85,22 @@ public struct FlowMod: Hashable, Sendable, MessageBody {
             priority: priority, bufferID: bufferID, outPort: outPort, flags: flags,
             actions: try ActionList.decode(reader.rest()))
     }
-    var bodyLength: Int { 64 + ActionList.wireLength(actions) }
+    @inlinable static var fixedLength: Int { 64 }
+    @inlinable var bodyLength: Int { Self.fixedLength + ActionList.wireLength(actions) }
+    /// Inlined into `Message.encode`, its one caller, which then writes the fields from
+    /// where the switch found them instead of copying the body out to pass it on.
+    @inline(__always)
     func encodeBody(into writer: inout ByteWriter) throws(WireError) {
-        try match.encode(into: &writer)
-        try writer.u64(cookie)
-        try writer.u16(command.rawValue)
-        try writer.u16(idleTimeout)
-        try writer.u16(hardTimeout)
-        try writer.u16(priority)
-        try writer.u32(bufferID)
-        try writer.u16(outPort.rawValue)
-        try writer.u16(flags.rawValue)
+        try writer.reserve(Self.fixedLength)
+        match.encodeReserved(into: &writer)
+        writer.uncheckedU64(cookie)
+        writer.uncheckedU16(command.rawValue)
+        writer.uncheckedU16(idleTimeout)
+        writer.uncheckedU16(hardTimeout)
+        writer.uncheckedU16(priority)
+        writer.uncheckedU32(bufferID)
+        writer.uncheckedU16(outPort.rawValue)
+        writer.uncheckedU16(flags.rawValue)
         try ActionList.encode(actions, into: &writer)
     }
 }

@@ -52,7 +52,7 @@ public struct FlowRemoved: Hashable, Sendable, MessageBody {
             durationSeconds: seconds, durationNanoseconds: nanoseconds, idleTimeout: idle,
             packetCount: try reader.u64(), byteCount: try reader.u64())
     }
-    var bodyLength: Int { 80 }
+    @usableFromInline var bodyLength: Int { 80 }
     func encodeBody(into writer: inout ByteWriter) throws(WireError) {
         try match.encode(into: &writer)
         try writer.u64(cookie)

@@ -9,6 +9,6 @@ public struct Hello: Hashable, Sendable, MessageBody {
     static func decode(_ reader: inout ByteReader<OpenFlowError>) throws(OpenFlowError) -> Hello {
         Hello(body: reader.rest())
     }
-    var bodyLength: Int { body.count }
+    @usableFromInline var bodyLength: Int { body.count }
     func encodeBody(into writer: inout ByteWriter) throws(WireError) { try writer.bytes(body) }
 }

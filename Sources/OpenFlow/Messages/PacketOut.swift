@@ -23,7 +23,7 @@ public struct PacketOut: Hashable, Sendable, MessageBody {
         let actions = try ActionList.decode(try reader.bytes(Int(actionsLength)))
         return PacketOut(bufferID: bufferID, inPort: inPort, actions: actions, data: reader.rest())
     }
-    var bodyLength: Int { 8 + ActionList.wireLength(actions) + data.count }
+    @usableFromInline var bodyLength: Int { 8 + ActionList.wireLength(actions) + data.count }
     func encodeBody(into writer: inout ByteWriter) throws(WireError) {
         try writer.u32(bufferID)
         try writer.u16(inPort.rawValue)

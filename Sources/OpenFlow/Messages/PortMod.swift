@@ -27,7 +27,7 @@ public struct PortMod: Hashable, Sendable, MessageBody {
         try reader.skip(4)
         return PortMod(portNumber: port, hardwareAddress: mac, config: config, mask: mask, advertise: advertise)
     }
-    var bodyLength: Int { 24 }
+    @usableFromInline var bodyLength: Int { 24 }
     func encodeBody(into writer: inout ByteWriter) throws(WireError) {
         try writer.u16(portNumber.rawValue)
         try writer.mac(hardwareAddress)

@@ -24,7 +24,7 @@ public struct PortStatus: Hashable, Sendable, MessageBody {
         try reader.skip(7)
         return PortStatus(reason: reason, port: try PhyPort.decode(from: &reader))
     }
-    var bodyLength: Int { 8 + PhyPort.length }
+    @usableFromInline var bodyLength: Int { 8 + PhyPort.length }
     func encodeBody(into writer: inout ByteWriter) throws(WireError) {
         try writer.u8(reason.rawValue)
         try writer.zeros(7)

@@ -10,7 +10,7 @@ public struct QueueGetConfigRequest: Hashable, Sendable, MessageBody {
         try reader.skip(2)
         return QueueGetConfigRequest(port: port)
     }
-    var bodyLength: Int { 4 }
+    @usableFromInline var bodyLength: Int { 4 }
     func encodeBody(into writer: inout ByteWriter) throws(WireError) {
         try writer.u16(port.rawValue)
         try writer.u16(0)
@@ -118,7 +118,7 @@ public struct QueueGetConfigReply: Hashable, Sendable, MessageBody {
         }
         return QueueGetConfigReply(port: port, queues: queues)
     }
-    var bodyLength: Int {
+    @usableFromInline var bodyLength: Int {
         var total = 8
         for queue in queues { total += queue.wireLength }
         return total

@@ -30,7 +30,7 @@ public struct SwitchConfig: Hashable, Sendable, MessageBody {
     static func decode(_ reader: inout ByteReader<OpenFlowError>) throws(OpenFlowError) -> SwitchConfig {
         SwitchConfig(flags: ConfigFlags(rawValue: try reader.u16()), missSendLength: try reader.u16())
     }
-    var bodyLength: Int { 4 }
+    @usableFromInline var bodyLength: Int { 4 }
     func encodeBody(into writer: inout ByteWriter) throws(WireError) {
         try writer.u16(flags.rawValue)
         try writer.u16(missSendLength)

@@ -51,7 +51,7 @@ public struct SwitchFeatures: Hashable, Sendable, MessageBody {
             datapathID: datapathID, bufferCount: buffers, tableCount: tables,
             capabilities: capabilities, actions: actions, ports: ports)
     }
-    var bodyLength: Int { 24 + ports.count * PhyPort.length }
+    @usableFromInline var bodyLength: Int { 24 + ports.count * PhyPort.length }
     func encodeBody(into writer: inout ByteWriter) throws(WireError) {
         try writer.u64(datapathID)
         try writer.u32(bufferCount)

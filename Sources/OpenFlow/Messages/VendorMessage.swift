@@ -14,7 +14,7 @@ public struct VendorMessage: Hashable, Sendable, MessageBody {
         let vendor = try reader.u32()
         return VendorMessage(vendor: vendor, body: reader.rest())
     }
-    var bodyLength: Int { 4 + body.count }
+    @usableFromInline var bodyLength: Int { 4 + body.count }
     func encodeBody(into writer: inout ByteWriter) throws(WireError) {
         try writer.u32(vendor)
         try writer.bytes(body)

@@ -69,7 +69,7 @@ public struct StatsReply: Hashable, Sendable, MessageBody {
         return entries
     }
 
-    var bodyLength: Int {
+    @usableFromInline var bodyLength: Int {
         switch body {
         case .desc: return 4 + DescStats.length
         case .flow(let entries):

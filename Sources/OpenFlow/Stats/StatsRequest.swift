@@ -62,7 +62,7 @@ public struct StatsRequest: Hashable, Sendable, MessageBody {
         return StatsRequest(body, flags: flags)
     }
 
-    var bodyLength: Int {
+    @usableFromInline var bodyLength: Int {
         switch body {
         case .desc, .table: 4
         case .flow, .aggregate: 4 + FlowStatsRequest.length
