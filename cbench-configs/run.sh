@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The controller evaluation of the paper (section 4.3, Figure 11), re-run here: each
+# profile is measured against, one after another in the same run,
+#   ours-learning       ofcontroller --app learning
+#   ours-null           ofcontroller --app null (a fixed flow_mod per packet_in: the
+#                       framework's own overhead)
+#   ovs-testcontroller  Open vSwitch's C learning switch (the reference in the table)
+#   os-ken              os-ken 4 with our OpenFlow 1.0 learning app (peers/)
+# The load generator is `cbench` from PATH when there is one, else our ofbench (same
+# flags, same counting). The generator is pinned to core 0, the controller to core 1.
+#
+# Usage: cbench-configs/run.sh [PROFILE...]     (default: quick-throughput quick-latency)
+#        PEERS="ours-learning ovs-testcontroller" cbench-configs/run.sh paper-throughput
+# Writes results/<UTC time>/results.csv and chart.svg, and prints a table with ratios
+# against ovs-testcontroller.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root"
+
+profiles=("$@")
+[ ${#profiles[@]} -gt 0 ] || profiles=(quick-throughput quick-latency)
+peers=(${PEERS:-ours-learning ours-null ovs-testcontroller os-ken})
+port=${PORT:-6653}
+run_dir="$here/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$run_dir"
+work=$(mktemp -d)
+controller_pid=""
+
+stop_controller() {
+    if [ -n "$controller_pid" ] && kill -0 "$controller_pid" 2>/dev/null; then
+        kill -INT "$controller_pid" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$controller_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$controller_pid" 2>/dev/null || true
+        wait "$controller_pid" 2>/dev/null || true
+    fi
+    controller_pid=""
+}
+trap 'stop_controller; rm -rf "$work"' EXIT
+
+echo "cbench-configs: building release binaries" >&2
+swift build -c release --product ofcontroller >&2
+swift build -c release --product ofbench >&2
+bin=$(swift build -c release --show-bin-path)
+
+if command -v cbench >/dev/null 2>&1; then
+    generator=$(command -v cbench)
+    generator_name=cbench
+else
+    generator="$bin/ofbench"
+    generator_name=ofbench
+fi
+
+osken_python=${OSKEN_PYTHON:-/opt/osken-venv/bin/python}
+ensure_osken() {
+    [ -x "$osken_python" ] && "$osken_python" -c 'import os_ken' 2>/dev/null && return 0
+    echo "cbench-configs: installing os-ken into /opt/osken-venv" >&2
+    python3 -m venv /opt/osken-venv && /opt/osken-venv/bin/pip install -q os-ken >&2
+    osken_python=/opt/osken-venv/bin/python
+}
+
+# start_peer NAME: starts a controller on core 1 and waits until it listens.
+start_peer() {
+    case $1 in
+    ours-learning) taskset -c 1 "$bin/ofcontroller" --listen "127.0.0.1:$port" --app learning --log-level warning & ;;
+    ours-null) taskset -c 1 "$bin/ofcontroller" --listen "127.0.0.1:$port" --app null --log-level warning & ;;
+    ovs-testcontroller)
+        taskset -c 1 ovs-testcontroller -vconsole:warn --unixctl="$work/tc.ctl" --pidfile="$work/tc.pid" \
+            "ptcp:$port:127.0.0.1" & ;;
+    os-ken)
+        ensure_osken
+        taskset -c 1 "$osken_python" "$here/peers/run_osken.py" "$port" >"$work/osken.log" 2>&1 & ;;
+    *) echo "unknown peer $1" >&2; return 1 ;;
+    esac
+    controller_pid=$!
+    for _ in $(seq 100); do
+        ss -ltn "sport = :$port" | grep -q LISTEN && return 0
+        sleep 0.1
+    done
+    echo "cbench-configs: $1 did not start listening on $port" >&2
+    return 1
+}
+
+csv="$run_dir/results.csv"
+echo "profile,peer,generator,switches,macs,mode,min,max,avg,stdev" >"$csv"
+for profile in "${profiles[@]}"; do
+    # shellcheck source=/dev/null
+    source "$here/profiles/$profile.env"
+    mode=latency
+    flags=(-c 127.0.0.1 -p "$port" -m "$MS_PER_LOOP" -l "$LOOPS" -s "$SWITCHES" -M "$MACS" -w "$WARMUP")
+    if [ "$THROUGHPUT" = 1 ]; then flags+=(-t); mode=throughput; fi
+    for peer in "${peers[@]}"; do
+        echo "cbench-configs: $profile: $peer" >&2
+        start_peer "$peer"
+        output=$(taskset -c 0 "$generator" "${flags[@]}" 2>>"$run_dir/$profile-$peer.log" | tee -a "$run_dir/$profile-$peer.log") || true
+        stop_controller
+        result=$(grep '^RESULT' <<<"$output" | tail -1 || true)
+        if [ -z "$result" ]; then
+            echo "cbench-configs: $peer gave no RESULT line (see $run_dir/$profile-$peer.log)" >&2
+            echo "$profile,$peer,$generator_name,$SWITCHES,$MACS,$mode,,,," >>"$csv"
+            continue
+        fi
+        numbers=$(sed -E 's#.*= *([0-9.]+)/([0-9.]+)/([0-9.]+)/([0-9.]+).*#\1,\2,\3,\4#' <<<"$result")
+        echo "$profile,$peer,$generator_name,$SWITCHES,$MACS,$mode,$numbers" >>"$csv"
+    done
+done
+
+python3 "$here/report.py" "$csv" "$run_dir/chart.svg"
+echo "cbench-configs: results in $run_dir" >&2
