@@ -1,8 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// The core targets (Wire, OpenFlow, Scheduler, Controller) stay inside the Embedded Swift subset: they take no
-/// package dependencies and use no Foundation. `scripts/embedded-check.sh` proves it.
+/// The core targets (Wire, OpenFlow, Scheduler, Controller, Switch) stay inside the
+/// Embedded Swift subset: they take no package dependencies and use no Foundation.
+/// `scripts/embedded-check.sh` proves it.
 let package = Package(
     name: "SwiftOpenFlow",
     products: [
@@ -10,6 +11,7 @@ let package = Package(
         .library(name: "OpenFlow", targets: ["OpenFlow"]),
         .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "Controller", targets: ["Controller"]),
+        .library(name: "Switch", targets: ["Switch"]),
         .library(name: "LinuxPlatform", targets: ["LinuxPlatform"]),
         .library(name: "Capture", targets: ["Capture"]),
         .executable(name: "ofdump", targets: ["ofdump"]),
@@ -25,6 +27,7 @@ let package = Package(
         .target(name: "OpenFlow", dependencies: ["Wire"]),
         .target(name: "Scheduler"),
         .target(name: "Controller", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
+        .target(name: "Switch", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
         .target(name: "CLinuxPlatform"),
         .target(name: "LinuxPlatform", dependencies: ["Scheduler", "CLinuxPlatform"]),
         .target(name: "Capture", dependencies: ["Wire"]),
@@ -55,6 +58,7 @@ let package = Package(
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "OpenFlow", "Wire", "Scheduler"]),
+        .testTarget(name: "SwitchTests", dependencies: ["Switch", "OpenFlow", "Wire", "Scheduler", "Controller"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform", "Scheduler"]),
     ],
     swiftLanguageModes: [.v6]
