@@ -23,7 +23,7 @@ public struct Wildcards: OptionSet, Hashable, Sendable {
     /// Every field wildcarded (OFPFW_ALL).
     public static let all = Wildcards(rawValue: (1 << 22) - 1)
     /// Nothing wildcarded: an exact-match entry.
-    public static let exact = Wildcards(rawValue: 0)
+    public static var exact: Wildcards { Wildcards(rawValue: 0) }
 
     /// Low-order bits of nw_src ignored; values of 32 and above mean all (the wire may
     /// carry up to 63).
