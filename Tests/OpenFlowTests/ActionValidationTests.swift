@@ -1,5 +1,6 @@
 import OpenFlow
 import Testing
+import TestSupport
 
 /// Bad actions: unknown type, bad length, out-of-range arguments, in each of the three
 /// places an action list sits (FLOW_MOD, PACKET_OUT, flow stats entries).

@@ -1,5 +1,6 @@
 import OpenFlow
 import Testing
+import TestSupport
 
 /// Bodies too short or too long for their message's structure: OFPBRC_BAD_LEN.
 struct BodyLengthValidationTests {

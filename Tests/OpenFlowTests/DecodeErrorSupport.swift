@@ -1,5 +1,6 @@
 import OpenFlow
 import Testing
+import TestSupport
 
 /// Expects `bytes` to be rejected with exactly `error`, whose OFPT_ERROR type and code
 /// are the spec's numbers `(type, code)`, and which is stream-fatal only when `fatal`.

@@ -1,5 +1,6 @@
 import OpenFlow
 import Testing
+import TestSupport
 
 /// Each kind of bad input, and the error (naming the bad token) it produces.
 @Suite struct FlowSyntaxErrorTests {

@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// Text written by the printer parses back to the value it came from.
 @Suite struct FlowSyntaxRoundTripTests {

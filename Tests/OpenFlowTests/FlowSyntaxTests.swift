@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// What users type to ovs-ofctl for OpenFlow 1.0, parsed field by field.
 @Suite struct FlowSyntaxTests {

@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// The framer yields the same messages however the stream is cut, in the manner of
 /// SwiftNIO's ByteToMessageDecoderVerifier: whole, byte by byte, in random chunks, and

@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// Golden bytes for the switch's asynchronous messages: PACKET_IN, FLOW_REMOVED and
 /// PORT_STATUS.

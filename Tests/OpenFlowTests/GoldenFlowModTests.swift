@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// Golden bytes for FLOW_MOD: each of the five commands, every flag, and every action
 /// type (the 12 standard ones and a vendor action).

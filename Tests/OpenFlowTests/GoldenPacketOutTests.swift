@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// Golden bytes for PACKET_OUT, with a buffered packet and with the frame inline.
 struct GoldenPacketOutTests {

@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// Golden bytes for STATS_REPLY of every type, with several entries where the type
 /// has entries, and with REPLY_MORE.

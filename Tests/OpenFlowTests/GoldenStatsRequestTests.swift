@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// Golden bytes for STATS_REQUEST of every type.
 struct GoldenStatsRequestTests {

@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// Checks a hand-written message both ways: the bytes decode to `expected` (also from a
 /// slice that does not start at index 0, as the framer hands them out), and `expected`

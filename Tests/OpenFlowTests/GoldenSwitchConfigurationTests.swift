@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// Golden bytes for the controller-to-switch configuration messages: FEATURES,
 /// GET/SET_CONFIG, PORT_MOD and QUEUE_GET_CONFIG.

@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// Golden bytes for HELLO, ERROR, ECHO, VENDOR and BARRIER, written from the
 /// OpenFlow 1.0 layout (`include/openflow/openflow.h`), checked both ways.

@@ -1,5 +1,6 @@
 import OpenFlow
 import Testing
+import TestSupport
 
 /// Rejections decided by the header: version, type and length.
 struct HeaderValidationTests {

@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// `Match(frame:inPort:)` by the OpenFlow 1.0 rules, on frames built by hand.
 struct MatchFromFrameTests {

@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// `Match.matches`, wildcards with nw prefixes, and `normalized`.
 struct MatchSemanticsTests {

@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// Random damage to valid messages never traps: decoding gives a value or a typed
 /// error with an OFPT_ERROR code, never anything else.

@@ -2,6 +2,7 @@ import Capture
 import Foundation
 import OpenFlow
 import Testing
+import TestSupport
 
 /// The codec against real Open vSwitch traffic: every message in the sample captures
 /// (samples/captures, described in its README) is framed, decoded, and encoded back to

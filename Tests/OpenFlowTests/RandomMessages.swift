@@ -1,5 +1,6 @@
 import OpenFlow
 import Wire
+import TestSupport
 
 /// Random valid values of every OpenFlow 1.0 message, for the round-trip properties.
 /// "Valid" means what the decoder accepts and reproduces exactly: strings short enough

@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// decode(encode(m)) == m and encode(decode(b)) == b for thousands of random valid
 /// messages of every type, from a fixed seed.

@@ -1,5 +1,6 @@
 import OpenFlow
 import Testing
+import TestSupport
 
 /// Stats of an unknown type (OFPBRC_BAD_STAT) and stats bodies that do not fit their
 /// type (OFPBRC_BAD_LEN).

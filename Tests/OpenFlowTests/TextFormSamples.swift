@@ -1,5 +1,6 @@
 import OpenFlow
 import Wire
+import TestSupport
 
 /// One or more hand-built messages of every OpenFlow 1.0 type for the printer tests,
 /// with awkward text (newlines, quotes, control characters) where the peer sends text.

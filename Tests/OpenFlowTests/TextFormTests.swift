@@ -1,6 +1,7 @@
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// The one-line printer: exact lines for the messages people read most, the key
 /// parts of every other type, and the single-line guarantee.

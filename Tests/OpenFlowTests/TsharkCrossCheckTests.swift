@@ -3,6 +3,7 @@ import Foundation
 import OpenFlow
 import Testing
 import Wire
+import TestSupport
 
 /// Writes our encodings into a pcap and asks tshark, an independent decoder, what each
 /// field holds. Only the families tshark 4.0 dissects are checked, field by field (see

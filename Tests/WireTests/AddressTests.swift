@@ -1,5 +1,6 @@
 import Testing
 import Wire
+import TestSupport
 
 /// MAC and IPv4 addresses: parse, print, and their helpers.
 struct AddressTests {

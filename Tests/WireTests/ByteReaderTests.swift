@@ -1,5 +1,6 @@
 import Testing
 import Wire
+import TestSupport
 
 /// ByteReader: big-endian reads, bounds checks that throw the caller's error, and
 /// slices of the same storage.

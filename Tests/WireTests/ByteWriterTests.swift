@@ -1,5 +1,6 @@
 import Testing
 import Wire
+import TestSupport
 
 /// ByteWriter: big-endian writes into a fixed buffer; a write that does not fit throws
 /// `bufferTooSmall` and leaves the offset where it was.

@@ -1,5 +1,6 @@
 import Testing
 import Wire
+import TestSupport
 
 /// FrameLayout: header offsets and the classifier fields, on frames built by hand.
 struct FrameLayoutTests {

@@ -1,5 +1,6 @@
 import Testing
 import Wire
+import TestSupport
 
 /// Each checked header view: its accessors on hand-built bytes (also from slices that
 /// do not start at 0), and the truncation and bad-length errors of its initializer.

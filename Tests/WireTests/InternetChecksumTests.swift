@@ -1,5 +1,6 @@
 import Testing
 import Wire
+import TestSupport
 
 /// The Internet checksum against RFC 1071's example and real headers, and RFC 1624's
 /// incremental update against full recomputation.

@@ -1,7 +1,7 @@
 /// Bytes from hex written by hand: whitespace between digit pairs is ignored, and the
 /// parts are concatenated, so each field of a golden message can sit on its own line
 /// with a comment naming it.
-func hex(_ parts: String...) -> [UInt8] {
+public func hex(_ parts: String...) -> [UInt8] {
     var bytes: [UInt8] = []
     for part in parts {
         var high: UInt8?
@@ -29,17 +29,17 @@ func hex(_ parts: String...) -> [UInt8] {
 }
 
 /// `text` as ASCII in a NUL-padded field of `width` bytes (OpenFlow's `char name[N]`).
-func asciiField(_ text: String, width: Int) -> [UInt8] {
+public func asciiField(_ text: String, width: Int) -> [UInt8] {
     let bytes = Array(text.utf8)
     precondition(bytes.count < width)
     return bytes + [UInt8](repeating: 0, count: width - bytes.count)
 }
 
 /// `count` zero bytes.
-func zeros(_ count: Int) -> [UInt8] { [UInt8](repeating: 0, count: count) }
+public func zeros(_ count: Int) -> [UInt8] { [UInt8](repeating: 0, count: count) }
 
 /// Lowercase hex with a space between bytes, for failure messages.
-func hexString<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+public func hexString<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
     let digits = Array("0123456789abcdef")
     var text = ""
     for (i, byte) in bytes.enumerated() {

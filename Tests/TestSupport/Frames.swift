@@ -1,23 +1,23 @@
 import Wire
 
 /// Frames built by hand, field by field, for the match-extraction tests.
-enum Frames {
-    static let hostA = MACAddress(0x00, 0x00, 0x5E, 0x00, 0x53, 0x01)
-    static let hostB = MACAddress(0x00, 0x00, 0x5E, 0x00, 0x53, 0x02)
-    static let ipA = IPv4Address(192, 0, 2, 1)
-    static let ipB = IPv4Address(198, 51, 100, 7)
+public enum Frames {
+    public static let hostA = MACAddress(0x00, 0x00, 0x5E, 0x00, 0x53, 0x01)
+    public static let hostB = MACAddress(0x00, 0x00, 0x5E, 0x00, 0x53, 0x02)
+    public static let ipA = IPv4Address(192, 0, 2, 1)
+    public static let ipB = IPv4Address(198, 51, 100, 7)
 
-    static func be16(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(value & 0xFF)] }
-    static func be32(_ value: UInt32) -> [UInt8] { [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
-    static func mac(_ value: MACAddress) -> [UInt8] { (0..<6).map { value[$0] } }
+    public static func be16(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(value & 0xFF)] }
+    public static func be32(_ value: UInt32) -> [UInt8] { [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
+    public static func mac(_ value: MACAddress) -> [UInt8] { (0..<6).map { value[$0] } }
 
     /// Ethernet II (or 802.3 when `type` < 0x600).
-    static func ethernet(dst: MACAddress = hostB, src: MACAddress = hostA, type: UInt16, _ payload: [UInt8]) -> [UInt8] {
+    public static func ethernet(dst: MACAddress = hostB, src: MACAddress = hostA, type: UInt16, _ payload: [UInt8]) -> [UInt8] {
         mac(dst) + mac(src) + be16(type) + payload
     }
 
     /// An 802.1Q-tagged frame.
-    static func tagged(
+    public static func tagged(
         dst: MACAddress = hostB, src: MACAddress = hostA, pcp: UInt8, dei: Bool = false, vid: UInt16,
         type: UInt16, _ payload: [UInt8]
     ) -> [UInt8] {
@@ -26,7 +26,7 @@ enum Frames {
     }
 
     /// An IPv4 header (with options, IHL from their length) and payload; valid checksum.
-    static func ipv4(
+    public static func ipv4(
         proto: UInt8, src: IPv4Address = ipA, dst: IPv4Address = ipB, tos: UInt8 = 0,
         flagsAndOffset: UInt16 = 0x4000, options: [UInt8] = [], _ payload: [UInt8]
     ) -> [UInt8] {
@@ -45,18 +45,18 @@ enum Frames {
     }
 
     /// A 20-byte TCP header (SYN), checksum left zero.
-    static func tcp(src: UInt16, dst: UInt16) -> [UInt8] {
+    public static func tcp(src: UInt16, dst: UInt16) -> [UInt8] {
         be16(src) + be16(dst) + be32(1) + be32(0) + [0x50, 0x02] + be16(65535) + [0, 0, 0, 0]
     }
 
-    static func udp(src: UInt16, dst: UInt16, _ payload: [UInt8] = []) -> [UInt8] {
+    public static func udp(src: UInt16, dst: UInt16, _ payload: [UInt8] = []) -> [UInt8] {
         be16(src) + be16(dst) + be16(UInt16(8 + payload.count)) + [0, 0] + payload
     }
 
-    static func icmp(type: UInt8, code: UInt8) -> [UInt8] { [type, code, 0, 0, 0, 1, 0, 1] }
+    public static func icmp(type: UInt8, code: UInt8) -> [UInt8] { [type, code, 0, 0, 0, 1, 0, 1] }
 
     /// An Ethernet/IPv4 ARP packet (28 bytes).
-    static func arp(
+    public static func arp(
         operation: UInt16, senderMAC: MACAddress = hostA, senderIP: IPv4Address = ipA,
         targetMAC: MACAddress = .zero, targetIP: IPv4Address = ipB, hardwareType: UInt16 = 1
     ) -> [UInt8] {
