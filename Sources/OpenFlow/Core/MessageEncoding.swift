@@ -83,7 +83,7 @@ extension Message {
     /// is written, then the header and each fixed-size part of the body store their
     /// fields without further checks. Inlined into each case above, with `body`.
     @inline(__always)
-    private static func encode(
+    fileprivate static func encode(
         _ type: MessageType, _ version: UInt8, _ xid: UInt32, _ bodyLength: Int, _ writer: inout ByteWriter,
         _ body: (inout ByteWriter) throws(WireError) -> Void
     ) throws(OpenFlowError) {
@@ -134,5 +134,20 @@ extension OpenFlowMessage {
         var bytes: [UInt8] = []
         try append(to: &bytes)
         return bytes
+    }
+}
+
+extension FlowMod {
+    /// Bytes on the wire of this FLOW_MOD as a whole message, header included.
+    @inlinable public var wireLength: Int { Header.length + bodyLength }
+
+    /// Encodes this FLOW_MOD as a whole OpenFlow 1.0 message with `xid`, exactly as
+    /// `OpenFlowMessage(xid: xid, .flowMod(self)).encode(into:)` would, without wrapping
+    /// it in a `Message` first: the controller's answer to a packet_in then copies no
+    /// enum and retains less. Same errors, and the writer is left unchanged on failure.
+    public func encode(xid: UInt32, into writer: inout ByteWriter) throws(OpenFlowError) {
+        try Message.encode(.flowMod, Header.version, xid, bodyLength, &writer) { w throws(WireError) in
+            try encodeBody(into: &w)
+        }
     }
 }
