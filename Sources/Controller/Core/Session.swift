@@ -37,7 +37,7 @@ struct Session {
     let slot: Int
     var phase = Phase.awaitingHello
     var framer: Framer
-    var output: OutputBuffer
+    var output: ChannelOutput
     let openedAt: Instant
     var lastReceived: Instant
     var echoSentAt: Instant?
@@ -49,7 +49,7 @@ struct Session {
         self.id = id
         self.slot = slot
         framer = Framer(capacity: capacity)
-        output = OutputBuffer(capacity: capacity)
+        output = ChannelOutput(capacity: capacity)
         openedAt = now
         lastReceived = now
     }

@@ -1,19 +1,23 @@
-/// Bytes queued for one connection: the core encodes at the end, the I/O layer writes
-/// from the front and says how much the socket took. The array keeps its capacity, so
-/// steady traffic allocates nothing.
-struct OutputBuffer {
-    var bytes: [UInt8] = []
+/// Bytes queued for one OpenFlow connection, shared by the controller and switch cores:
+/// messages are encoded at the end, the I/O layer writes from the front and says how
+/// much the socket took. The array keeps its capacity, so steady traffic allocates
+/// nothing.
+public struct ChannelOutput {
+    public var bytes: [UInt8] = []
     /// Bytes before this index were written already.
-    private var start = 0
+    @usableFromInline var start = 0
 
-    init(capacity: Int) {
+    @inlinable
+    public init(capacity: Int) {
         bytes.reserveCapacity(capacity)
     }
 
     /// Bytes not yet written.
-    var count: Int { bytes.count - start }
+    @inlinable public var count: Int { bytes.count - start }
 
-    func withUnsent<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+    /// Lends the unsent bytes to `body` (a socket write, say) without copying them.
+    @inlinable
+    public func withUnsent<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         var result: Result<R, E>?
         bytes.withUnsafeBytes { raw in
             do throws(E) {
@@ -27,7 +31,8 @@ struct OutputBuffer {
 
     /// Forgets `written` bytes from the front. Moves the rest down only once the
     /// written part outgrows it, so partial writes cost amortised constant time.
-    mutating func consume(_ written: Int) {
+    @inlinable
+    public mutating func consume(_ written: Int) {
         start += max(0, min(written, count))
         if start == bytes.count {
             bytes.removeAll(keepingCapacity: true)
