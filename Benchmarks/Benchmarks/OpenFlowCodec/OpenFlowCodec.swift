@@ -18,12 +18,8 @@ let benchmarks: @Sendable () -> Void = {
         var flowMod = flowModTemplate()
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            let message = try OpenFlowMessage.decode(input.next())
-            guard case .packetIn(let packetIn) = message.message else { fatalError("not a PACKET_IN") }
-            flowMod.match = Match(frame: packetIn.data, inPort: packetIn.inPort)
-            flowMod.bufferID = packetIn.bufferID
-            flowMod.actions[0] = .output(port: PortNumber(packetIn.inPort.rawValue % 4 + 1))
-            try output.write(OpenFlowMessage(xid: message.xid, .flowMod(flowMod)))
+            let xid = try answer(input.next(), with: &flowMod)
+            try output.write(OpenFlowMessage(xid: xid, .flowMod(flowMod)))
         }
         benchmark.stopMeasurement()
         blackHole(output)
@@ -38,13 +34,9 @@ let benchmarks: @Sendable () -> Void = {
         var flowMod = flowModTemplate()
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            let message = try OpenFlowMessage.decode(input.next())
-            guard case .packetIn(let packetIn) = message.message else { fatalError("not a PACKET_IN") }
-            flowMod.match = Match(frame: packetIn.data, inPort: packetIn.inPort)
-            flowMod.bufferID = packetIn.bufferID
-            flowMod.actions[0] = .output(port: PortNumber(packetIn.inPort.rawValue % 4 + 1))
+            let xid = try answer(input.next(), with: &flowMod)
             if output.count > (1 << 16) - 256 { output.removeAll(keepingCapacity: true) }
-            try OpenFlowMessage(xid: message.xid, .flowMod(flowMod)).append(to: &output)
+            try OpenFlowMessage(xid: xid, .flowMod(flowMod)).append(to: &output)
         }
         benchmark.stopMeasurement()
         blackHole(output)
@@ -58,12 +50,8 @@ let benchmarks: @Sendable () -> Void = {
         var flowMod = flowModTemplate()
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            let message = try OpenFlowMessage.decode(input.next())
-            guard case .packetIn(let packetIn) = message.message else { fatalError("not a PACKET_IN") }
-            flowMod.match = Match(frame: packetIn.data, inPort: packetIn.inPort)
-            flowMod.bufferID = packetIn.bufferID
-            flowMod.actions[0] = .output(port: PortNumber(packetIn.inPort.rawValue % 4 + 1))
-            try output.write(flowMod, xid: message.xid)
+            let xid = try answer(input.next(), with: &flowMod)
+            try output.write(flowMod, xid: xid)
         }
         benchmark.stopMeasurement()
         blackHole(output)
@@ -162,4 +150,17 @@ struct OutputBuffer {
         if writer.remaining < flowMod.wireLength { writer = ByteWriter(storage) }
         try flowMod.encode(xid: xid, into: &writer)
     }
+}
+
+/// The controller's work on one PACKET_IN, shared by the end-to-end benchmarks: decode
+/// it, build the exact match, and fill the reused FLOW_MOD (buffer id, output port).
+/// Returns the xid to answer with.
+@inline(__always)
+func answer(_ bytes: ArraySlice<UInt8>, with flowMod: inout FlowMod) throws(OpenFlowError) -> UInt32 {
+    let message = try OpenFlowMessage.decode(bytes)
+    guard case .packetIn(let packetIn) = message.message else { fatalError("not a PACKET_IN") }
+    flowMod.match = Match(frame: packetIn.data, inPort: packetIn.inPort)
+    flowMod.bufferID = packetIn.bufferID
+    flowMod.actions[0] = .output(port: PortNumber(packetIn.inPort.rawValue % 4 + 1))
+    return message.xid
 }
