@@ -4,12 +4,14 @@
 set -euo pipefail
 
 apt_packages=(
-    libpcap-dev   # live capture backends (later issues); the design card's system package
+    libpcap-dev   # the design card's system package (pcap ports use our own reader and writer)
     tshark        # independent OpenFlow decoder for the cross-check test
     openvswitch-switch          # a real OpenFlow switch (userspace datapath) for the controller interop test
     openvswitch-testcontroller  # the reference controller the benchmarks compare against
     iproute2      # network namespaces, veth pairs and ss for the interop tests
     iputils-ping  # traffic between the interop test's hosts
+    ethtool       # offloads off on the veth pairs ofswitch reads with packet sockets
+    iperf3        # the veth throughput comparison with Open vSwitch (scripts/veth-compare.sh)
 )
 
 missing=()

@@ -1,0 +1,87 @@
+# Shared pieces of the ofswitch interop tests, on top of ovs-lib.sh (pass/fail/check,
+# wait_for, ping_ok, finish, the EXIT trap): hosts in network namespaces joined to
+# ofswitch by veth pairs, and ofswitch itself in the background. Source it after
+# setting BIN_DIR (the folder holding ofswitch). Only loopback and the namespaces this
+# creates carry traffic.
+
+# shellcheck source=ovs-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ovs-lib.sh"
+
+# LAB prefixes every namespace and interface this makes (default none), so two test
+# scripts can run side by side on a dev machine: LAB=a gives ah1 and as1-eth1.
+LAB=${LAB:-}
+OFSWITCH="$BIN_DIR/ofswitch"
+OFSWITCH_LOG="$INTEROP_DIR/ofswitch.log"
+OFSWITCH_PID=
+SWITCH_PORTS=()
+
+# add_switch_host N: namespace hN with 10.0.0.N/24 and MAC 00:00:00:00:00:0N on
+# hN-eth0, whose peer s1-ethN stays in the root namespace for ofswitch (`--port
+# s1-ethN`, OpenFlow port N when hosts are added in order). Offloads are off on both
+# ends: a frame read from a packet socket must be a finished, MTU-sized frame (the
+# same setting Open vSwitch's userspace datapath needs on veth).
+add_switch_host() {
+    local n=$1 host="${LAB}h$1" port="${LAB}s1-eth$1"
+    ip netns add "$host"
+    HOSTS+=("$host")
+    ip link add "$host-eth0" address "00:00:00:00:00:0$n" type veth peer name "$port"
+    ip link set "$host-eth0" netns "$host"
+    ip netns exec "$host" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+    sysctl -qw "net.ipv6.conf.$port.disable_ipv6=1"
+    ip netns exec "$host" ip addr add "10.0.0.$n/24" dev "$host-eth0"
+    ip netns exec "$host" ip link set "$host-eth0" up
+    ip netns exec "$host" ip link set lo up
+    ip link set "$port" up
+    ip netns exec "$host" ethtool -K "$host-eth0" tx off tso off gso off gro off >/dev/null 2>&1 || true
+    ethtool -K "$port" tx off tso off gso off gro off >/dev/null 2>&1 || true
+    SWITCH_PORTS+=(--port "$port")
+}
+
+# in_host N COMMAND...: runs a command in host N's namespace.
+in_host() {
+    local n=$1
+    shift
+    ip netns exec "${LAB}h$n" "$@"
+}
+
+# ping_ok FROM TO / ping_fails FROM TO, for these hosts (a few tries, short timeouts).
+ping_ok() {
+    in_host "$1" ping -q -c 2 -i 0.2 -W 1 "10.0.0.$2" >/dev/null 2>&1 ||
+        in_host "$1" ping -q -c 3 -i 0.3 -W 2 "10.0.0.$2" >/dev/null 2>&1
+}
+
+ping_fails() { ! in_host "$1" ping -q -c 2 -i 0.2 -W 1 "10.0.0.$2" >/dev/null 2>&1; }
+
+# start_ofswitch ARGS...: runs ofswitch with the hosts' ports and ARGS in the
+# background (log in $OFSWITCH_LOG, appended across restarts) and waits until its
+# ports are open.
+start_ofswitch() {
+    local before
+    before=$(grep -c "ofswitch: running" "$OFSWITCH_LOG" 2>/dev/null || true)
+    "$OFSWITCH" "${SWITCH_PORTS[@]}" "$@" >>"$OFSWITCH_LOG" 2>&1 &
+    OFSWITCH_PID=$!
+    BACKGROUND_PIDS+=("$OFSWITCH_PID")
+    wait_for 10 bash -c '[ "$(grep -c "ofswitch: running" "$1")" -gt "$2" ]' _ "$OFSWITCH_LOG" "${before:-0}"
+}
+
+# stop_ofswitch: SIGTERM, and checks it exits 0 in time.
+stop_ofswitch() {
+    [ -n "$OFSWITCH_PID" ] || return 0
+    kill -TERM "$OFSWITCH_PID" 2>/dev/null || true
+    local status=0
+    wait "$OFSWITCH_PID" || status=$?
+    OFSWITCH_PID=
+    return "$status"
+}
+
+# free_port PREFERRED...: the first TCP port of the list nothing listens on.
+free_port() {
+    local candidate
+    for candidate in "$@"; do
+        if ! ss -Hltn "sport = :$candidate" | grep -q .; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
