@@ -69,8 +69,11 @@ struct ConnectionTests {
         #expect(harness.agent.datapath.flowCount == 1)
     }
 
-    @Test func standaloneWithNoControllerConfiguredUsesFlowsThenNormal() {
-        var harness = AgentHarness(ports: 3, agent: settings(controllers: 0, fail: .standalone))
+    /// The fail mode is about failing over from a controller; with none configured the
+    /// switch is driven only through its listener, whatever the mode says.
+    @Test(arguments: [FailMode.secure, .standalone])
+    func noControllerConfiguredUsesFlowsThenNormal(fail: FailMode) {
+        var harness = AgentHarness(ports: 3, agent: settings(controllers: 0, fail: fail))
         #expect(harness.agent.datapath.mode == .normalOnMiss)
         let id = harness.open(1)  // ovs-ofctl on the listener
         harness.send(id, .flowMod(Fixture.flow(Fixture.match(inPort: 1), actions: [.output(port: PortNumber(3))])))

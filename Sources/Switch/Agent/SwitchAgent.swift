@@ -168,15 +168,17 @@ public struct SwitchAgent {
         datapath.clearAsyncOutput()
     }
 
-    /// The forwarding mode follows the controller connections and the fail mode.
+    /// The forwarding mode follows the controller connections and the fail mode; with
+    /// no controller configured the fail mode does not apply.
     mutating func updateMode() {
         let mode: ForwardingMode
         if isControllerConnected {
             mode = .controller
-        } else if settings.failMode == .secure {
-            mode = .failSecure
+        } else if settings.controllers.isEmpty {
+            // Nothing to fail over from: a switch driven only through its listener.
+            mode = .normalOnMiss
         } else {
-            mode = settings.controllers.isEmpty ? .normalOnMiss : .failStandalone
+            mode = settings.failMode == .secure ? .failSecure : .failStandalone
         }
         guard datapath.mode != mode else { return }
         datapath.mode = mode

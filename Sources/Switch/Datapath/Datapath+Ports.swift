@@ -41,11 +41,13 @@ extension Datapath {
         reportPort(.modify, records[index].description)
     }
 
-    /// Errors only the port backend sees (failed sends, bad frames).
-    public mutating func notePortErrors(_ number: PortNumber, rx: UInt64 = 0, tx: UInt64 = 0) {
+    /// What only the port backend sees: errors (failed sends, bad frames) and frames
+    /// dropped because the port was congested.
+    public mutating func notePortErrors(_ number: PortNumber, rx: UInt64 = 0, tx: UInt64 = 0, txDropped: UInt64 = 0) {
         guard let index = portIndex(number) else { return }
         portStats[index].rxErrors &+= rx
         portStats[index].txErrors &+= tx
+        portStats[index].txDropped &+= txDropped
     }
 
     /// OFPT_PORT_MOD: the config bits under `mask` (of PORT_DOWN, NO_STP, NO_RECV,

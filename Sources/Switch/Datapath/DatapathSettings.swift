@@ -43,8 +43,8 @@ public enum ForwardingMode: Hashable, Sendable {
     /// takes the NORMAL path, as Open vSwitch's fail-open does. Flows are kept (and
     /// age) for when the controller returns.
     case failStandalone
-    /// Standalone with no controller configured at all (only passive connections, such
-    /// as ovs-ofctl's): flows first, a miss takes the NORMAL path (Open vSwitch's
+    /// No controller configured at all, whatever the fail mode (only passive
+    /// connections, such as ovs-ofctl's): flows first, a miss takes the NORMAL path (Open vSwitch's
     /// default flow).
     case normalOnMiss
 }
