@@ -17,6 +17,8 @@ let package = Package(
         .executable(name: "ofdump", targets: ["ofdump"]),
         .executable(name: "ofbench", targets: ["ofbench"]),
         .executable(name: "ofcontroller", targets: ["ofcontroller"]),
+        .library(name: "SwitchHost", targets: ["SwitchHost"]),
+        .executable(name: "ofswitch", targets: ["ofswitch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +33,13 @@ let package = Package(
         .target(name: "CLinuxPlatform"),
         .target(name: "LinuxPlatform", dependencies: ["Scheduler", "CLinuxPlatform"]),
         .target(name: "Capture", dependencies: ["Wire"]),
+        .target(
+            name: "SwitchHost",
+            dependencies: [
+                "Switch", "OpenFlow", "Wire", "Scheduler", "LinuxPlatform", "Capture",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ofdump",
             dependencies: [
@@ -53,6 +62,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "ofswitch",
+            dependencies: [
+                "SwitchHost", "Switch", "OpenFlow", "Scheduler", "LinuxPlatform",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "TestSupport", dependencies: ["Wire"], path: "Tests/TestSupport"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "OpenFlowTests", dependencies: ["OpenFlow", "Wire", "Capture", "TestSupport"]),
@@ -61,6 +78,10 @@ let package = Package(
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "OpenFlow", "Wire", "Scheduler"]),
         .testTarget(name: "SwitchTests", dependencies: ["Switch", "OpenFlow", "Wire", "Scheduler", "Controller"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform", "Scheduler"]),
+        .testTarget(
+            name: "SwitchHostTests",
+            dependencies: ["SwitchHost", "Switch", "OpenFlow", "Wire", "Scheduler", "LinuxPlatform", "Capture", "TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

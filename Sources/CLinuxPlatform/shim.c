@@ -1,8 +1,135 @@
 #define _GNU_SOURCE
-#include <stddef.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <linux/if_packet.h>
+#include <linux/if_ether.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include "CLinuxPlatform.h"
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23
+#endif
 
 int c_linux_platform_accept4(int fd, int flags) {
     return accept4(fd, NULL, NULL, flags);
+}
+
+static int copy_name(struct ifreq *request, const char *name) {
+    memset(request, 0, sizeof *request);
+    if (strlen(name) >= IFNAMSIZ) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    strncpy(request->ifr_name, name, IFNAMSIZ - 1);
+    return 0;
+}
+
+int c_linux_platform_packet_open(const char *name, int buffer_bytes, int *ifindex, unsigned char mac[6]) {
+    struct ifreq request;
+    if (copy_name(&request, name) < 0) return -1;
+    int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    if (fd < 0) return -1;
+    if (ioctl(fd, SIOCGIFINDEX, &request) < 0) goto fail;
+    *ifindex = request.ifr_ifindex;
+    if (ioctl(fd, SIOCGIFHWADDR, &request) < 0) goto fail;
+    memcpy(mac, request.ifr_hwaddr.sa_data, 6);
+
+    struct sockaddr_ll address;
+    memset(&address, 0, sizeof address);
+    address.sll_family = AF_PACKET;
+    address.sll_protocol = htons(ETH_P_ALL);
+    address.sll_ifindex = *ifindex;
+    if (bind(fd, (struct sockaddr *)&address, sizeof address) < 0) goto fail;
+
+    struct packet_mreq membership;
+    memset(&membership, 0, sizeof membership);
+    membership.mr_ifindex = *ifindex;
+    membership.mr_type = PACKET_MR_PROMISC;
+    if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &membership, sizeof membership) < 0) goto fail;
+    int on = 1;
+    if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &on, sizeof on) < 0) goto fail;
+    // Linux 4.20+; older kernels are covered by the PACKET_OUTGOING check on receive.
+    (void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &on, sizeof on);
+    if (buffer_bytes > 0) {
+        // The FORCE variants pass the sysctl caps when we are privileged (we are, to
+        // open a packet socket at all); the plain ones are the fallback.
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer_bytes, sizeof buffer_bytes) < 0)
+            (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buffer_bytes, sizeof buffer_bytes) < 0)
+            (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buffer_bytes, sizeof buffer_bytes);
+    }
+    return fd;
+fail: {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+}
+
+ssize_t c_linux_platform_packet_receive(int fd, unsigned char *buffer, size_t capacity, size_t *offset) {
+    if (capacity <= 4) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct sockaddr_ll from;
+    union {
+        struct cmsghdr align;
+        char bytes[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+    } control;
+    struct iovec vector = {.iov_base = buffer + 4, .iov_len = capacity - 4};
+    struct msghdr message = {
+        .msg_name = &from, .msg_namelen = sizeof from,
+        .msg_iov = &vector, .msg_iovlen = 1,
+        .msg_control = control.bytes, .msg_controllen = sizeof control.bytes,
+    };
+    ssize_t length;
+    do {
+        length = recvmsg(fd, &message, MSG_TRUNC);
+    } while (length < 0 && errno == EINTR);
+    if (length < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+    if (from.sll_pkttype == PACKET_OUTGOING) return -3;
+    if ((size_t)length > capacity - 4) return -2;
+    *offset = 4;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_PACKET || header->cmsg_type != PACKET_AUXDATA) continue;
+        struct tpacket_auxdata aux;
+        memcpy(&aux, CMSG_DATA(header), sizeof aux);
+        if (!(aux.tp_status & TP_STATUS_VLAN_VALID) || length < 12) continue;
+        // The kernel took the 802.1Q tag out: move the addresses 4 bytes forward and put
+        // the tag back between them and the EtherType.
+        unsigned short tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid : ETH_P_8021Q;
+        memmove(buffer, buffer + 4, 12);
+        buffer[12] = (unsigned char)(tpid >> 8);
+        buffer[13] = (unsigned char)tpid;
+        buffer[14] = (unsigned char)(aux.tp_vlan_tci >> 8);
+        buffer[15] = (unsigned char)aux.tp_vlan_tci;
+        *offset = 0;
+        length += 4;
+    }
+    return length;
+}
+
+ssize_t c_linux_platform_packet_send(int fd, const void *frame, size_t length) {
+    ssize_t sent;
+    do {
+        sent = send(fd, frame, length, MSG_DONTWAIT);
+    } while (sent < 0 && errno == EINTR);
+    return sent;
+}
+
+int c_linux_platform_interface_flags(const char *name) {
+    struct ifreq request;
+    if (copy_name(&request, name) < 0) return -1;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    int result = ioctl(fd, SIOCGIFFLAGS, &request);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return result < 0 ? -1 : (unsigned short)request.ifr_flags;
 }

@@ -1,6 +1,6 @@
 /// Builds a classic pcap file in memory, so tests can hand our bytes to tshark or replay
-/// them through `PcapReader`. Byte order and precision are selectable to produce every
-/// variant the reader accepts.
+/// them through `PcapReader`, and a recorder can stream it to a file (`takeBytes`).
+/// Byte order and precision are selectable to produce every variant the reader accepts.
 public struct PcapWriter: Sendable {
     public enum Precision: Sendable {
         case microseconds
@@ -37,6 +37,13 @@ public struct PcapWriter: Sendable {
         append32(UInt32(captured))
         append32(UInt32(truncatingIfNeeded: frame.count))
         bytes.append(contentsOf: frame.prefix(captured))
+    }
+
+    /// Hands over the bytes built so far (the header first time) and starts empty, for
+    /// writing a capture out as it grows.
+    public mutating func takeBytes() -> [UInt8] {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return bytes
     }
 
     private mutating func append16(_ value: UInt16) {

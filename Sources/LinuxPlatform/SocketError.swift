@@ -1,12 +1,13 @@
 import Glibc
 
 /// A failed system call on a socket or on the descriptors that serve sockets (epoll,
-/// signalfd, resource limits): which call, and the `errno` it left. One type, so every
+/// signalfd, resource limits, packet sockets): which call, and the `errno` it left. One type, so every
 /// function here can throw it typed and a caller can switch on `code`.
 public struct SocketError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Operation: String, Hashable, Sendable {
         case socket, setsockopt, getsockopt, bind, listen, accept, connect, resolve
         case read, write, getsockname
+        case packetSocket = "packet socket", send, interfaceFlags = "SIOCGIFFLAGS"
         case epollCreate = "epoll_create", epollControl = "epoll_ctl", epollWait = "epoll_wait"
         case signalMask = "sigprocmask", signalfd
         case fileLimit = "setrlimit"

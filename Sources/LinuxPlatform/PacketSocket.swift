@@ -1,0 +1,89 @@
+import CLinuxPlatform
+import Glibc
+
+/// What one receive from a packet socket gave.
+public enum FrameReceive: Hashable, Sendable {
+    /// A frame of this many bytes, starting at this offset in the buffer.
+    case frame(offset: Int, length: Int)
+    /// Nothing waiting; wait for readiness.
+    case empty
+    /// A frame longer than the buffer arrived and was dropped.
+    case oversized
+}
+
+/// A live interface as a switch port: an AF_PACKET socket bound to it, promiscuous, in
+/// both directions, non-blocking. It never hands back a frame it sent itself (so a
+/// flooded frame cannot loop through us), and VLAN tags the kernel stripped on receive
+/// are put back, so the datapath sees the frame as it was on the wire.
+///
+/// Frames are whole, finished Ethernet frames only when the interface's peer does not
+/// hand the kernel unfinished ones: turn segmentation and checksum offloads off on veth
+/// pairs (`ethtool -K IFACE tx off tso off gso off gro off`), as Open vSwitch's
+/// userspace datapath also requires.
+public final class PacketSocket {
+    /// The descriptor, for registration with the platform; -1 once closed.
+    public private(set) var fd: Int32
+    public let interfaceName: String
+    public let interfaceIndex: Int32
+    /// The interface's own address, 6 bytes (the OpenFlow port's hw_addr).
+    public let hardwareAddress: [UInt8]
+
+    /// Space `receive` needs in front of a frame to put a stripped VLAN tag back.
+    public static let headroom = 4
+
+    /// Opens `interface`; needs CAP_NET_RAW. `bufferBytes` sizes the kernel's queues
+    /// both ways (a burst the loop has not read yet waits there).
+    public init(interface: String, bufferBytes: Int32 = 4 << 20) throws(SocketError) {
+        var index: Int32 = 0
+        var mac = [UInt8](repeating: 0, count: 6)
+        let fd = c_linux_platform_packet_open(interface, bufferBytes, &index, &mac)
+        guard fd >= 0 else { throw .last(.packetSocket) }
+        self.fd = fd
+        interfaceName = interface
+        interfaceIndex = index
+        hardwareAddress = mac
+    }
+
+    deinit { close() }
+
+    /// Receives one frame into `buffer` (at least `headroom` + the largest frame long).
+    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> FrameReceive {
+        while true {
+            var offset = 0
+            let result = c_linux_platform_packet_receive(fd, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), buffer.count, &offset)
+            switch result {
+            case 0: return .empty
+            case -1: throw .last(.read)
+            case -2: return .oversized
+            case -3: continue  // our own transmission, on a kernel without PACKET_IGNORE_OUTGOING
+            default: return .frame(offset: offset, length: result)
+            }
+        }
+    }
+
+    /// Sends one frame. False when the socket's queue is full (the frame is dropped, as a
+    /// congested port drops); a frame the interface refuses (too long, link gone) throws.
+    public func send(_ frame: UnsafeRawBufferPointer) throws(SocketError) -> Bool {
+        guard !frame.isEmpty else { return true }
+        if c_linux_platform_packet_send(fd, frame.baseAddress, frame.count) >= 0 { return true }
+        switch errno {
+        case EAGAIN, EWOULDBLOCK, ENOBUFS: return false
+        default: throw .last(.send)
+        }
+    }
+
+    /// Whether the interface is administratively up and has carrier (IFF_UP and
+    /// IFF_RUNNING): the port's link state.
+    public func isLinkUp() throws(SocketError) -> Bool {
+        let flags = c_linux_platform_interface_flags(interfaceName)
+        guard flags >= 0 else { throw .last(.interfaceFlags) }
+        return flags & Int32(IFF_UP) != 0 && flags & Int32(IFF_RUNNING) != 0
+    }
+
+    /// Closes the socket (which also removes it from any epoll set); safe to call twice.
+    public func close() {
+        guard fd >= 0 else { return }
+        Glibc.close(fd)
+        fd = -1
+    }
+}

@@ -1,0 +1,30 @@
+import LinuxPlatform
+
+/// A switch port's frames on the host: where they come from and where they go. The
+/// switch loop numbers ports 1, 2, 3... in the order it is given them.
+///
+/// A port with a descriptor is read when the descriptor is readable. A port without one
+/// (a pcap replay) is read by the loop whenever `hasPendingInput` says so.
+public protocol FramePort: AnyObject {
+    /// The OpenFlow port name (at most 15 bytes are reported).
+    var name: String { get }
+    /// The OpenFlow port's hw_addr, 6 bytes.
+    var hardwareAddress: [UInt8] { get }
+    /// The descriptor to watch for incoming frames; nil when there is none.
+    var fd: Int32? { get }
+    /// For ports without a descriptor: frames are waiting to be read.
+    var hasPendingInput: Bool { get }
+    /// Reads one frame into `buffer`, which has `PacketSocket.headroom` spare bytes at its
+    /// start for ports that need them.
+    func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> FrameReceive
+    /// Sends one frame; false when it was dropped because the port is congested.
+    func send(_ frame: UnsafeRawBufferPointer) throws(SocketError) -> Bool
+    /// The link state, polled about once a second.
+    func isLinkUp() -> Bool
+    /// Releases the port (flushing what it writes); called once, at shutdown.
+    func close()
+}
+
+extension FramePort {
+    public var hasPendingInput: Bool { false }
+}

@@ -1,0 +1,184 @@
+import Glibc
+import LinuxPlatform
+import Scheduler
+import Switch
+
+/// OpenFlow connections: connecting to controllers, accepting service connections,
+/// reading, writing and closing.
+extension SwitchLoop {
+    /// Starts every connection the agent asks for now.
+    func startConnects() {
+        let now = platform.now()
+        while let index = agent.nextConnectAttempt(now: now) {
+            let endpoint = controllers[index]
+            let socket: TCPConnection
+            do throws(SocketError) {
+                socket = try TCPConnection.connect(host: endpoint.host, port: endpoint.port)
+            } catch {
+                logger.debug("\(endpoint): \(error.description)")
+                agent.connectFailed(controller: index, now: now)
+                continue
+            }
+            guard let slot = open(socket, controller: index) else {
+                agent.connectFailed(controller: index, now: now)
+                continue
+            }
+            if socket.isConnecting {
+                let id = channels[slot]!.id
+                loop.schedule(at: now + options.connectTimeout) { [unowned self] in
+                    guard let slot = self.slot(of: id), channels[slot]!.connecting else { return }
+                    connectFailed(slot, reason: "no answer in time")
+                    afterTurn()
+                }
+            } else {
+                connected(slot)
+            }
+        }
+    }
+
+    func acceptReady() {
+        guard let listener else { return }
+        do throws(SocketError) {
+            try listener.acceptAll(limit: 64) { socket in
+                if let slot = open(socket, controller: nil) {
+                    agent.connectionOpened(channels[slot]!.id, role: .passive, now: platform.now())
+                }
+            }
+        } catch {
+            logger.warning("accept: \(error.description)")
+        }
+    }
+
+    /// Watches a new socket in a free slot; nil (socket closed) when it cannot be watched.
+    private func open(_ socket: TCPConnection, controller: Int?) -> Int? {
+        let slot = newChannelSlot()
+        let token = Self.firstChannelToken + UInt64(slot)
+        do throws(SocketError) {
+            try platform.register(fd: socket.fd, token: token, readable: !socket.isConnecting, writable: socket.isConnecting)
+        } catch {
+            logger.warning("cannot watch a connection: \(error.description)")
+            socket.close()
+            releaseChannelSlot(slot)
+            return nil
+        }
+        channels[slot] = Channel(
+            socket: socket, id: newChannelID(slot: slot), controller: controller, connecting: socket.isConnecting,
+            watchingReadable: !socket.isConnecting, watchingWritable: socket.isConnecting)
+        loop.register(token: token) { [unowned self] ready in channelReady(slot, ready) }
+        return slot
+    }
+
+    private func channelReady(_ slot: Int, _ ready: Readiness) {
+        guard let channel = channels[slot] else { return }
+        if channel.connecting {
+            guard ready.writable || ready.closed else { return }
+            do throws(SocketError) { try channel.socket.finishConnect() } catch {
+                connectFailed(slot, reason: error.description)
+                return
+            }
+            connected(slot)
+            flush(slot)
+            return
+        }
+        if ready.readable || ready.closed {
+            if agent.wantsInput(channel.id) {
+                readBatch(slot, channel)
+            } else if ready.closed {
+                flush(slot)
+            }
+        }
+    }
+
+    /// The TCP connection to a controller is up: the agent takes it from here.
+    private func connected(_ slot: Int) {
+        guard let index = channels[slot]!.controller else { return }
+        channels[slot]!.connecting = false
+        logger.info("connected to \(controllers[index])")
+        agent.connectionOpened(channels[slot]!.id, role: .active(controller: index), now: platform.now())
+    }
+
+    private func connectFailed(_ slot: Int, reason: String) {
+        guard let channel = channels[slot], let index = channel.controller else { return }
+        logger.debug("\(controllers[index]): \(reason)")
+        forget(slot)
+        agent.connectFailed(controller: index, now: platform.now())
+    }
+
+    /// Reads until the socket is empty, the budget is spent, or the agent's output for
+    /// this connection is backed up; frames that PACKET_OUTs produce go out at once.
+    private func readBatch(_ slot: Int, _ channel: Channel) {
+        let id = channel.id
+        var total = 0
+        while total < options.readBudget, agent.wantsInput(id) {
+            let result: ReadResult
+            do throws(SocketError) {
+                result = try channel.socket.read(into: scratch)
+            } catch {
+                closeChannel(slot, flushing: false, reason: error.description)
+                return
+            }
+            switch result {
+            case .bytes(let count):
+                agent.receive(id, UnsafeRawBufferPointer(rebasing: scratch[..<count]), now: platform.now())
+                sendTransmissions()
+                total += count
+                if count < scratch.count { return }
+            case .wouldBlock:
+                return
+            case .closed:
+                closeChannel(slot, flushing: true, reason: nil)
+                return
+            }
+        }
+    }
+
+    /// Writes the connection's pending output once and watches it for what it needs next.
+    @discardableResult
+    func flush(_ slot: Int) -> Bool {
+        guard let channel = channels[slot], !channel.connecting else { return true }
+        var pending = agent.outputCount(channel.id)
+        if pending > 0 {
+            do throws(SocketError) {
+                try agent.withOutput(channel.id) { (bytes) throws(SocketError) -> Int in try channel.socket.write(from: bytes) }
+            } catch {
+                closeChannel(slot, flushing: false, reason: error.description)
+                return false
+            }
+            pending = agent.outputCount(channel.id)
+        }
+        let readable = agent.wantsInput(channel.id)
+        let writable = pending > 0
+        guard readable != channel.watchingReadable || writable != channel.watchingWritable else { return true }
+        do throws(SocketError) {
+            try platform.modify(fd: channel.socket.fd, token: Self.firstChannelToken + UInt64(slot), readable: readable, writable: writable)
+        } catch {
+            closeChannel(slot, flushing: false, reason: error.description)
+            return false
+        }
+        channels[slot]!.watchingReadable = readable
+        channels[slot]!.watchingWritable = writable
+        return true
+    }
+
+    /// Closes a connection the agent knows, flushing first if asked, and tells the agent.
+    func closeChannel(_ slot: Int, flushing: Bool, reason: String?) {
+        guard let channel = channels[slot] else { return }
+        if flushing, agent.outputCount(channel.id) > 0 {
+            let socket = channel.socket
+            try? agent.withOutput(channel.id) { (bytes) throws(SocketError) -> Int in try socket.write(from: bytes) }
+        }
+        let name = channel.controller.map { controllers[$0].description } ?? "service connection"
+        if let reason { logger.info("\(name): \(reason)") }
+        forget(slot)
+        agent.connectionClosed(channel.id, now: platform.now())
+    }
+
+    /// Stops watching a slot's socket, closes it and frees the slot.
+    private func forget(_ slot: Int) {
+        guard let channel = channels[slot] else { return }
+        loop.deregister(token: Self.firstChannelToken + UInt64(slot))
+        platform.deregister(fd: channel.socket.fd)
+        channel.socket.close()
+        releaseChannelSlot(slot)
+    }
+}

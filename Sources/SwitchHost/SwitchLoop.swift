@@ -1,0 +1,375 @@
+import Glibc
+import LinuxPlatform
+import Logging
+import OpenFlow
+import Scheduler
+import Switch
+import Wire
+
+/// The switch on a Linux host: one epoll loop driving the sans-IO `SwitchAgent` with
+/// real ports, controller connections and a passive listener.
+///
+/// The I/O wiring:
+/// - a port readiness reads a bounded batch of frames into one reused buffer, each
+///   handed to `receiveFrame`, and sends what it produced at once;
+/// - a pcap replay port is read in batches from the run queue once the switch is ready
+///   for traffic (a controller is connected, or none is configured);
+/// - a controller the agent wants (`nextConnectAttempt`) is connected without blocking;
+///   a refusal or a connect timeout is reported and the agent backs off;
+/// - a connection readiness reads in a bounded batch, each chunk handed to `receive`,
+///   and sends the frames its PACKET_OUTs produced;
+/// - after every turn: closures, then each connection's pending output is written once,
+///   the log goes to swift-log, and the agent's next deadline becomes a timer;
+/// - once a second each port's link state is polled (PORT_STATUS on a change).
+/// Forwarding allocates nothing per frame: the read buffer is reused and frames are
+/// sent straight from the datapath's arena.
+public final class SwitchLoop {
+    /// How the loop behaves; plain values for flags and tests.
+    public struct Options: Sendable {
+        /// Where to listen for service connections (ovs-ofctl), if anywhere.
+        public var listen: Endpoint?
+        /// Between status lines; nil for none.
+        public var statusInterval: Interval?
+        public var linkPollInterval: Interval = .seconds(1)
+        /// A controller that has not accepted the connection by then counts as unreachable.
+        public var connectTimeout: Interval = .seconds(5)
+        /// Frames read from one port per readiness before the loop moves on.
+        public var framesPerReadiness = 256
+        /// Bytes read from one connection per readiness before the loop moves on.
+        public var readBudget = 1 << 18
+        /// Stop once every replay port has been read to its end (and what it caused has
+        /// been sent): a capture run through the switch, offline.
+        public var stopAfterReplay = false
+
+        public init(listen: Endpoint? = nil, statusInterval: Interval? = nil) {
+            self.listen = listen
+            self.statusInterval = statusInterval
+        }
+    }
+
+    public let options: Options
+    public let ports: [FramePort]
+    public let controllers: [Endpoint]
+    let platform: EpollPlatform
+    let loop: RunLoop<EpollPlatform>
+    var agent: SwitchAgent
+    let logger: Logger
+    let listener: TCPListener?
+    private let stopPipe: (read: Int32, write: Int32)
+    /// One frame, with the headroom a packet socket needs to put back a VLAN tag.
+    private var frameBuffer = [UInt8](repeating: 0, count: PacketSocket.headroom + 65536)
+    private let readScratch: UnsafeMutableRawBufferPointer
+    var channels: [Channel?] = []
+    private var freeChannels: [Int] = []
+    private var generation: UInt64 = 0
+    private var stopping = false
+    private var replayScheduled = false
+    private var status: SwitchStatus
+    /// Per-port send failures seen while the agent was lent out, reported after.
+    private var sendDrops: [UInt64]
+    private var sendErrors: [UInt64]
+    private var tickTimer: TimerID?
+    private var tickAt: Instant?
+    private var lastTick: Instant?
+
+    static let listenerToken: UInt64 = 1
+    static let stopToken: UInt64 = 2
+    static let signalToken: UInt64 = 3
+    static let firstPortToken: UInt64 = 16
+    static let firstChannelToken: UInt64 = 1 << 16
+
+    /// One OpenFlow connection: to a controller (maybe still connecting) or accepted.
+    struct Channel {
+        let socket: TCPConnection
+        let id: ChannelID
+        /// The controller's index for an active connection; nil for an accepted one.
+        let controller: Int?
+        var connecting: Bool
+        var watchingReadable = true
+        var watchingWritable: Bool
+    }
+
+    /// Builds the datapath with `ports` numbered 1, 2, 3... and opens the listener.
+    /// `agentSettings.controllers` is replaced by the endpoints' names.
+    public init(
+        datapath datapathSettings: DatapathSettings, agent agentSettings: AgentSettings, controllers: [Endpoint],
+        ports: [FramePort], options: Options, logger: Logger
+    ) throws(SocketError) {
+        precondition(ports.count < 0xff00, "more ports than OpenFlow 1.0 numbers")
+        self.options = options
+        self.ports = ports
+        self.controllers = controllers
+        self.logger = logger
+        var datapath = Datapath(settings: datapathSettings)
+        for (index, port) in ports.enumerated() {
+            datapath.addPort(Self.description(of: port, number: PortNumber(UInt16(index + 1))))
+        }
+        var settings = agentSettings
+        settings.controllers = controllers.map(\.description)
+        agent = SwitchAgent(datapath: datapath, settings: settings)
+        sendDrops = Array(repeating: 0, count: ports.count)
+        sendErrors = Array(repeating: 0, count: ports.count)
+        platform = try EpollPlatform(maxEventsPerWait: 256)
+        loop = RunLoop(platform: platform)
+        status = SwitchStatus(start: platform.now())
+        readScratch = .allocate(byteCount: 1 << 16, alignment: 16)
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw SocketError(.socket, code: errno) }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+        }
+        stopPipe = (fds[0], fds[1])
+        if let listen = options.listen {
+            listener = try TCPListener(host: listen.host, port: listen.port)
+        } else {
+            listener = nil
+        }
+        try register()
+    }
+
+    deinit {
+        readScratch.deallocate()
+        Glibc.close(stopPipe.read)
+        Glibc.close(stopPipe.write)
+    }
+
+    /// The listener's port (the kernel's pick when 0 was asked for).
+    public var listenPort: UInt16? { listener.flatMap { try? $0.port } }
+
+    /// Makes `run` return after the current turn; safe from any thread.
+    public func stop() {
+        var byte: UInt8 = 1
+        _ = Glibc.write(stopPipe.write, &byte, 1)
+    }
+
+    /// Stops the loop when one of `source`'s signals arrives. Call before `run`.
+    public func stopOnSignals(_ source: SignalSource) throws(SocketError) {
+        try source.watch(on: loop, token: Self.signalToken) { [unowned self] signal in
+            logger.info("signal \(signal): shutting down")
+            stopping = true
+        }
+    }
+
+    /// Turns until `stop`, then closes every connection and port (a record port's file
+    /// is completed) and logs the totals.
+    public func run() {
+        if let statusInterval = options.statusInterval {
+            loop.every(statusInterval) { [unowned self] in
+                logger.info("\(status.next(agent, now: platform.now()))")
+            }
+        }
+        loop.every(options.linkPollInterval) { [unowned self] in
+            pollLinks()
+            afterTurn()
+        }
+        afterTurn()
+        while !stopping {
+            loop.turn()
+            afterTurn()
+        }
+        shutdown()
+    }
+
+    // MARK: Setup
+
+    private static func description(of port: FramePort, number: PortNumber) -> PhyPort {
+        var address: UInt64 = 0
+        for byte in port.hardwareAddress.prefix(6) { address = address << 8 | UInt64(byte) }
+        // What Open vSwitch reports for a veth: 10 Gb/s full duplex, copper.
+        let features: PortFeatures = [.rate10GbFD, .copper]
+        return PhyPort(
+            portNumber: number, hardwareAddress: MACAddress(rawValue: address), name: String(port.name.utf8.prefix(15)) ?? "",
+            state: port.isLinkUp() ? [] : .linkDown, current: features, supported: features)
+    }
+
+    private func register() throws(SocketError) {
+        if let listener {
+            try platform.register(fd: listener.fd, token: Self.listenerToken)
+            loop.register(token: Self.listenerToken) { [unowned self] _ in acceptReady() }
+        }
+        try platform.register(fd: stopPipe.read, token: Self.stopToken)
+        loop.register(token: Self.stopToken) { [unowned self] _ in stopping = true }
+        for (index, port) in ports.enumerated() {
+            guard let fd = port.fd else { continue }
+            let token = Self.firstPortToken + UInt64(index)
+            try platform.register(fd: fd, token: token)
+            loop.register(token: token) { [unowned self] _ in portReady(index) }
+        }
+    }
+
+    // MARK: Frames
+
+    /// Reads a batch of frames from port `index` and forwards each.
+    private func portReady(_ index: Int) {
+        let port = ports[index]
+        let number = PortNumber(UInt16(index + 1))
+        let now = platform.now()
+        for _ in 0..<options.framesPerReadiness {
+            let received = frameBuffer.withUnsafeMutableBytes { buffer in
+                Result { () throws(SocketError) -> FrameReceive in try port.receive(into: buffer) }
+            }
+            let result: FrameReceive
+            do throws(SocketError) {
+                result = try received.get()
+            } catch {
+                logger.warning("port \(port.name): \(error.description)")
+                agent.withDatapath { $0.notePortErrors(number, rx: 1) }
+                return
+            }
+            switch result {
+            case .frame(let offset, let length):
+                agent.receiveFrame(frameBuffer[offset..<offset + length], inPort: number, now: now)
+                sendTransmissions()
+            case .empty:
+                return
+            case .oversized:
+                agent.withDatapath { $0.notePortErrors(number, rx: 1) }
+            }
+        }
+    }
+
+    /// Sends the frames the last call into the agent produced.
+    func sendTransmissions() {
+        var failed = false
+        agent.forEachTransmission { [self] port, _, frame in
+            let index = Int(port.rawValue) - 1
+            guard index >= 0, index < ports.count else { return }
+            do throws(SocketError) {
+                if try !ports[index].send(frame) {
+                    sendDrops[index] &+= 1
+                    failed = true
+                }
+            } catch {
+                sendErrors[index] &+= 1
+                failed = true
+            }
+        }
+        if failed { reportSendFailures() }
+    }
+
+    private func reportSendFailures() {
+        agent.withDatapath { datapath in
+            for index in ports.indices where sendDrops[index] > 0 || sendErrors[index] > 0 {
+                datapath.notePortErrors(PortNumber(UInt16(index + 1)), tx: sendErrors[index], txDropped: sendDrops[index])
+                sendDrops[index] = 0
+                sendErrors[index] = 0
+            }
+        }
+    }
+
+    /// Feeds replay ports a batch each, from the run queue, while they have frames and
+    /// the switch is ready for them.
+    private func scheduleReplay() {
+        guard !replayScheduled, agent.isControllerConnected || controllers.isEmpty,
+            ports.contains(where: { $0.fd == nil && $0.hasPendingInput })
+        else { return }
+        replayScheduled = true
+        loop.enqueue { [unowned self] in
+            replayScheduled = false
+            for index in ports.indices where ports[index].fd == nil && ports[index].hasPendingInput {
+                portReady(index)
+                if !ports[index].hasPendingInput { logger.info("port \(ports[index].name): replay finished") }
+            }
+            if options.stopAfterReplay, !ports.contains(where: { $0.fd == nil && $0.hasPendingInput }) { stopping = true }
+        }
+    }
+
+    private func pollLinks() {
+        for (index, port) in ports.enumerated() {
+            let up = port.isLinkUp()
+            agent.withDatapath { $0.setLinkDown(PortNumber(UInt16(index + 1)), !up) }
+        }
+    }
+
+    // MARK: After each turn
+
+    func afterTurn() {
+        startConnects()
+        while let id = agent.nextClosure() {
+            if let slot = slot(of: id) { closeChannel(slot, flushing: true, reason: nil) }
+        }
+        for slot in channels.indices where channels[slot] != nil {
+            flush(slot)
+        }
+        agent.drainLog { record in logger.log(level: record.level.swiftLogLevel, "\(record.message)") }
+        scheduleReplay()
+        armTick()
+    }
+
+    /// Keeps one timer at the agent's next deadline; its tick does the after-turn work
+    /// itself, since timers run before the turn's wait for I/O.
+    private func armTick() {
+        guard var deadline = agent.nextDeadline else { return }
+        // A deadline a tick has just passed without moving would spin the loop.
+        if let lastTick, deadline <= lastTick { deadline = lastTick + .milliseconds(1) }
+        if let tickAt, tickAt <= deadline { return }
+        if let tickTimer { loop.cancel(tickTimer) }
+        tickAt = deadline
+        tickTimer = loop.schedule(at: deadline) { [unowned self] in
+            tickAt = nil
+            tickTimer = nil
+            let now = platform.now()
+            lastTick = now
+            agent.tick(now: now)
+            sendTransmissions()
+            afterTurn()
+        }
+    }
+
+    // MARK: Shutdown
+
+    private func shutdown() {
+        if let listener {
+            platform.deregister(fd: listener.fd)
+            listener.close()
+        }
+        for slot in channels.indices where channels[slot] != nil {
+            closeChannel(slot, flushing: true, reason: nil)
+        }
+        for port in ports {
+            if let fd = port.fd { platform.deregister(fd: fd) }
+            port.close()
+        }
+        agent.drainLog { record in logger.log(level: record.level.swiftLogLevel, "\(record.message)") }
+        logger.info("\(SwitchStatus.totals(agent))")
+    }
+
+    // MARK: Channel bookkeeping shared with the connection extension
+
+    func newChannelSlot() -> Int {
+        if let slot = freeChannels.popLast() { return slot }
+        channels.append(nil)
+        return channels.count - 1
+    }
+
+    func releaseChannelSlot(_ slot: Int) {
+        channels[slot] = nil
+        freeChannels.append(slot)
+    }
+
+    /// A channel id for a slot: the generation in the high bits keeps a reused slot's id new.
+    func newChannelID(slot: Int) -> ChannelID {
+        generation = (generation + 1) & 0xffff_ffff
+        return ChannelID(generation << 32 | (Self.firstChannelToken + UInt64(slot)))
+    }
+
+    func slot(of id: ChannelID) -> Int? {
+        let slot = Int(id.rawValue & 0xffff_ffff) - Int(Self.firstChannelToken)
+        guard slot >= 0, slot < channels.count, let channel = channels[slot], channel.id == id else { return nil }
+        return slot
+    }
+
+    var scratch: UnsafeMutableRawBufferPointer { readScratch }
+}
+
+extension SwitchLogLevel {
+    var swiftLogLevel: Logger.Level {
+        switch self {
+        case .debug: .debug
+        case .info: .info
+        case .warning: .warning
+        case .error: .error
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import ArgumentParser
+import Glibc
+import LinuxPlatform
+import Logging
+import OpenFlow
+import Scheduler
+import Switch
+import SwitchHost
+
+/// `ofswitch`: the OpenFlow 1.0 software switch appliance over Linux interfaces.
+@main
+struct OFSwitch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ofswitch",
+        abstract: "An OpenFlow 1.0 software switch over Linux interfaces and pcap files.",
+        discussion: """
+            Each --port becomes an OpenFlow port, numbered 1, 2, 3... in the order given: a \
+            network interface (read and written through a packet socket, promiscuous; needs \
+            root), replay:FILE (the frames of a pcap or pcapng file enter the switch once it \
+            is ready) or record:FILE (frames sent out of the port are written to a pcap file). \
+            On veth pairs turn offloads off on both ends (ethtool -K IFACE tx off tso off gso \
+            off gro off), as for Open vSwitch's userspace datapath. Examples:
+              ofswitch --port eth1 --port eth2 --controller tcp:127.0.0.1:6653
+              ofswitch --port veth1 --port veth2 --listen ptcp:6634   # drive it with ovs-ofctl
+            With no controller, a table miss takes the NORMAL path (a learning switch). With \
+            controllers, --fail secure keeps the flows and drops misses while none is \
+            connected; --fail standalone acts as a learning switch until one returns. SIGINT \
+            or SIGTERM closes everything (a record file is completed) and exits 0.
+            """)
+
+    @Option(name: .customLong("port"), help: ArgumentHelp("A port: IFACE, replay:FILE or record:FILE (repeatable).", valueName: "PORT"))
+    var ports: [String] = []
+
+    @Option(name: .customLong("controller"), help: ArgumentHelp("A controller to connect to (repeatable).", valueName: "tcp:HOST:PORT"))
+    var controllers: [String] = []
+
+    @Option(name: .customLong("listen"), help: ArgumentHelp("Accept service connections (ovs-ofctl) here; HOST defaults to 127.0.0.1.", valueName: "ptcp:PORT[:HOST]"))
+    var listen: String?
+
+    @Option(name: .customLong("fail"), help: "What to do while no controller is connected: secure or standalone.")
+    var failMode: FailModeName = .secure
+
+    @Option(name: .customLong("datapath-id"), help: ArgumentHelp("The datapath id, in hex (up to 16 digits).", valueName: "HEX"))
+    var datapathID = "0000000000000001"
+
+    @Option(name: .customLong("buffers"), help: ArgumentHelp("Packets held for the controller (n_buffers); 0 sends every packet_in whole.", valueName: "N"))
+    var buffers = 256
+
+    @Option(name: .customLong("max-flows"), help: ArgumentHelp("Flow table capacity.", valueName: "N"))
+    var maxFlows = 65536
+
+    @Option(name: .customLong("echo-interval"), help: ArgumentHelp("Silence after which the switch sends ECHO_REQUEST.", valueName: "SECONDS"))
+    var echoInterval: Double = 5
+
+    @Option(name: .customLong("echo-timeout"), help: ArgumentHelp("Silence after which a connection is closed.", valueName: "SECONDS"))
+    var echoTimeout: Double = 15
+
+    @Option(name: .customLong("status-interval"), help: ArgumentHelp("Seconds between status lines (0: none).", valueName: "SECONDS"))
+    var statusInterval: Double = 10
+
+    @Flag(name: .customLong("exit-after-replay"), help: "Exit once every replay:FILE port has been read to its end.")
+    var exitAfterReplay = false
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard !ports.isEmpty else { throw ValidationError("give at least one --port") }
+        guard ports.count <= 0xff00 else { throw ValidationError("too many ports for OpenFlow 1.0") }
+        for port in ports where PortSpec(parsing: port) == nil {
+            throw ValidationError("--port takes an interface name, replay:FILE or record:FILE, got '\(port)'")
+        }
+        for controller in controllers {
+            guard let endpoint = Endpoint(parsing: controller), endpoint.kind == .active else {
+                throw ValidationError("--controller takes tcp:HOST:PORT, got '\(controller)'")
+            }
+        }
+        if let listen {
+            guard let endpoint = Endpoint(parsing: listen), endpoint.kind == .passive else {
+                throw ValidationError("--listen takes ptcp:PORT[:HOST], got '\(listen)'")
+            }
+        }
+        if exitAfterReplay, !ports.contains(where: { $0.hasPrefix("replay:") }) {
+            throw ValidationError("--exit-after-replay needs a replay:FILE port")
+        }
+        guard parsedDatapathID != nil else { throw ValidationError("--datapath-id takes up to 16 hex digits, got '\(datapathID)'") }
+        guard (0...65536).contains(buffers) else { throw ValidationError("--buffers must be between 0 and 65536") }
+        guard (1...10_000_000).contains(maxFlows) else { throw ValidationError("--max-flows must be between 1 and 10000000") }
+        for (name, value) in [("--echo-interval", echoInterval), ("--echo-timeout", echoTimeout)] {
+            guard value > 0, value < 1e6 else { throw ValidationError("\(name) must be a positive number of seconds") }
+        }
+        guard statusInterval >= 0, statusInterval < 1e6 else { throw ValidationError("--status-interval must be 0 or more seconds") }
+    }
+
+    private var parsedDatapathID: UInt64? {
+        var digits = Substring(datapathID)
+        if digits.hasPrefix("0x") { digits = digits.dropFirst(2) }
+        guard (1...16).contains(digits.count) else { return nil }
+        return UInt64(digits, radix: 16)
+    }
+
+    func run() throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "ofswitch")
+
+        var opened: [FramePort] = []
+        for (index, text) in ports.enumerated() {
+            do {
+                opened.append(try PortSpec(parsing: text)!.open(number: index + 1))
+            } catch {
+                logger.critical("\(error)")
+                throw ExitCode.failure
+            }
+        }
+
+        var datapath = DatapathSettings()
+        datapath.datapathID = parsedDatapathID!
+        datapath.bufferCount = buffers
+        datapath.tableCapacity = maxFlows
+        datapath.hashSeed = UInt64.random(in: .min ... .max)
+        var agent = AgentSettings()
+        agent.failMode = failMode.mode
+        agent.echoInterval = Interval(nanoseconds: UInt64(echoInterval * 1e9))
+        agent.echoTimeout = Interval(nanoseconds: UInt64(echoTimeout * 1e9))
+        var options = SwitchLoop.Options(listen: listen.flatMap(Endpoint.init(parsing:)))
+        options.stopAfterReplay = exitAfterReplay
+        options.statusInterval = statusInterval > 0 ? Interval(nanoseconds: UInt64(statusInterval * 1e9)) : nil
+
+        let loop: SwitchLoop
+        do throws(SocketError) {
+            let signals = try SignalSource([SIGINT, SIGTERM])
+            loop = try SwitchLoop(
+                datapath: datapath, agent: agent, controllers: controllers.compactMap(Endpoint.init(parsing:)),
+                ports: opened, options: options, logger: logger)
+            try loop.stopOnSignals(signals)
+        } catch {
+            logger.critical("\(error.description)")
+            throw ExitCode.failure
+        }
+        let portList = zip(1..., ports).map { "\($0)=\($1)" }.joined(separator: " ")
+        let listening = loop.listenPort.map { ", listening on ptcp:\($0)" } ?? ""
+        logger.info("ofswitch: running, datapath \(datapathID), ports \(portList)\(listening), fail \(failMode.rawValue)")
+        loop.run()
+    }
+}
+
+enum FailModeName: String, CaseIterable, ExpressibleByArgument {
+    case secure, standalone
+
+    var mode: FailMode {
+        switch self {
+        case .secure: .secure
+        case .standalone: .standalone
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
