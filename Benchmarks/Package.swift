@@ -21,6 +21,18 @@ let package = Package(
             ],
             path: "Benchmarks/OpenFlowCodec",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "SwitchDatapath",
+            dependencies: [
+                .product(name: "Switch", package: "SwiftOpenFlow"),
+                .product(name: "OpenFlow", package: "SwiftOpenFlow"),
+                .product(name: "Scheduler", package: "SwiftOpenFlow"),
+                .product(name: "Wire", package: "SwiftOpenFlow"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/SwitchDatapath",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
