@@ -68,9 +68,7 @@ public final class SwitchLoop {
     /// Per-port send failures seen while the agent was lent out, reported after.
     private var sendDrops: [UInt64]
     private var sendErrors: [UInt64]
-    private var tickTimer: TimerID?
-    private var tickAt: Instant?
-    private var lastTick: Instant?
+    private var tickTimer: DeadlineTimer<EpollPlatform>!
 
     static let listenerToken: UInt64 = 1
     static let stopToken: UInt64 = 2
@@ -126,6 +124,11 @@ public final class SwitchLoop {
             listener = nil
         }
         try register()
+        tickTimer = DeadlineTimer(loop: loop) { [unowned self] now in
+            agent.tick(now: now)
+            sendTransmissions()
+            afterTurn()
+        }
     }
 
     deinit {
@@ -294,27 +297,7 @@ public final class SwitchLoop {
         }
         agent.drainLog { record in logger.log(level: record.level.swiftLogLevel, "\(record.message)") }
         scheduleReplay()
-        armTick()
-    }
-
-    /// Keeps one timer at the agent's next deadline; its tick does the after-turn work
-    /// itself, since timers run before the turn's wait for I/O.
-    private func armTick() {
-        guard var deadline = agent.nextDeadline else { return }
-        // A deadline a tick has just passed without moving would spin the loop.
-        if let lastTick, deadline <= lastTick { deadline = lastTick + .milliseconds(1) }
-        if let tickAt, tickAt <= deadline { return }
-        if let tickTimer { loop.cancel(tickTimer) }
-        tickAt = deadline
-        tickTimer = loop.schedule(at: deadline) { [unowned self] in
-            tickAt = nil
-            tickTimer = nil
-            let now = platform.now()
-            lastTick = now
-            agent.tick(now: now)
-            sendTransmissions()
-            afterTurn()
-        }
+        tickTimer.arm(at: agent.nextDeadline)
     }
 
     // MARK: Shutdown

@@ -38,9 +38,7 @@ final class ControllerLoop {
     private var stopping = false
     private var listenerPaused = false
     private var lastAcceptWarning: Instant?
-    private var tickTimer: TimerID?
-    private var tickAt: Instant?
-    private var lastTick: Instant?
+    private var tickTimer: DeadlineTimer<EpollPlatform>!
 
     private static let listenerToken: UInt64 = 1
     private static let stopToken: UInt64 = 2
@@ -71,6 +69,10 @@ final class ControllerLoop {
         try platform.register(fd: stop.readFD, token: Self.stopToken)
         loop.register(token: Self.listenerToken) { [unowned self] _ in acceptReady() }
         loop.register(token: Self.stopToken) { [unowned self] _ in stopping = true }
+        tickTimer = DeadlineTimer(loop: loop) { [unowned self] now in
+            core.tick(now: now)
+            afterTurn()
+        }
     }
 
     deinit {
@@ -265,31 +267,8 @@ final class ControllerLoop {
             flush(slot)
         }
         core.drainLog { record in logger.log(level: record.level.swiftLogLevel, "\(record.message)") }
-        armTick()
+        tickTimer.arm(at: core.nextDeadline)
         statistics.publish(core.counters)
-    }
-
-    /// Keeps one timer at the core's next deadline (moved earlier when the deadline
-    /// moves earlier; a late one just ticks early, which the core allows). The timer runs
-    /// inside a turn, before its wait for I/O, so it does the after-turn work itself:
-    /// otherwise what `tick` queued (echoes, stats requests, closures) would wait for
-    /// the next I/O event, and the next deadline would have no timer during that wait.
-    private func armTick() {
-        guard var deadline = core.nextDeadline else { return }
-        // A deadline that a tick has just passed without moving it would make the loop
-        // spin; such a deadline waits a millisecond.
-        if let lastTick, deadline <= lastTick { deadline = lastTick + .milliseconds(1) }
-        if let tickAt, tickAt <= deadline { return }
-        if let tickTimer { loop.cancel(tickTimer) }
-        tickAt = deadline
-        tickTimer = loop.schedule(at: deadline) { [unowned self] in
-            tickAt = nil
-            tickTimer = nil
-            let now = platform.now()
-            lastTick = now
-            core.tick(now: now)
-            afterTurn()
-        }
     }
 
     // MARK: Shutdown
