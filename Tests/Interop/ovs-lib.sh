@@ -57,21 +57,27 @@ add_bridge() {
         other-config:datapath-id=0000000000000001 -- set-fail-mode "$1" "$2"
 }
 
-# add_host N BRIDGE: namespace hN with 10.0.0.N/24 on hN-eth0, joined to BRIDGE as
-# OpenFlow port N through s1-ethN. IPv6 is off so no ND noise reaches the controller.
-add_host() {
-    local n=$1 bridge=$2 host="h$1"
+# make_host N HOST PORT: namespace HOST with 10.0.0.N/24 and MAC 00:00:00:00:00:0N on
+# HOST-eth0, whose veth peer PORT stays in the root namespace. IPv6 is off on both, so
+# no ND noise reaches the switch or the controller.
+make_host() {
+    local n=$1 host=$2 port=$3
     ip netns add "$host"
     HOSTS+=("$host")
-    ip link add "$host-eth0" address "00:00:00:00:00:0$n" type veth peer name "s1-eth$n"
+    ip link add "$host-eth0" address "00:00:00:00:00:0$n" type veth peer name "$port"
     ip link set "$host-eth0" netns "$host"
     ip netns exec "$host" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-    sysctl -qw "net.ipv6.conf.s1-eth$n.disable_ipv6=1"
+    sysctl -qw "net.ipv6.conf.$port.disable_ipv6=1"
     ip netns exec "$host" ip addr add "10.0.0.$n/24" dev "$host-eth0"
     ip netns exec "$host" ip link set "$host-eth0" up
     ip netns exec "$host" ip link set lo up
-    ip link set "s1-eth$n" up
-    "${VSCTL[@]}" add-port "$bridge" "s1-eth$n" -- set interface "s1-eth$n" ofport_request="$n"
+    ip link set "$port" up
+}
+
+# add_host N BRIDGE: host hN joined to BRIDGE as OpenFlow port N through s1-ethN.
+add_host() {
+    make_host "$1" "h$1" "s1-eth$1"
+    "${VSCTL[@]}" add-port "$2" "s1-eth$1" -- set interface "s1-eth$1" ofport_request="$1"
 }
 
 # ping_ok FROM TO: one host pings another (a few tries, short timeouts).

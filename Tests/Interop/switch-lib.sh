@@ -22,16 +22,7 @@ SWITCH_PORTS=()
 # same setting Open vSwitch's userspace datapath needs on veth).
 add_switch_host() {
     local n=$1 host="${LAB}h$1" port="${LAB}s1-eth$1"
-    ip netns add "$host"
-    HOSTS+=("$host")
-    ip link add "$host-eth0" address "00:00:00:00:00:0$n" type veth peer name "$port"
-    ip link set "$host-eth0" netns "$host"
-    ip netns exec "$host" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-    sysctl -qw "net.ipv6.conf.$port.disable_ipv6=1"
-    ip netns exec "$host" ip addr add "10.0.0.$n/24" dev "$host-eth0"
-    ip netns exec "$host" ip link set "$host-eth0" up
-    ip netns exec "$host" ip link set lo up
-    ip link set "$port" up
+    make_host "$n" "$host" "$port"
     ip netns exec "$host" ethtool -K "$host-eth0" tx off tso off gso off gro off >/dev/null 2>&1 || true
     ethtool -K "$port" tx off tso off gso off gro off >/dev/null 2>&1 || true
     SWITCH_PORTS+=(--port "$port")
