@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the build and the tests need on a fresh Debian machine, skipping what
-# is already there. Needs root (CI and the dev machines run as root).
+# Installs what the build and the tests need on a fresh Debian machine (apt packages,
+# and os-ken in a venv), skipping what is already there. Needs root (CI and the dev
+# machines run as root).
 set -euo pipefail
 
 apt_packages=(
@@ -11,6 +12,7 @@ apt_packages=(
     iproute2      # network namespaces, veth pairs and ss for the interop tests
     iputils-ping  # traffic between the interop test's hosts
     ethtool       # offloads off on the veth pairs ofswitch reads with packet sockets
+    python3-venv  # the venv os-ken is installed into (Tests/Interop/osken-venv.sh)
     iperf3        # the veth throughput comparison with Open vSwitch (scripts/veth-compare.sh)
 )
 
@@ -27,3 +29,7 @@ if ((${#missing[@]})); then
 else
     echo "install-deps: apt packages present"
 fi
+
+# os-ken, the Python controller the switch interop test and the cbench runner use as
+# a peer, in its own venv.
+bash "$(dirname "$0")/../Tests/Interop/osken-venv.sh" >/dev/null

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, and runs every test: unit and
 # property tests, the tshark cross-check, the Embedded build of the core, a bounded
-# fuzz run, and ofdump over the shipped captures.
+# fuzz run, ofdump over the shipped captures, and the interop tests against real peers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,13 +36,16 @@ if [ "$errors" != 4 ] || [ "$status" != 1 ]; then
 fi
 echo "ofdump: ovs-ofctl-session.pcap: the 4 malformed messages named, exit 1"
 
-step "ofcontroller against Open vSwitch, and bad input from fake switches"
-# Real TCP on loopback and network namespaces (needs root); both scripts print
-# "N passed, N failed". Both run even if the first fails.
+step "interop: ofcontroller and ofswitch against real peers"
+# Real TCP on loopback and network namespaces (needs root); each script prints
+# "N passed, N failed", and all run even if one fails. ofcontroller drives Open vSwitch
+# and answers fake switches' bad input; ofswitch is driven by ovs-ofctl, a fake
+# controller's bad input, ovs-testcontroller, os-ken and ofcontroller.
 bin_dir=$(swift build --show-bin-path)
 interop_status=0
-bash Tests/Interop/controller-ovs.sh "$bin_dir" || interop_status=1
-bash Tests/Interop/controller-bad-input.sh "$bin_dir" || interop_status=1
+for script in controller-ovs controller-bad-input switch-ofctl switch-bad-input switch-controllers; do
+    bash "Tests/Interop/$script.sh" "$bin_dir" || { interop_status=1; echo "interop: $script failed" >&2; }
+done
 [ "$interop_status" -eq 0 ] || { echo "interop: failures above" >&2; exit 1; }
 
 step "all tests passed"
