@@ -346,7 +346,7 @@ public final class SwitchLoop {
     var scratch: UnsafeMutableRawBufferPointer { readScratch }
 }
 
-extension SwitchLogLevel {
+extension LogLevel {
     var swiftLogLevel: Logger.Level {
         switch self {
         case .debug: .debug

@@ -284,7 +284,7 @@ final class ControllerLoop {
     }
 }
 
-extension Controller.LogLevel {
+extension LogLevel {
     var swiftLogLevel: Logger.Level {
         switch self {
         case .debug: .debug

@@ -14,19 +14,3 @@ public struct AgentCounters: Hashable, Sendable {
 
     public init() {}
 }
-
-public enum SwitchLogLevel: Int, Hashable, Sendable, Comparable {
-    case debug, info, warning, error
-    public static func < (a: SwitchLogLevel, b: SwitchLogLevel) -> Bool { a.rawValue < b.rawValue }
-}
-
-/// A line for the executable's log.
-public struct SwitchLogRecord: Hashable, Sendable {
-    public var level: SwitchLogLevel
-    public var message: String
-
-    public init(_ level: SwitchLogLevel, _ message: String) {
-        self.level = level
-        self.message = message
-    }
-}

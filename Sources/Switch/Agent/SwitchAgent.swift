@@ -23,7 +23,7 @@ public struct SwitchAgent {
     var sessions: [AgentSession] = []
     var connectors: [ControllerConnector]
     var closures: [ChannelID] = []
-    var logRecords: [SwitchLogRecord] = []
+    var logRecords: [LogRecord] = []
     var totals = AgentCounters()
     var lastXID: UInt32 = 0
 
@@ -115,7 +115,7 @@ public struct SwitchAgent {
     }
 
     /// Hands every queued log record to `body`, oldest first.
-    public mutating func drainLog(_ body: (SwitchLogRecord) -> Void) {
+    public mutating func drainLog(_ body: (LogRecord) -> Void) {
         for record in logRecords { body(record) }
         logRecords.removeAll(keepingCapacity: true)
     }
@@ -129,12 +129,12 @@ public struct SwitchAgent {
         return lastXID
     }
 
-    mutating func log(_ level: SwitchLogLevel, _ message: String) {
+    mutating func log(_ level: LogLevel, _ message: String) {
         guard logRecords.count < settings.logLimit else {
             totals.logRecordsDropped &+= 1
             return
         }
-        logRecords.append(SwitchLogRecord(level, message))
+        logRecords.append(LogRecord(level, message))
     }
 
     @discardableResult
@@ -147,7 +147,7 @@ public struct SwitchAgent {
     }
 
     /// Decides to close a connection: input is ignored from here.
-    mutating func close(_ index: Int, _ level: SwitchLogLevel, _ reason: String) {
+    mutating func close(_ index: Int, _ level: LogLevel, _ reason: String) {
         guard sessions[index].phase != .closing else { return }
         sessions[index].phase = .closing
         closures.append(sessions[index].id)

@@ -5,8 +5,9 @@ public enum LogLevel: Int, Comparable, Sendable {
     public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
 }
 
-/// One line for the log. The core has no logging dependency: it and its apps queue
-/// records, and the executable drains them (`ControllerCore.drainLog`) into swift-log.
+/// One line for the log. The sans-IO cores have no logging dependency: they (and the
+/// controller's apps) queue records, and the executable drains them
+/// (`ControllerCore.drainLog`, `SwitchAgent.drainLog`) into swift-log.
 public struct LogRecord: Hashable, Sendable {
     public var level: LogLevel
     public var message: String
