@@ -82,7 +82,7 @@ struct HandshakeTests {
         let errors = sim.switches[id]!.errors
         #expect(errors.map(\.code) == [.helloIncompatible])
         let text = String(decoding: errors.first?.data ?? [], as: UTF8.self)
-        #expect(text.contains("version 0x01"))
+        #expect(text.contains("OpenFlow 1.0 (0x01)"))
         #expect((errors.first?.data ?? []).allSatisfy { $0 < 0x80 })
         #expect(sim.closedByCore == [id])
         #expect(sim.core.counters.connections == 0)

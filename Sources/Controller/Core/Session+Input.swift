@@ -50,7 +50,7 @@ extension Session {
         let explanation: String
         switch message.message {
         case .hello(let hello):
-            guard let refusal = VersionNegotiation.refusal(version: message.version, hello: hello) else {
+            guard let refusal = hello.refusalOfVersion10(headerVersion: message.version) else {
                 phase = .awaitingFeatures
                 featuresXID = shared.nextXID()
                 _ = write(OpenFlowMessage(xid: featuresXID, .featuresRequest), &shared)

@@ -58,7 +58,7 @@ extension SwitchAgent {
         let explanation: String
         switch message.message {
         case .hello(let hello):
-            guard let refusal = HelloNegotiation.refusal(version: message.version, hello: hello) else {
+            guard let refusal = hello.refusalOfVersion10(headerVersion: message.version) else {
                 sessions[index].phase = .up
                 if case .active(let controller) = sessions[index].role, connectors.indices.contains(controller) {
                     connectors[controller].backoff = settings.reconnectInitial
