@@ -71,47 +71,79 @@ fail: {
     }
 }
 
-ssize_t c_linux_platform_packet_receive(int fd, unsigned char *buffer, size_t capacity, size_t *offset) {
-    if (capacity <= 4) {
+enum { batch_limit = 64 };
+
+int c_linux_platform_packet_receive_batch(int fd, unsigned char *buffer, size_t stride, unsigned count,
+                                          size_t *offsets, size_t *lengths, unsigned *received, unsigned *oversized) {
+    if (stride <= 4 || count == 0) {
         errno = EINVAL;
         return -1;
     }
-    struct sockaddr_ll from;
+    if (count > batch_limit) count = batch_limit;
+    struct mmsghdr messages[batch_limit];
+    struct iovec vectors[batch_limit];
+    struct sockaddr_ll names[batch_limit];
     union {
         struct cmsghdr align;
         char bytes[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
-    } control;
-    struct iovec vector = {.iov_base = buffer + 4, .iov_len = capacity - 4};
-    struct msghdr message = {
-        .msg_name = &from, .msg_namelen = sizeof from,
-        .msg_iov = &vector, .msg_iovlen = 1,
-        .msg_control = control.bytes, .msg_controllen = sizeof control.bytes,
-    };
-    ssize_t length;
-    do {
-        length = recvmsg(fd, &message, MSG_TRUNC);
-    } while (length < 0 && errno == EINTR);
-    if (length < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
-    if (from.sll_pkttype == PACKET_OUTGOING) return -3;
-    if ((size_t)length > capacity - 4) return -2;
-    *offset = 4;
-    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
-        if (header->cmsg_level != SOL_PACKET || header->cmsg_type != PACKET_AUXDATA) continue;
-        struct tpacket_auxdata aux;
-        memcpy(&aux, CMSG_DATA(header), sizeof aux);
-        if (!(aux.tp_status & TP_STATUS_VLAN_VALID) || length < 12) continue;
-        // The kernel took the 802.1Q tag out: move the addresses 4 bytes forward and put
-        // the tag back between them and the EtherType.
-        unsigned short tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid : ETH_P_8021Q;
-        memmove(buffer, buffer + 4, 12);
-        buffer[12] = (unsigned char)(tpid >> 8);
-        buffer[13] = (unsigned char)tpid;
-        buffer[14] = (unsigned char)(aux.tp_vlan_tci >> 8);
-        buffer[15] = (unsigned char)aux.tp_vlan_tci;
-        *offset = 0;
-        length += 4;
+    } controls[batch_limit];
+    memset(messages, 0, sizeof(struct mmsghdr) * count);
+    for (unsigned i = 0; i < count; i++) {
+        vectors[i].iov_base = buffer + i * stride + 4;
+        vectors[i].iov_len = stride - 4;
+        messages[i].msg_hdr.msg_name = &names[i];
+        messages[i].msg_hdr.msg_namelen = sizeof names[i];
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+        messages[i].msg_hdr.msg_control = controls[i].bytes;
+        messages[i].msg_hdr.msg_controllen = sizeof controls[i].bytes;
     }
-    return length;
+    int got;
+    do {
+        got = recvmmsg(fd, messages, count, MSG_DONTWAIT | MSG_TRUNC, NULL);
+    } while (got < 0 && errno == EINTR);
+    *received = 0;
+    if (got < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+    *received = (unsigned)got;
+    int kept = 0;
+    for (int i = 0; i < got; i++) {
+        if (names[i].sll_pkttype == PACKET_OUTGOING) continue;  // kernels before 4.20
+        size_t length = messages[i].msg_len;
+        if (length > stride - 4 || (messages[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+            (*oversized)++;
+            continue;
+        }
+        unsigned char *slot = buffer + i * stride;
+        size_t offset = 4;
+        struct msghdr *header = &messages[i].msg_hdr;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(header); c; c = CMSG_NXTHDR(header, c)) {
+            if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA) continue;
+            struct tpacket_auxdata aux;
+            memcpy(&aux, CMSG_DATA(c), sizeof aux);
+            if (!(aux.tp_status & TP_STATUS_VLAN_VALID) || length < 12) continue;
+            // The kernel took the 802.1Q tag out: move the addresses 4 bytes forward and
+            // put the tag back between them and the EtherType.
+            unsigned short tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid : ETH_P_8021Q;
+            memmove(slot, slot + 4, 12);
+            slot[12] = (unsigned char)(tpid >> 8);
+            slot[13] = (unsigned char)tpid;
+            slot[14] = (unsigned char)(aux.tp_vlan_tci >> 8);
+            slot[15] = (unsigned char)aux.tp_vlan_tci;
+            offset = 0;
+            length += 4;
+        }
+        offsets[kept] = i * stride + offset;
+        lengths[kept] = length;
+        kept++;
+    }
+    return kept;
+}
+
+long c_linux_platform_packet_drops(int fd) {
+    struct tpacket_stats stats;
+    socklen_t length = sizeof stats;
+    if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &stats, &length) < 0) return -1;
+    return (long)stats.tp_drops;
 }
 
 ssize_t c_linux_platform_packet_send(int fd, const void *frame, size_t length) {

@@ -1,16 +1,6 @@
 import CLinuxPlatform
 import Glibc
 
-/// What one receive from a packet socket gave.
-public enum FrameReceive: Hashable, Sendable {
-    /// A frame of this many bytes, starting at this offset in the buffer.
-    case frame(offset: Int, length: Int)
-    /// Nothing waiting; wait for readiness.
-    case empty
-    /// A frame longer than the buffer arrived and was dropped.
-    case oversized
-}
-
 /// A live interface as a switch port: an AF_PACKET socket bound to it, promiscuous, in
 /// both directions, non-blocking. It never hands back a frame it sent itself (so a
 /// flooded frame cannot loop through us), and VLAN tags the kernel stripped on receive
@@ -46,19 +36,38 @@ public final class PacketSocket {
 
     deinit { close() }
 
-    /// Receives one frame into `buffer` (at least `headroom` + the largest frame long).
-    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> FrameReceive {
-        while true {
-            var offset = 0
-            let result = c_linux_platform_packet_receive(fd, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), buffer.count, &offset)
-            switch result {
-            case 0: return .empty
-            case -1: throw .last(.read)
-            case -2: return .oversized
-            case -3: continue  // our own transmission, on a kernel without PACKET_IGNORE_OUTGOING
-            default: return .frame(offset: offset, length: result)
+    /// Reads as many waiting frames as `batch` holds, with one system call. Returns how
+    /// many were read (our own transmissions are skipped and oversized frames counted,
+    /// so `batch.frames` may hold fewer): fewer than the batch's capacity means the
+    /// socket is drained.
+    @discardableResult
+    public func receive(into batch: inout FrameBatch) throws(SocketError) -> Int {
+        batch.reset()
+        let capacity = batch.capacity
+        let slotSize = batch.slotSize
+        var received: UInt32 = 0
+        var oversized: UInt32 = 0
+        let kept = batch.storage.withUnsafeMutableBytes { storage in
+            batch.offsets.withUnsafeMutableBufferPointer { offsets in
+                batch.lengths.withUnsafeMutableBufferPointer { lengths in
+                    c_linux_platform_packet_receive_batch(
+                        fd, storage.baseAddress!.assumingMemoryBound(to: UInt8.self), slotSize, UInt32(capacity),
+                        offsets.baseAddress!, lengths.baseAddress!, &received, &oversized)
+                }
             }
         }
+        guard kept >= 0 else { throw .last(.read) }
+        for index in 0..<Int(kept) {
+            batch.frames.append(batch.offsets[index]..<batch.offsets[index] + batch.lengths[index])
+        }
+        batch.oversized = Int(oversized)
+        return Int(received)
+    }
+
+    /// Frames the kernel dropped because this socket's queue was full, since the last
+    /// call: the port's rx_dropped.
+    public func takeKernelDrops() -> UInt64 {
+        UInt64(max(0, c_linux_platform_packet_drops(fd)))
     }
 
     /// Sends one frame. False when the socket's queue is full (the frame is dropped, as a

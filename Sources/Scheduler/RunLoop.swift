@@ -9,7 +9,7 @@ public final class RunLoop<P: Platform> {
     public var platform: P
     private var runnable: [() -> Void] = []
     private var draining: [() -> Void] = []
-    private var timers = TimerHeap<() -> Void>()
+    private var timers = TimerHeap<(Instant) -> Void>()
     private var handlers: [UInt64: (Readiness) -> Void] = [:]
     private var ready: [Readiness] = []
     private var stopping = false
@@ -28,6 +28,13 @@ public final class RunLoop<P: Platform> {
     /// Runs `task` once at `deadline` (or the first turn after it).
     @discardableResult
     public func schedule(at deadline: Instant, _ task: @escaping () -> Void) -> TimerID {
+        timers.schedule(at: deadline) { _ in task() }
+    }
+
+    /// Runs `task` once at `deadline`, passing it the time its turn started, so it needs
+    /// no reference back to the loop to read the clock.
+    @discardableResult
+    public func schedule(at deadline: Instant, receivingTime task: @escaping (Instant) -> Void) -> TimerID {
         timers.schedule(at: deadline, task)
     }
 
@@ -82,7 +89,7 @@ public final class RunLoop<P: Platform> {
         draining.removeAll(keepingCapacity: true)
 
         let start = now
-        while let timer = timers.popExpired(now: start) { timer() }
+        while let timer = timers.popExpired(now: start) { timer(start) }
 
         // Work queued, or a stop requested during this turn: poll without sleeping.
         let deadline: Instant? = runnable.isEmpty && !stopping ? timers.nextDeadline() : start

@@ -14,17 +14,21 @@ public protocol FramePort: AnyObject {
     var fd: Int32? { get }
     /// For ports without a descriptor: frames are waiting to be read.
     var hasPendingInput: Bool { get }
-    /// Reads one frame into `buffer`, which has `PacketSocket.headroom` spare bytes at its
-    /// start for ports that need them.
-    func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> FrameReceive
+    /// Reads the frames waiting, up to the batch's capacity; returns how many were read
+    /// (fewer than the capacity: nothing more is waiting).
+    func receive(into batch: inout FrameBatch) throws(SocketError) -> Int
     /// Sends one frame; false when it was dropped because the port is congested.
     func send(_ frame: UnsafeRawBufferPointer) throws(SocketError) -> Bool
     /// The link state, polled about once a second.
     func isLinkUp() -> Bool
+    /// Frames lost before the switch could read them since the last call (a full
+    /// kernel queue), polled with the link state: the port's rx_dropped.
+    func takeDrops() -> UInt64
     /// Releases the port (flushing what it writes); called once, at shutdown.
     func close()
 }
 
 extension FramePort {
     public var hasPendingInput: Bool { false }
+    public func takeDrops() -> UInt64 { 0 }
 }

@@ -12,9 +12,11 @@ public final class LivePort: FramePort {
     public var hardwareAddress: [UInt8] { socket.hardwareAddress }
     public var fd: Int32? { socket.fd }
 
-    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> FrameReceive {
-        try socket.receive(into: buffer)
+    public func receive(into batch: inout FrameBatch) throws(SocketError) -> Int {
+        try socket.receive(into: &batch)
     }
+
+    public func takeDrops() -> UInt64 { socket.takeKernelDrops() }
 
     public func send(_ frame: UnsafeRawBufferPointer) throws(SocketError) -> Bool {
         try socket.send(frame)

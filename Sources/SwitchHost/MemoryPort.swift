@@ -57,7 +57,11 @@ public final class MemoryPort: FramePort {
 
     public var fd: Int32? { socket >= 0 ? socket : nil }
 
-    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> FrameReceive {
+    public func receive(into batch: inout FrameBatch) throws(SocketError) -> Int {
+        try batch.fill { (buffer) throws(SocketError) -> FrameReceive in try receiveOne(into: buffer) }
+    }
+
+    private func receiveOne(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> FrameReceive {
         let room = UnsafeMutableRawBufferPointer(rebasing: buffer[PacketSocket.headroom...])
         let count = recv(socket, room.baseAddress, room.count, Int32(MSG_DONTWAIT | MSG_TRUNC))
         if count < 0 {

@@ -49,7 +49,11 @@ public final class ReplayPort: FramePort {
     public var fd: Int32? { nil }
     public var hasPendingInput: Bool { framesRead < frameCount }
 
-    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> FrameReceive {
+    public func receive(into batch: inout FrameBatch) throws(SocketError) -> Int {
+        batch.fill { buffer in readOne(into: buffer) }
+    }
+
+    private func readOne(into buffer: UnsafeMutableRawBufferPointer) -> FrameReceive {
         // The file was read through once at open, so this cannot fail now.
         guard let record = try? reader.next() else { return .empty }
         framesRead += 1
@@ -94,7 +98,10 @@ public final class RecordPort: FramePort {
 
     public var fd: Int32? { nil }
 
-    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> FrameReceive { .empty }
+    public func receive(into batch: inout FrameBatch) throws(SocketError) -> Int {
+        batch.reset()
+        return 0
+    }
 
     public func send(_ frame: UnsafeRawBufferPointer) throws(SocketError) -> Bool {
         var clock = timespec()

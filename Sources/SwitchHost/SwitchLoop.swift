@@ -56,8 +56,8 @@ public final class SwitchLoop {
     let logger: Logger
     let listener: TCPListener?
     private let stopPipe: (read: Int32, write: Int32)
-    /// One frame, with the headroom a packet socket needs to put back a VLAN tag.
-    private var frameBuffer = [UInt8](repeating: 0, count: PacketSocket.headroom + 65536)
+    /// The frames of one read from a port, reused for every read.
+    private var batch = FrameBatch()
     private let readScratch: UnsafeMutableRawBufferPointer
     var channels: [Channel?] = []
     private var freeChannels: [Int] = []
@@ -68,7 +68,7 @@ public final class SwitchLoop {
     /// Per-port send failures seen while the agent was lent out, reported after.
     private var sendDrops: [UInt64]
     private var sendErrors: [UInt64]
-    private var tickTimer: DeadlineTimer<EpollPlatform>!
+    private var tickTimer: DeadlineTimer!
 
     static let listenerToken: UInt64 = 1
     static let stopToken: UInt64 = 2
@@ -124,7 +124,7 @@ public final class SwitchLoop {
             listener = nil
         }
         try register()
-        tickTimer = DeadlineTimer(loop: loop) { [unowned self] now in
+        tickTimer = DeadlineTimer { [unowned self] now in
             agent.tick(now: now)
             sendTransmissions()
             afterTurn()
@@ -203,32 +203,32 @@ public final class SwitchLoop {
 
     // MARK: Frames
 
-    /// Reads a batch of frames from port `index` and forwards each.
+    /// Reads batches of frames from port `index`, up to the per-readiness budget, and
+    /// forwards each.
     private func portReady(_ index: Int) {
         let port = ports[index]
         let number = PortNumber(UInt16(index + 1))
         let now = platform.now()
-        for _ in 0..<options.framesPerReadiness {
-            let received = frameBuffer.withUnsafeMutableBytes { buffer in
-                Result { () throws(SocketError) -> FrameReceive in try port.receive(into: buffer) }
-            }
-            let result: FrameReceive
+        var budget = options.framesPerReadiness
+        while budget > 0 {
+            let read: Int
             do throws(SocketError) {
-                result = try received.get()
+                read = try port.receive(into: &batch)
             } catch {
                 logger.warning("port \(port.name): \(error.description)")
                 agent.withDatapath { $0.notePortErrors(number, rx: 1) }
                 return
             }
-            switch result {
-            case .frame(let offset, let length):
-                agent.receiveFrame(frameBuffer[offset..<offset + length], inPort: number, now: now)
-                sendTransmissions()
-            case .empty:
-                return
-            case .oversized:
-                agent.withDatapath { $0.notePortErrors(number, rx: 1) }
+            if batch.oversized > 0 {
+                let oversized = UInt64(batch.oversized)
+                agent.withDatapath { $0.notePortErrors(number, rx: oversized) }
             }
+            for frame in batch.frames {
+                agent.receiveFrame(batch.storage[frame], inPort: number, now: now)
+                sendTransmissions()
+            }
+            if read < batch.capacity { return }
+            budget -= read
         }
     }
 
@@ -278,10 +278,16 @@ public final class SwitchLoop {
         }
     }
 
+    /// Link state and the frames lost before we could read them, once a second.
     private func pollLinks() {
         for (index, port) in ports.enumerated() {
             let up = port.isLinkUp()
-            agent.withDatapath { $0.setLinkDown(PortNumber(UInt16(index + 1)), !up) }
+            let drops = port.takeDrops()
+            agent.withDatapath { datapath in
+                let number = PortNumber(UInt16(index + 1))
+                datapath.setLinkDown(number, !up)
+                if drops > 0 { datapath.notePortErrors(number, rxDropped: drops) }
+            }
         }
     }
 
@@ -297,7 +303,7 @@ public final class SwitchLoop {
         }
         agent.drainLog { record in logger.log(level: record.level.swiftLogLevel, "\(record.message)") }
         scheduleReplay()
-        tickTimer.arm(at: agent.nextDeadline)
+        tickTimer.arm(at: agent.nextDeadline, on: loop)
     }
 
     // MARK: Shutdown

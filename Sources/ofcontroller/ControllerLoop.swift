@@ -38,7 +38,7 @@ final class ControllerLoop {
     private var stopping = false
     private var listenerPaused = false
     private var lastAcceptWarning: Instant?
-    private var tickTimer: DeadlineTimer<EpollPlatform>!
+    private var tickTimer: DeadlineTimer!
 
     private static let listenerToken: UInt64 = 1
     private static let stopToken: UInt64 = 2
@@ -69,7 +69,7 @@ final class ControllerLoop {
         try platform.register(fd: stop.readFD, token: Self.stopToken)
         loop.register(token: Self.listenerToken) { [unowned self] _ in acceptReady() }
         loop.register(token: Self.stopToken) { [unowned self] _ in stopping = true }
-        tickTimer = DeadlineTimer(loop: loop) { [unowned self] now in
+        tickTimer = DeadlineTimer { [unowned self] now in
             core.tick(now: now)
             afterTurn()
         }
@@ -267,7 +267,7 @@ final class ControllerLoop {
             flush(slot)
         }
         core.drainLog { record in logger.log(level: record.level.swiftLogLevel, "\(record.message)") }
-        tickTimer.arm(at: core.nextDeadline)
+        tickTimer.arm(at: core.nextDeadline, on: loop)
         statistics.publish(core.counters)
     }
 

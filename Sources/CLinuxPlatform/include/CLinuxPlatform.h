@@ -17,12 +17,18 @@ int c_linux_platform_accept4(int fd, int flags);
 /// index and hardware address. Returns the descriptor, or -1 with errno set.
 int c_linux_platform_packet_open(const char *name, int buffer_bytes, int *ifindex, unsigned char mac[6]);
 
-/// Receives one frame into `buffer`, which must have 4 bytes of headroom at its start:
-/// the frame is stored at `buffer + 4`, or at `buffer` when the kernel had stripped a
-/// VLAN tag, which is put back. Returns the frame's length and sets `*offset` to where it
-/// starts; 0 when nothing is waiting; -1 with errno on failure; -2 for a frame longer
-/// than the buffer (dropped); -3 for our own transmission (skipped).
-ssize_t c_linux_platform_packet_receive(int fd, unsigned char *buffer, size_t capacity, size_t *offset);
+/// Receives up to `count` (at most 64) frames with one recvmmsg: frame i of the batch
+/// lands in `buffer + i * stride`, after 4 bytes of headroom that a stripped VLAN tag is
+/// put back into. For each frame kept, `offsets` gets where it starts in `buffer` and
+/// `lengths` its length; our own transmissions are skipped and frames longer than a
+/// slot are dropped and counted in `*oversized`. Returns how many frames were kept
+/// (0 may mean only skipped ones arrived), sets `*received` to how many were read
+/// (0: nothing waiting), or returns -1 with errno.
+int c_linux_platform_packet_receive_batch(int fd, unsigned char *buffer, size_t stride, unsigned count,
+                                          size_t *offsets, size_t *lengths, unsigned *received, unsigned *oversized);
+
+/// Packets the kernel dropped for this socket (its queue was full) since the last call.
+long c_linux_platform_packet_drops(int fd);
 
 /// Sends one frame; returns the length sent, or -1 with errno (EAGAIN when the socket's
 /// queue is full).

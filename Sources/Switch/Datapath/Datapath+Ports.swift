@@ -42,11 +42,14 @@ extension Datapath {
     }
 
     /// What only the port backend sees: errors (failed sends, bad frames) and frames
-    /// dropped because the port was congested.
-    public mutating func notePortErrors(_ number: PortNumber, rx: UInt64 = 0, tx: UInt64 = 0, txDropped: UInt64 = 0) {
+    /// dropped because a queue was full (the kernel's before we read, ours on send).
+    public mutating func notePortErrors(
+        _ number: PortNumber, rx: UInt64 = 0, tx: UInt64 = 0, rxDropped: UInt64 = 0, txDropped: UInt64 = 0
+    ) {
         guard let index = portIndex(number) else { return }
         portStats[index].rxErrors &+= rx
         portStats[index].txErrors &+= tx
+        portStats[index].rxDropped &+= rxDropped
         portStats[index].txDropped &+= txDropped
     }
 

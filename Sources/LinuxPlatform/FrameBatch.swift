@@ -1,0 +1,70 @@
+/// What one single-frame read gave (see `FrameBatch.fill`).
+public enum FrameReceive: Hashable, Sendable {
+    /// A frame of this many bytes, starting at this offset in the buffer.
+    case frame(offset: Int, length: Int)
+    /// Nothing waiting; wait for readiness.
+    case empty
+    /// A frame longer than the buffer arrived and was dropped.
+    case oversized
+}
+
+/// Frames read in one go from a port: a reused buffer of fixed-size slots, and where in
+/// it each frame kept from the last read lies. Reading a batch allocates nothing.
+///
+/// Each slot starts with `PacketSocket.headroom` spare bytes, so a packet socket can put
+/// back a VLAN tag the kernel stripped without moving the frame.
+public struct FrameBatch {
+    /// The bytes; frames are `storage[frames[i]]`.
+    public internal(set) var storage: [UInt8]
+    /// The frames of the last read, in arrival order.
+    public internal(set) var frames: [Range<Int>]
+    /// Frames dropped by the last read because they did not fit a slot.
+    public internal(set) var oversized = 0
+    /// Slots in the batch, and the bytes each holds (headroom included).
+    public let capacity: Int
+    public let slotSize: Int
+    /// Where a packet socket's batch read reports each frame; kept to allocate nothing.
+    var offsets: [Int]
+    var lengths: [Int]
+
+    /// `slotSize` should cover the largest frame the port can deliver plus the headroom:
+    /// the default takes jumbo frames up to 16 KB.
+    public init(capacity: Int = 32, slotSize: Int = PacketSocket.headroom + 16384) {
+        precondition(capacity > 0 && capacity <= 64 && slotSize > PacketSocket.headroom)
+        self.capacity = capacity
+        self.slotSize = slotSize
+        storage = [UInt8](repeating: 0, count: capacity * slotSize)
+        frames = []
+        frames.reserveCapacity(capacity)
+        offsets = Array(repeating: 0, count: capacity)
+        lengths = Array(repeating: 0, count: capacity)
+    }
+
+    /// Empties the batch before a read.
+    public mutating func reset() {
+        frames.removeAll(keepingCapacity: true)
+        oversized = 0
+    }
+
+    /// Fills the batch one frame at a time from `read`, which stores a frame in the slot
+    /// it is lent (headroom included) and says where: how a port without a batch call of
+    /// its own (a file, a socket pair) fills one. Stops at the first `.empty`; returns
+    /// how many frames were read, as `PacketSocket.receive(into:)` does.
+    @discardableResult
+    public mutating func fill<E: Error>(_ read: (UnsafeMutableRawBufferPointer) throws(E) -> FrameReceive) throws(E) -> Int {
+        reset()
+        for slot in 0..<capacity {
+            let base = slot * slotSize
+            let size = slotSize
+            let result = try storage.withUnsafeMutableBytes { bytes in
+                Result { () throws(E) -> FrameReceive in try read(UnsafeMutableRawBufferPointer(rebasing: bytes[base..<base + size])) }
+            }.get()
+            switch result {
+            case .frame(let offset, let length): frames.append(base + offset..<base + offset + length)
+            case .oversized: oversized += 1
+            case .empty: return slot
+            }
+        }
+        return capacity
+    }
+}
