@@ -55,11 +55,11 @@ import subprocess
 import sys
 import time
 
-OFP_VERSION = 1
-HELLO, ERROR, ECHO_REQUEST, ECHO_REPLY, VENDOR = 0, 1, 2, 3, 4
-FEATURES_REQUEST, FEATURES_REPLY, GET_CONFIG_REQUEST, GET_CONFIG_REPLY, SET_CONFIG = 5, 6, 7, 8, 9
-PACKET_IN, FLOW_REMOVED, PORT_STATUS, PACKET_OUT, FLOW_MOD, PORT_MOD = 10, 11, 12, 13, 14, 15
-STATS_REQUEST, STATS_REPLY, BARRIER_REQUEST, BARRIER_REPLY = 16, 17, 18, 19
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the tree
+from ofpeer import (BARRIER_REPLY, BARRIER_REQUEST, ECHO_REPLY, ECHO_REQUEST, ERROR, FEATURES_REPLY,  # noqa: E402
+                    FEATURES_REQUEST, FLOW_MOD, HELLO, NO_BUFFER, OFP_VERSION, PACKET_IN, PACKET_OUT, PORT_MOD,
+                    SET_CONFIG, STATS_REPLY, STATS_REQUEST, VENDOR, Closed, Connection, check, error_type_code,
+                    header, info, message, report)
 
 TYPE_NAMES = {0: "HELLO_FAILED", 1: "BAD_REQUEST", 2: "BAD_ACTION", 3: "FLOW_MOD_FAILED", 4: "PORT_MOD_FAILED",
               5: "QUEUE_OP_FAILED"}
@@ -79,7 +79,6 @@ OFPFW_ALL = 0x3FFFFF
 OFPFW_IN_PORT = 1 << 0
 OFPFW_DL_TYPE = 1 << 4
 OFPP_NONE = 0xFFFF
-NO_BUFFER = 0xFFFFFFFF
 OFPFF_SEND_FLOW_REM, OFPFF_EMERG = 1, 4
 OFPFC_ADD = 0
 OFPST_FLOW = 1
@@ -87,25 +86,9 @@ OFPST_FLOW = 1
 # cannot disturb the forwarding under test, and flow stats can tell it was installed.
 PROBE_ETHERTYPE = 0x88B5
 
-RESULTS = {"passed": 0, "failed": 0}
-
-
-def check(what, ok, detail=""):
-    RESULTS["passed" if ok else "failed"] += 1
-    print(f"{'PASS' if ok else 'FAIL'}: {what}{'' if ok or not detail else ': ' + detail}", flush=True)
-    return ok
-
-
-def info(text):
-    print(f"INFO: {text}", flush=True)
-
 
 def error_name(etype, code):
     return f"{TYPE_NAMES.get(etype, etype)}/{CODE_NAMES.get(etype, {}).get(code, code)} ({etype},{code})"
-
-
-def message(kind, body=b"", xid=0, version=OFP_VERSION):
-    return struct.pack("!BBHI", version, kind, 8 + len(body), xid) + body
 
 
 def match(wildcards=OFPFW_ALL, in_port=0, dl_type=0):
@@ -151,70 +134,12 @@ def parse_flow_stats(body):
     return entries
 
 
-class Closed(Exception):
-    pass
-
-
-class Switch:
-    """The one switch connection: a blocking socket with a framer, answering echoes."""
+class Switch(Connection):
+    """The one switch connection, accepted from ofswitch."""
 
     def __init__(self, sock):
-        self.sock = sock
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buffer = bytearray()
-        self.xid = 0x1000
+        super().__init__(sock, "switch", 0x1000, 5.0)
         self.features = None
-
-    def next_xid(self):
-        self.xid += 1
-        return self.xid
-
-    def send(self, data):
-        self.sock.sendall(data)
-
-    def receive(self, timeout):
-        """The next whole message (version, type, xid, bytes), or None on timeout.
-        Raises Closed when the switch closed the connection."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if len(self.buffer) >= 8:
-                version, kind, length, xid = struct.unpack_from("!BBHI", self.buffer)
-                if length < 8:
-                    raise AssertionError(f"switch sent a header with length {length}: {bytes(self.buffer[:8]).hex()}")
-                if len(self.buffer) >= length:
-                    data = bytes(self.buffer[:length])
-                    del self.buffer[:length]
-                    if kind == ECHO_REQUEST:
-                        self.send(message(ECHO_REPLY, data[8:], xid))
-                        continue
-                    return version, kind, xid, data
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            self.sock.settimeout(remaining)
-            try:
-                chunk = self.sock.recv(1 << 16)
-            except socket.timeout:
-                return None
-            except (ConnectionResetError, BrokenPipeError):
-                raise Closed()
-            if not chunk:
-                raise Closed()
-            self.buffer += chunk
-
-    def expect(self, predicate, timeout=5.0):
-        """Reads until a message satisfies `predicate`; returns it, or None. Packet_ins,
-        port status and the like are skipped."""
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            got = self.receive(remaining)
-            if got is None:
-                return None
-            if predicate(*got):
-                return got
 
     def handshake(self):
         hello = self.expect(lambda v, k, x, d: k == HELLO)
@@ -406,7 +331,7 @@ def check_error_case(switch, name, data, expected):
         info(f"{name}: sent {data[:64].hex()}")
         return
     version, _, _, reply = mine[0]
-    etype, code = struct.unpack_from("!HH", reply, 8)
+    etype, code = error_type_code(reply)
     echoed = reply[12:]
     info(f"{name}: got {error_name(etype, code)}, version {version}, {len(echoed)} bytes of data")
     ok = check(f"{name}: OFPT_ERROR {want}", (etype, code) == expected,
@@ -444,8 +369,7 @@ def main():
         check("the switch kept the connection open", False, "closed unexpectedly")
     except (AssertionError, OSError) as e:
         check("the fake controller ran to its end", False, repr(e))
-    print(f"fake-controller: {RESULTS['passed']} passed, {RESULTS['failed']} failed", flush=True)
-    return 1 if RESULTS["failed"] else 0
+    return report("fake-controller")
 
 
 def run(server, args):
@@ -508,19 +432,11 @@ def run(server, args):
     run_ping(args.ping, "hosts on ports 1 and 2 still reach each other after the bad input")
 
     # A header length below 8: the switch closes the connection, then reconnects.
-    switch.send(struct.pack("!BBHI", OFP_VERSION, ECHO_REQUEST, 4, switch.next_xid()))
-    closed = False
-    deadline = time.monotonic() + 10
-    try:
-        while time.monotonic() < deadline:
-            got = switch.receive(deadline - time.monotonic())
-            if got is None:
-                break
-            if got[1] == ERROR:
-                info("before closing, the switch sent OFPT_ERROR "
-                     + error_name(*struct.unpack_from("!HH", got[3], 8)) + f": {got[3].hex()}")
-    except Closed:
-        closed = True
+    switch.send(header(ECHO_REQUEST, 4, switch.next_xid()))
+    closed, seen = switch.closed_by_peer(timeout=10)
+    for _, kind, _, data in seen:
+        if kind == ERROR:
+            info(f"before closing, the switch sent OFPT_ERROR {error_name(*error_type_code(data))}: {data.hex()}")
     check("a header length of 4 makes the switch close the connection", closed)
     switch.sock.close()
 

@@ -22,7 +22,6 @@ Between steps, two bystander switches must still get answers to their packet_ins
 """
 
 import argparse
-import os
 import resource
 import select
 import selectors
@@ -32,36 +31,14 @@ import sys
 import threading
 import time
 
-OFP_VERSION = 1
-HELLO, ERROR, ECHO_REQUEST, ECHO_REPLY, VENDOR = 0, 1, 2, 3, 4
-FEATURES_REQUEST, FEATURES_REPLY, GET_CONFIG_REQUEST, GET_CONFIG_REPLY, SET_CONFIG = 5, 6, 7, 8, 9
-PACKET_IN, FLOW_REMOVED, PORT_STATUS, PACKET_OUT, FLOW_MOD = 10, 11, 12, 13, 14
-BARRIER_REQUEST, BARRIER_REPLY = 18, 19
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the tree
+from ofpeer import (BARRIER_REPLY, BARRIER_REQUEST, ECHO_REPLY, ECHO_REQUEST, ERROR, FEATURES_REPLY,  # noqa: E402
+                    FEATURES_REQUEST, FLOW_MOD, HELLO, NO_BUFFER, PACKET_IN, PACKET_OUT, PORT_STATUS, SET_CONFIG,
+                    Closed, Connection, check, error_type_code, header, info, message, report)
 
 ET_HELLO_FAILED, ET_BAD_REQUEST = 0, 1
 HFC_INCOMPATIBLE = 0
 BRC_BAD_VERSION, BRC_BAD_TYPE, BRC_BAD_LEN = 0, 1, 6
-NO_BUFFER = 0xFFFFFFFF
-
-RESULTS = {"passed": 0, "failed": 0}
-
-
-def check(what, ok, detail=""):
-    if ok:
-        RESULTS["passed"] += 1
-        print(f"PASS: {what}", flush=True)
-    else:
-        RESULTS["failed"] += 1
-        print(f"FAIL: {what}{': ' + detail if detail else ''}", flush=True)
-    return ok
-
-
-def header(kind, length, xid, version=OFP_VERSION):
-    return struct.pack("!BBHI", version, kind, length, xid)
-
-
-def message(kind, body=b"", xid=0, version=OFP_VERSION):
-    return header(kind, 8 + len(body), xid, version) + body
 
 
 def phy_port(number):
@@ -96,78 +73,15 @@ def answered_buffer(kind, data):
     return None
 
 
-class Closed(Exception):
-    pass
-
-
-class FakeSwitch:
-    """One switch connection: a blocking socket with a framer, answering echoes."""
+class FakeSwitch(Connection):
+    """One switch connection to the controller under test."""
 
     def __init__(self, port, dpid, name=None):
+        super().__init__(socket.create_connection(("127.0.0.1", port), timeout=5), "controller", 1000, 3.0)
         self.dpid = dpid
         self.name = name or f"switch {dpid:#x}"
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buffer = bytearray()
-        self.xid = 1000
         self.buffer_id = 1
         self.mac = dpid << 16
-
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-    def next_xid(self):
-        self.xid += 1
-        return self.xid
-
-    def send(self, data):
-        self.sock.sendall(data)
-
-    def receive(self, timeout, answer_echo=True):
-        """The next whole message (version, type, xid, bytes), or None on timeout.
-        Raises Closed when the controller closed the connection."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if len(self.buffer) >= 8:
-                version, kind, length, xid = struct.unpack_from("!BBHI", self.buffer)
-                if length < 8:
-                    raise AssertionError(f"controller sent a header with length {length}")
-                if len(self.buffer) >= length:
-                    data = bytes(self.buffer[:length])
-                    del self.buffer[:length]
-                    if kind == ECHO_REQUEST and answer_echo:
-                        self.send(message(ECHO_REPLY, data[8:], xid))
-                        continue
-                    return version, kind, xid, data
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            self.sock.settimeout(remaining)
-            try:
-                chunk = self.sock.recv(1 << 16)
-            except socket.timeout:
-                return None
-            except ConnectionResetError:
-                raise Closed()
-            if not chunk:
-                raise Closed()
-            self.buffer += chunk
-
-    def expect(self, predicate, timeout=3.0):
-        """Reads until a message satisfies `predicate`; returns it, or None."""
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            got = self.receive(remaining)
-            if got is None:
-                return None
-            if predicate(*got):
-                return got
 
     def handshake(self):
         hello = self.expect(lambda v, k, x, d: k == HELLO)
@@ -216,7 +130,7 @@ class FakeSwitch:
         if got is None:
             return None
         data = got[3]
-        kind, code = struct.unpack_from("!HH", data, 8)
+        kind, code = error_type_code(data)
         return kind, code, data[12:]
 
     def quiet_about_errors(self, timeout=1.0):
@@ -225,20 +139,6 @@ class FakeSwitch:
             return self.expect(lambda v, k, x, d: k == ERROR, timeout) is None
         except Closed:
             return False
-
-    def closed_by_peer(self, timeout=3.0):
-        """Reads until the controller closes; returns (closed, messages seen)."""
-        seen = []
-        deadline = time.monotonic() + timeout
-        try:
-            while time.monotonic() < deadline:
-                got = self.receive(deadline - time.monotonic())
-                if got is None:
-                    return False, seen
-                seen.append(got)
-        except Closed:
-            return True, seen
-        return False, seen
 
 
 def vm_rss_kb(pid):
@@ -272,7 +172,7 @@ class Run:
         s.expect(lambda v, k, x, d: k == HELLO)
         s.send(message(HELLO, xid=7, version=0))
         got = s.expect(lambda v, k, x, d: k == ERROR)
-        kind_code = struct.unpack_from("!HH", got[3], 8) if got else None
+        kind_code = error_type_code(got[3]) if got else None
         check("HELLO with version 0: OFPET_HELLO_FAILED / OFPHFC_INCOMPATIBLE", kind_code == (ET_HELLO_FAILED, HFC_INCOMPATIBLE),
               f"got {kind_code}")
         check("HELLO with version 0: then disconnected", s.closed_by_peer()[0])
@@ -283,7 +183,7 @@ class Run:
         bitmap_only_13 = struct.pack("!HHI", 1, 8, 1 << 4)  # OFPHET_VERSIONBITMAP: 1.3 only
         s.send(message(HELLO, bitmap_only_13, xid=8, version=4))
         got = s.expect(lambda v, k, x, d: k == ERROR)
-        kind_code = struct.unpack_from("!HH", got[3], 8) if got else None
+        kind_code = error_type_code(got[3]) if got else None
         check("HELLO whose version bitmap lacks 1.0: HELLO_FAILED / INCOMPATIBLE", kind_code == (ET_HELLO_FAILED, HFC_INCOMPATIBLE),
               f"got {kind_code}")
         check("HELLO whose version bitmap lacks 1.0: then disconnected", s.closed_by_peer()[0])
@@ -415,11 +315,10 @@ class Run:
             s.send(header(PACKET_IN, length, 0x60 + length))
             closed, seen = s.closed_by_peer()
             check(f"header length {length}: that switch is disconnected", closed)
-            errors = [struct.unpack_from("!HH", d, 8) for v, k, x, d in seen if k == ERROR]
+            errors = [error_type_code(d) for v, k, x, d in seen if k == ERROR]
             check(f"header length {length}: any OFPT_ERROR before the close is BAD_REQUEST/BAD_LEN",
                   all(e == (ET_BAD_REQUEST, BRC_BAD_LEN) for e in errors), f"{errors}")
-            print(f"INFO: header length {length}: {'an OFPT_ERROR ' + str(errors) if errors else 'no OFPT_ERROR'} before the close",
-                  flush=True)
+            info(f"header length {length}: {'an OFPT_ERROR ' + str(errors) if errors else 'no OFPT_ERROR'} before the close")
             s.close()
         # A stream cut mid-message is just incomplete: the switch goes away cleanly.
         s = self.switch("cut mid-message")
@@ -459,8 +358,7 @@ class Run:
                 next_probe = time.monotonic() + 0.5
         peak = max(peak, vm_rss_kb(self.pid))
         check(f"during a {seconds:.0f} s flood from a switch that does not read, the bystanders are served", served)
-        print(f"INFO: non-reading flooder sent {sent / 1e6:.1f} MB before TCP pushed back; VmRSS {rss_start} kB -> peak {peak} kB",
-              flush=True)
+        info(f"non-reading flooder sent {sent / 1e6:.1f} MB before TCP pushed back; VmRSS {rss_start} kB -> peak {peak} kB")
         # Finish the message the last partial send cut while reading (the controller is
         # not reading this switch until its answers drain), then drain the rest.
         message_length = len(chunk) // 500
@@ -533,13 +431,12 @@ class Run:
         thread.join()
         peak = max(peak, vm_rss_kb(self.pid))
         check(f"during a {seconds:.0f} s flood with new source MACs, the bystanders are served", served)
-        print(f"INFO: reading flooder sent {sent / 1e6:.1f} MB ({mac - (s.dpid << 24)} MACs), received {received[0] / 1e6:.1f} MB",
-              flush=True)
+        info(f"reading flooder sent {sent / 1e6:.1f} MB ({mac - (s.dpid << 24)} MACs), received {received[0] / 1e6:.1f} MB")
         s.close()
         time.sleep(0.5)
         rss_end = vm_rss_kb(self.pid)
         growth = (peak - rss_start) / 1024
-        print(f"INFO: VmRSS before the floods {rss_start} kB, peak {peak} kB, after {rss_end} kB", flush=True)
+        info(f"VmRSS before the floods {rss_start} kB, peak {peak} kB, after {rss_end} kB")
         check(f"controller memory bounded under the floods (VmRSS grew {growth:.1f} MB, limit 64 MB)", growth < 64)
         self.bystanders_served("the floods")
 
@@ -603,8 +500,8 @@ class Run:
         elapsed = time.monotonic() - started
         served = sum(1 for s in states if s["stage"] == "served")
         rss_after = vm_rss_kb(self.pid)
-        print(f"INFO: {count} switches: {served} completed the handshake and were served in {elapsed:.1f} s; "
-              f"VmRSS {rss_before} kB -> {rss_after} kB", flush=True)
+        info(f"{count} switches: {served} completed the handshake and were served in {elapsed:.1f} s; "
+             f"VmRSS {rss_before} kB -> {rss_after} kB")
         check(f"{count} switches connected at once are all served", served == count, f"{served} served")
         self.bystanders_served(f"{count} switches")
         for state in states:
@@ -672,8 +569,7 @@ def main():
         check("bystanders answer echoes at the end", all(b.alive() for b in run.bystanders))
     except (AssertionError, Closed, OSError) as error:
         check("the scripted session ran to its end", False, f"{type(error).__name__}: {error}")
-    print(f"fake-switch: {RESULTS['passed']} passed, {RESULTS['failed']} failed", flush=True)
-    return 1 if RESULTS["failed"] else 0
+    return report("fake-switch")
 
 
 if __name__ == "__main__":
