@@ -166,7 +166,8 @@ class Switch(Connection):
         return True
 
     def barrier(self, timeout=5.0):
-        """Sends a BARRIER_REQUEST; returns every message before its reply, or None."""
+        """Sends a BARRIER_REQUEST; returns every message before its reply, or None.
+        Packet_ins among them are also kept for the next receive."""
         xid = self.next_xid()
         self.send(message(BARRIER_REQUEST, xid=xid))
         seen = []
@@ -176,6 +177,8 @@ class Switch(Connection):
             if got is None:
                 return None
             if got[1] == BARRIER_REPLY and got[2] == xid:
+                # A packet_in that raced the reply is still there for a later expect().
+                self.pending.extend(m for m in seen if m[1] == PACKET_IN)
                 return seen
             seen.append(got)
 

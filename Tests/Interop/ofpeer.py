@@ -73,6 +73,8 @@ class Connection:
         self.buffer = bytearray()
         self.xid = first_xid
         self.expect_timeout = expect_timeout
+        # Messages read ahead (by a barrier) that a later receive should still see.
+        self.pending = []
 
     def close(self):
         try:
@@ -90,6 +92,8 @@ class Connection:
     def receive(self, timeout, answer_echo=True):
         """The next whole message (version, type, xid, bytes), or None on timeout.
         Raises Closed when the peer closed the connection."""
+        if self.pending:
+            return self.pending.pop(0)
         deadline = time.monotonic() + timeout
         while True:
             if len(self.buffer) >= 8:
