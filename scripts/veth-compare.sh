@@ -105,16 +105,8 @@ wait_for 15 grep -q "ofswitch: running" "$OFSWITCH_LOG" || { log "ofswitch did n
 for flow in "${FLOWS[@]}"; do in_ns "$SW" "${OFCTL[@]}" add-flow "tcp:127.0.0.1:$LISTEN_PORT" "$flow"; done
 
 # --- B: Open vSwitch, userspace datapath, ovs-vswitchd in the switch namespace ------
-mkdir -p "$OVS_D"/{run,log,db,etc}
-ovsdb-tool create "$OVS_D/db/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-ovsdb-server "$OVS_D/db/conf.db" --remote="punix:$OVS_D/run/db.sock" \
-    --remote=db:Open_vSwitch,Open_vSwitch,manager_options --unixctl="$OVS_D/run/ovsdb.ctl" \
-    --pidfile="$OVS_D/run/ovsdb.pid" --detach --log-file="$OVS_D/log/ovsdb.log"
-"${VSCTL[@]}" --no-wait init
-in_ns "$SW" ovs-vswitchd "unix:$OVS_D/run/db.sock" --unixctl="$OVS_D/run/vswitchd.ctl" \
-    --pidfile="$OVS_D/run/vswitchd.pid" --detach --log-file="$OVS_D/log/vswitchd.log" 2>/dev/null
-"${VSCTL[@]}" add-br "$BRIDGE" -- set bridge "$BRIDGE" datapath_type=netdev protocols=OpenFlow10 \
-    other-config:datapath-id=0000000000000001 -- set-fail-mode "$BRIDGE" secure
+start_ovs "$SW"
+add_bridge "$BRIDGE" secure
 "${VSCTL[@]}" add-port "$BRIDGE" "${P}b1" -- set interface "${P}b1" ofport_request=1
 "${VSCTL[@]}" add-port "$BRIDGE" "${P}b2" -- set interface "${P}b2" ofport_request=2
 OVS_MGMT="unix:$OVS_D/run/$BRIDGE.mgmt"

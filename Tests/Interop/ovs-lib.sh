@@ -39,15 +39,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts ovsdb-server and ovs-vswitchd with all state under $OVS_D.
+# start_ovs [NETNS]: ovsdb-server and ovs-vswitchd with all state under $OVS_D;
+# ovs-vswitchd inside network namespace NETNS when one is given (its ports live there).
 start_ovs() {
+    local in_netns=()
+    [ $# -gt 0 ] && in_netns=(ip netns exec "$1")
     mkdir -p "$OVS_D"/{run,log,db,etc}
     ovsdb-tool create "$OVS_D/db/conf.db" /usr/share/openvswitch/vswitch.ovsschema
     ovsdb-server "$OVS_D/db/conf.db" --remote="punix:$OVS_D/run/db.sock" \
         --remote=db:Open_vSwitch,Open_vSwitch,manager_options --unixctl="$OVS_D/run/ovsdb.ctl" \
         --pidfile="$OVS_D/run/ovsdb.pid" --detach --log-file="$OVS_D/log/ovsdb.log"
     "${VSCTL[@]}" --no-wait init
-    ovs-vswitchd "unix:$OVS_D/run/db.sock" --unixctl="$OVS_D/run/vswitchd.ctl" \
+    "${in_netns[@]}" ovs-vswitchd "unix:$OVS_D/run/db.sock" --unixctl="$OVS_D/run/vswitchd.ctl" \
         --pidfile="$OVS_D/run/vswitchd.pid" --detach --log-file="$OVS_D/log/vswitchd.log" 2>/dev/null
 }
 
@@ -62,6 +65,8 @@ add_bridge() {
 # no ND noise reaches the switch or the controller.
 make_host() {
     local n=$1 host=$2 port=$3
+    # A veth of ours from a run just before may still be on its way out.
+    ip link del "$port" 2>/dev/null || true
     ip netns add "$host"
     HOSTS+=("$host")
     ip link add "$host-eth0" address "00:00:00:00:00:0$n" type veth peer name "$port"
