@@ -56,7 +56,11 @@ public final class PacketSocket {
                 }
             }
         }
-        guard kept >= 0 else { throw .last(.read) }
+        guard kept >= 0 else {
+            // The link went down under us; the link poll reports it, there is nothing to read.
+            if errno == ENETDOWN { return 0 }
+            throw .last(.read)
+        }
         for index in 0..<Int(kept) {
             batch.frames.append(batch.offsets[index]..<batch.offsets[index] + batch.lengths[index])
         }
@@ -70,13 +74,14 @@ public final class PacketSocket {
         UInt64(max(0, c_linux_platform_packet_drops(fd)))
     }
 
-    /// Sends one frame. False when the socket's queue is full (the frame is dropped, as a
-    /// congested port drops); a frame the interface refuses (too long, link gone) throws.
+    /// Sends one frame. False when the socket's queue is full or the link is down (the
+    /// frame is dropped, as a congested port drops); a frame the interface refuses (too
+    /// long, interface gone) throws.
     public func send(_ frame: UnsafeRawBufferPointer) throws(SocketError) -> Bool {
         guard !frame.isEmpty else { return true }
         if c_linux_platform_packet_send(fd, frame.baseAddress, frame.count) >= 0 { return true }
         switch errno {
-        case EAGAIN, EWOULDBLOCK, ENOBUFS: return false
+        case EAGAIN, EWOULDBLOCK, ENOBUFS, ENETDOWN: return false
         default: throw .last(.send)
         }
     }

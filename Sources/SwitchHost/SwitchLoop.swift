@@ -37,6 +37,10 @@ public final class SwitchLoop {
         public var framesPerReadiness = 256
         /// Bytes read from one connection per readiness before the loop moves on.
         public var readBudget = 1 << 18
+        /// Queues for ENQUEUE, by OpenFlow port number. They are counted and reported
+        /// (OFPST_QUEUE, QUEUE_GET_CONFIG), not shaped: every queue of a port shares its
+        /// one transmit path.
+        public var queues: [Int: [PortQueue]] = [:]
         /// Stop once every replay port has been read to its end (and what it caused has
         /// been sent): a capture run through the switch, offline.
         public var stopAfterReplay = false
@@ -100,7 +104,8 @@ public final class SwitchLoop {
         self.logger = logger
         var datapath = Datapath(settings: datapathSettings)
         for (index, port) in ports.enumerated() {
-            datapath.addPort(Self.description(of: port, number: PortNumber(UInt16(index + 1))))
+            let number = index + 1
+            datapath.addPort(Self.description(of: port, number: PortNumber(UInt16(number))), queues: options.queues[number] ?? [])
         }
         var settings = agentSettings
         settings.controllers = controllers.map(\.description)

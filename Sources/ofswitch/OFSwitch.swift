@@ -31,6 +31,9 @@ struct OFSwitch: ParsableCommand {
     @Option(name: .customLong("port"), help: ArgumentHelp("A port: IFACE, replay:FILE or record:FILE (repeatable).", valueName: "PORT"))
     var ports: [String] = []
 
+    @Option(name: .customLong("queue"), help: ArgumentHelp("A queue for ENQUEUE on port PORT (repeatable); MIN_RATE in tenths of a percent. Counted and reported, not shaped.", valueName: "PORT:QUEUE[:MIN_RATE]"))
+    var queues: [String] = []
+
     @Option(name: .customLong("controller"), help: ArgumentHelp("A controller to connect to (repeatable).", valueName: "tcp:HOST:PORT"))
     var controllers: [String] = []
 
@@ -69,6 +72,15 @@ struct OFSwitch: ParsableCommand {
         guard ports.count <= 0xff00 else { throw ValidationError("too many ports for OpenFlow 1.0") }
         for port in ports where PortSpec(parsing: port) == nil {
             throw ValidationError("--port takes an interface name, replay:FILE or record:FILE, got '\(port)'")
+        }
+        var seen = Set<String>()
+        for text in queues {
+            guard let queue = QueueSpec(parsing: text), (1...ports.count).contains(queue.port) else {
+                throw ValidationError("--queue takes PORT:QUEUE[:MIN_RATE] with PORT one of the --port numbers (1...\(ports.count)), QUEUE below 0xffffffff and MIN_RATE at most 1000, got '\(text)'")
+            }
+            guard seen.insert("\(queue.port):\(queue.queue.queueID)").inserted else {
+                throw ValidationError("--queue \(text): that port already has that queue")
+            }
         }
         for controller in controllers {
             guard let endpoint = Endpoint(parsing: controller), endpoint.kind == .active else {
@@ -129,6 +141,9 @@ struct OFSwitch: ParsableCommand {
         agent.echoTimeout = Interval(nanoseconds: UInt64(echoTimeout * 1e9))
         var options = SwitchLoop.Options(listen: listen.flatMap(Endpoint.init(parsing:)))
         options.stopAfterReplay = exitAfterReplay
+        for queue in queues.compactMap(QueueSpec.init(parsing:)) {
+            options.queues[queue.port, default: []].append(queue.queue)
+        }
         options.statusInterval = statusInterval > 0 ? Interval(nanoseconds: UInt64(statusInterval * 1e9)) : nil
 
         let loop: SwitchLoop

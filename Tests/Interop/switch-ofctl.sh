@@ -15,6 +15,9 @@
 #   - packet-out of a UDP frame to port 2: tshark in h2 sees exactly that frame;
 #   - dump-flows without -F: the Nicira request gets an OFPT_ERROR (BAD_VENDOR) and the
 #     switch goes on;
+#   - queues (--queue): queue-get-config, an ENQUEUE flow that carries h1 -> h2 and
+#     shows in queue-stats, ENQUEUE to a queue the port lacks refused (BAD_QUEUE);
+#   - link down / up on a port's interface: show reports LINK_DOWN, then clears it;
 #   - SIGTERM: exit 0.
 #
 # Usage: Tests/Interop/switch-ofctl.sh [BIN_DIR]
@@ -62,13 +65,18 @@ table_stat() { ofctl dump-tables "$SW" | grep -o -m1 "$1=[0-9]*" | cut -d= -f2 |
 # port_stat PORT rx|tx: the packet counter of one port, from dump-ports.
 port_stat() { ofctl dump-ports "$SW" "$1" | grep -o "$2 pkts=[0-9]*" | cut -d= -f2 || true; }
 
-# port_config PORT: the config line of one port in `show`.
-port_config() {
-    ofctl show "$SW" | awk -v n="$1" '
+# port_line PORT FIELD: one field's line (config, state, ...) of one port in `show`.
+port_line() {
+    ofctl show "$SW" | awk -v n="$1" -v field="$2:" '
         $0 ~ "^ " n "\\(" { inside = 1; next }
         /^ [0-9A-Z]/ || /^[^ ]/ { inside = 0 }
-        inside && /config:/ { sub(/.*config: */, ""); print }' || true
+        inside && $1 == field { sub(/^ *[a-z_]+: */, ""); print }' || true
 }
+port_config() { port_line "$1" config; }
+port_state_is() { [ "$(port_line "$1" state)" = "$2" ]; }
+
+# queue_packets PORT QUEUE: the packet counter of one queue, from queue-stats.
+queue_packets() { ofctl queue-stats "$SW" "$1" "$2" | grep -o "queue $2: .*pkts=[0-9]*" | grep -o "pkts=[0-9]*" | cut -d= -f2 || true; }
 
 # grows BEFORE AFTER [MIN]: AFTER is a number at least MIN (default 1) above BEFORE.
 grows() { [[ "$1" =~ ^[0-9]+$ && "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge $(($1 + ${3:-1})) ]; }
@@ -83,7 +91,8 @@ add_switch_host 1
 add_switch_host 2
 add_switch_host 3
 
-check "ofswitch starts with only --listen ptcp:$PORT" start_ofswitch --listen "ptcp:$PORT"
+check "ofswitch starts with only --listen ptcp:$PORT (and two queues on port 2)" \
+    start_ofswitch --listen "ptcp:$PORT" --queue 2:1:500 --queue 2:7
 
 # --- show, dump-desc -------------------------------------------------------------------
 show=$(ofctl show "$SW" 2>&1 || true)
@@ -230,6 +239,31 @@ check "dump-flows without -F: ovs-ofctl falls back to OpenFlow 1.0 on the same c
 check "ofswitch still running after it" kill -0 "$OFSWITCH_PID"
 check "and still answers (show)" has "$(ofctl show "$SW" || true)" 'dpid:0000000000000001' 
 check "and still forwards (h1 -> h2)" ping_ok 1 2
+
+# --- queues: queue-get-config, ENQUEUE, queue-stats ----------------------------------------
+qconf=$(ofctl queue-get-config "$SW" 2 2>&1 || true)
+sed 's/^/    /' <<<"$qconf"
+check "queue-get-config 2: queue 1 with min_rate 50.0%" has "$qconf" '^queue 1: min_rate:50\.0%'
+check "queue-get-config 2: queue 7, no properties" has "$qconf" '^queue 7:$'
+check "del-flows" del_flows del-flows "$SW"
+check "add-flow in_port=1,actions=enqueue:2:1" add_flow "priority=200,in_port=1,actions=enqueue:2:1"
+check "add-flow in_port=2,actions=output:1" add_flow "priority=200,in_port=2,actions=output:1"
+queued0=$(queue_packets 2 1)
+check "h1 -> h2 through ENQUEUE 2:1" ping_ok 1 2
+check "queue-stats: port 2 queue 1 counted the packets ($queued0 -> $(queue_packets 2 1))" \
+    grows "$queued0" "$(queue_packets 2 1)" 2
+check "queue-stats: port 2 queue 7 counted none" equals "$(queue_packets 2 7)" 0
+refusal=$(ofctl -F openflow10 add-flow "$SW" "priority=200,in_port=3,actions=enqueue:2:9" 2>&1 || true)
+check "add-flow enqueue:2:9 (no such queue) refused with OFPBAC_BAD_QUEUE" has "$refusal" 'OFPBAC_BAD_QUEUE'
+check "del-flows" del_flows del-flows "$SW"
+
+# --- link down / up: PORT_STATUS, seen in show ---------------------------------------------
+check "port 3 state is 0 (link up)" port_state_is 3 0
+ip link set "${LAB}s1-eth3" down
+check "link of ${LAB}s1-eth3 down: show reports LINK_DOWN on port 3" wait_for 5 port_state_is 3 LINK_DOWN
+ip link set "${LAB}s1-eth3" up
+check "link up again: LINK_DOWN cleared" wait_for 5 port_state_is 3 0
+check "and h1 -> h3 pings again (NORMAL)" ping_ok 1 3
 
 # --- stop ------------------------------------------------------------------------------
 status=0
