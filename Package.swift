@@ -31,7 +31,10 @@ let package = Package(
         .target(name: "Controller", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
         .target(name: "Switch", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
         .target(name: "CLinuxPlatform"),
-        .target(name: "LinuxPlatform", dependencies: ["Scheduler", "CLinuxPlatform"]),
+        .target(
+            name: "LinuxPlatform",
+            dependencies: ["Scheduler", "CLinuxPlatform", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(name: "Capture", dependencies: ["Wire"]),
         .target(
             name: "SwitchHost",

@@ -306,7 +306,7 @@ public final class SwitchLoop {
         for slot in channels.indices where channels[slot] != nil {
             flush(slot)
         }
-        agent.drainLog { record in logger.log(level: record.level.swiftLogLevel, "\(record.message)") }
+        agent.drainLog { logger.log($0) }
         scheduleReplay()
         tickTimer.arm(at: agent.nextDeadline, on: loop)
     }
@@ -325,7 +325,7 @@ public final class SwitchLoop {
             if let fd = port.fd { platform.deregister(fd: fd) }
             port.close()
         }
-        agent.drainLog { record in logger.log(level: record.level.swiftLogLevel, "\(record.message)") }
+        agent.drainLog { logger.log($0) }
         logger.info("\(SwitchStatus.totals(agent))")
     }
 
@@ -355,15 +355,4 @@ public final class SwitchLoop {
     }
 
     var scratch: UnsafeMutableRawBufferPointer { readScratch }
-}
-
-extension LogLevel {
-    var swiftLogLevel: Logger.Level {
-        switch self {
-        case .debug: .debug
-        case .info: .info
-        case .warning: .warning
-        case .error: .error
-        }
-    }
 }

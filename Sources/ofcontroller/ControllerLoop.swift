@@ -266,7 +266,7 @@ final class ControllerLoop {
         for slot in slots.indices where slots[slot] != nil {
             flush(slot)
         }
-        core.drainLog { record in logger.log(level: record.level.swiftLogLevel, "\(record.message)") }
+        core.drainLog { logger.log($0) }
         tickTimer.arm(at: core.nextDeadline, on: loop)
         statistics.publish(core.counters)
     }
@@ -279,18 +279,7 @@ final class ControllerLoop {
         for slot in slots.indices where slots[slot] != nil {
             closeConnection(slot, flushing: true, reason: nil)
         }
-        core.drainLog { record in logger.log(level: record.level.swiftLogLevel, "\(record.message)") }
+        core.drainLog { logger.log($0) }
         statistics.publish(core.counters)
-    }
-}
-
-extension LogLevel {
-    var swiftLogLevel: Logger.Level {
-        switch self {
-        case .debug: .debug
-        case .info: .info
-        case .warning: .warning
-        case .error: .error
-        }
     }
 }
