@@ -75,12 +75,4 @@ check "h2 -> h1 still ping after the fake controller left" ping_ok 2 1
 check "ofswitch still running after the bad input" kill -0 "$OFSWITCH_PID"
 rejected=$(grep -c 'rejected' "$OFSWITCH_LOG" || true)
 log "ofswitch logged $rejected rejected messages"
-status=0
-stop_ofswitch || status=$?
-check "ofswitch exits 0 on SIGTERM (got $status)" [ "$status" -eq 0 ]
-
-if [ "$FAILED" -gt 0 ]; then
-    log "ofswitch log (last 40 lines):"
-    tail -n 40 "$OFSWITCH_LOG" | sed 's/^/    /'
-fi
-finish
+finish_switch

@@ -65,6 +65,19 @@ stop_ofswitch() {
     return "$status"
 }
 
+# finish_switch: stops ofswitch (it must exit 0 on SIGTERM), shows the end of its log
+# if anything failed, and prints the totals (see finish).
+finish_switch() {
+    local status=0
+    stop_ofswitch || status=$?
+    check "ofswitch exits 0 on SIGTERM (got $status)" [ "$status" -eq 0 ]
+    if [ "$FAILED" -gt 0 ]; then
+        log "ofswitch log (last 40 lines):"
+        tail -n 40 "$OFSWITCH_LOG" | sed 's/^/    /'
+    fi
+    finish
+}
+
 # free_port PREFERRED...: the first TCP port of the list nothing listens on.
 free_port() {
     local candidate

@@ -266,12 +266,4 @@ check "link up again: LINK_DOWN cleared" wait_for 5 port_state_is 3 0
 check "and h1 -> h3 pings again (NORMAL)" ping_ok 1 3
 
 # --- stop ------------------------------------------------------------------------------
-status=0
-stop_ofswitch || status=$?
-check "ofswitch exits 0 on SIGTERM (got $status)" [ "$status" -eq 0 ]
-
-if [ "$FAILED" -gt 0 ]; then
-    log "ofswitch log (last 40 lines):"
-    tail -n 40 "$OFSWITCH_LOG" | sed 's/^/    /'
-fi
-finish
+finish_switch
