@@ -34,5 +34,17 @@ let package = Package(
             path: "Benchmarks/SwitchDatapath",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "ControllerCore",
+            dependencies: [
+                .product(name: "Controller", package: "SwiftOpenFlow"),
+                .product(name: "OpenFlow", package: "SwiftOpenFlow"),
+                .product(name: "Scheduler", package: "SwiftOpenFlow"),
+                .product(name: "Wire", package: "SwiftOpenFlow"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ControllerCore",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
