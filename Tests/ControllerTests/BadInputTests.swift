@@ -132,14 +132,17 @@ struct BadInputTests {
         #expect(sim.switches[id]!.errors.map(\.code) == [.badType])
     }
 
-    /// A header length below 8 breaks the stream: that switch alone is disconnected.
+    /// A header length below 8 breaks the stream: that switch alone is disconnected,
+    /// after a BAD_LEN error echoing the header.
     @Test func unresynchronisableStreamClosesOnlyThatSwitch() {
         var sim = Sim(AppChain(Recorder(), Hub()))
         let broken = Self.upSwitch(&sim, datapath: 1)
         let healthy = Self.upSwitch(&sim, datapath: 2)
-        sim.withSwitch(broken) { $0.sendRaw(Self.header(type: 10, length: 4, xid: 1) + [1, 2, 3, 4]) }
+        sim.withSwitch(broken) { $0.sendRaw(Self.header(type: 10, length: 4, xid: 77) + [1, 2, 3, 4]) }
         sim.run()
         #expect(sim.closedByCore == [broken])
+        #expect(sim.switches[broken]!.errors.map(\.code) == [.badLength])
+        #expect(sim.switches[broken]!.errors.first.map { Array($0.data) } == Self.header(type: 10, length: 4, xid: 77))
         #expect(sim.core.app.first.seen.last == .down(DatapathID(1)))
         #expect(sim.loggedAny(containing: "cannot be resynchronised"))
         Self.expectStillServing(&sim, healthy)

@@ -436,10 +436,11 @@ def run(server, args):
 
     # A header length below 8: the switch closes the connection, then reconnects.
     switch.send(header(ECHO_REQUEST, 4, switch.next_xid()))
+    broken_xid = switch.xid
     closed, seen = switch.closed_by_peer(timeout=10)
-    for _, kind, _, data in seen:
-        if kind == ERROR:
-            info(f"before closing, the switch sent OFPT_ERROR {error_name(*error_type_code(data))}: {data.hex()}")
+    errors = [(xid, error_type_code(data), data[12:]) for _, kind, xid, data in seen if kind == ERROR]
+    check("a header length of 4 gets one OFPT_ERROR BAD_REQUEST/BAD_LEN echoing that header",
+          errors == [(broken_xid, (1, 6), header(ECHO_REQUEST, 4, broken_xid))], f"{errors}")
     check("a header length of 4 makes the switch close the connection", closed)
     switch.sock.close()
 

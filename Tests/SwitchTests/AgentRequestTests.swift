@@ -44,6 +44,20 @@ struct AgentRequestTests {
         #expect(Array(out[0].error?.data ?? []) == Array(bytes.prefix(64)))
     }
 
+    /// A header length below 8 leaves no message boundary to trust: BAD_LEN echoing the
+    /// header, then the connection is closed (the agent reconnects an active one).
+    @Test func aHeaderLengthBelow8GetsBadLenThenTheConnectionCloses() {
+        var (harness, id) = controllerHarness()
+        let header: [UInt8] = [1, 2, 0, 4, 0, 0, 0x12, 0x34]
+        harness.sendRaw(id, header + [9, 9, 9, 9])
+        let out = harness.take(id)
+        #expect(out.map(\.xid) == [0x1234])
+        #expect(out.first?.error?.code == .badLength)
+        #expect(Array(out.first?.error?.data ?? []) == header)
+        harness.collectClosures()
+        #expect(harness.closedByAgent == [id])
+    }
+
     @Test func vendorMessagesAndVendorStatsAreRefused() {
         var (harness, id) = controllerHarness()
         #expect(harness.request(id, .vendor(VendorMessage(vendor: 0x2320, body: [1, 2, 3, 4]))).first?.error?.code == .badVendor)

@@ -18,6 +18,8 @@ extension Session {
             guard let next = try framer.next() else { return .needInput }
             frame = next
         } catch {
+            // Answer the header that broke the stream (BAD_LEN), then give up on it.
+            if let header = framer.brokenHeader { reject(header, error.errorCode, reason: error.specName, &shared) }
             close(.warning, "stream cannot be resynchronised (" + error.specName + ")", &shared)
             return .closed
         }

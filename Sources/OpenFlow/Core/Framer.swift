@@ -17,6 +17,12 @@ public struct Framer {
     /// Bytes received and not yet handed out as a message.
     public var bufferedCount: Int { buffer.count - start }
 
+    /// Once `next()` has thrown `badHeaderLength`: the 8 header bytes that broke the
+    /// stream, so the receiver can answer OFPBRC_BAD_LEN with them before it closes.
+    public var brokenHeader: ArraySlice<UInt8>? {
+        broken == nil ? nil : buffer[start..<start + Header.length]
+    }
+
     public mutating func append(_ bytes: ArraySlice<UInt8>) {
         reclaim()
         buffer.append(contentsOf: bytes)

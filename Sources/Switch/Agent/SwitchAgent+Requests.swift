@@ -10,7 +10,7 @@ import Scheduler
 /// sent before the BARRIER_REQUEST. A message that cannot be decoded, or a request the
 /// datapath refuses, is answered with the spec's OFPT_ERROR (its xid and first 64
 /// bytes) and the connection goes on; only a stream that cannot be resynchronised (a
-/// header length below 8) is closed.
+/// header length below 8) is closed, after the same error for that header.
 extension SwitchAgent {
     mutating func process(_ index: Int, now: Instant) {
         while sessions[index].phase != .closing {
@@ -19,6 +19,8 @@ extension SwitchAgent {
                 guard let next = try sessions[index].framer.next() else { return }
                 frame = next
             } catch {
+                // Answer the header that broke the stream (BAD_LEN), then give up on it.
+                if let header = sessions[index].framer.brokenHeader { reject(header, error.errorCode, index, reason: error.specName) }
                 close(index, .warning, "stream cannot be resynchronised (" + error.specName + ")")
                 return
             }
