@@ -154,6 +154,25 @@ ssize_t c_linux_platform_packet_send(int fd, const void *frame, size_t length) {
     return sent;
 }
 
+int c_linux_platform_packet_send_batch(int fd, const unsigned char *buffer, const size_t *offsets,
+                                       const size_t *lengths, unsigned count) {
+    if (count > batch_limit) count = batch_limit;
+    struct mmsghdr messages[batch_limit];
+    struct iovec vectors[batch_limit];
+    memset(messages, 0, sizeof(struct mmsghdr) * count);
+    for (unsigned i = 0; i < count; i++) {
+        vectors[i].iov_base = (void *)(buffer + offsets[i]);
+        vectors[i].iov_len = lengths[i];
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    int sent;
+    do {
+        sent = sendmmsg(fd, messages, count, MSG_DONTWAIT);
+    } while (sent < 0 && errno == EINTR);
+    return sent;
+}
+
 int c_linux_platform_interface_flags(const char *name) {
     struct ifreq request;
     if (copy_name(&request, name) < 0) return -1;

@@ -8,8 +8,8 @@ public enum FrameReceive: Hashable, Sendable {
     case oversized
 }
 
-/// Frames read in one go from a port: a reused buffer of fixed-size slots, and where in
-/// it each frame kept from the last read lies. Reading a batch allocates nothing.
+/// Frames read in one go from a port, or gathered to be sent in one go: a reused buffer
+/// of fixed-size slots, and where in it each frame lies. Neither allocates.
 ///
 /// Each slot starts with `PacketSocket.headroom` spare bytes, so a packet socket can put
 /// back a VLAN tag the kernel stripped without moving the frame.
@@ -40,7 +40,22 @@ public struct FrameBatch {
         lengths = Array(repeating: 0, count: capacity)
     }
 
-    /// Empties the batch before a read.
+    /// True when no slot is left for `append`.
+    public var isFull: Bool { frames.count == capacity }
+
+    /// Copies a frame into the next free slot (to be sent with the others); false when
+    /// the batch is full or the frame is larger than a slot.
+    public mutating func append(_ frame: UnsafeRawBufferPointer) -> Bool {
+        guard frames.count < capacity, frame.count <= slotSize else { return false }
+        let base = frames.count * slotSize
+        storage.withUnsafeMutableBytes { bytes in
+            UnsafeMutableRawBufferPointer(rebasing: bytes[base..<base + frame.count]).copyMemory(from: frame)
+        }
+        frames.append(base..<base + frame.count)
+        return true
+    }
+
+    /// Empties the batch before a read, or after a send.
     public mutating func reset() {
         frames.removeAll(keepingCapacity: true)
         oversized = 0

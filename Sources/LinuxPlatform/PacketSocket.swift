@@ -68,6 +68,33 @@ public final class PacketSocket {
         return Int(received)
     }
 
+    /// Sends every frame of `batch` with one system call, then empties it. Returns how
+    /// many the socket took; the rest are dropped, as a congested port drops.
+    @discardableResult
+    public func send(_ batch: inout FrameBatch) throws(SocketError) -> Int {
+        defer { batch.reset() }
+        guard !batch.frames.isEmpty else { return 0 }
+        let count = batch.frames.count
+        for index in 0..<count {
+            batch.offsets[index] = batch.frames[index].lowerBound
+            batch.lengths[index] = batch.frames[index].count
+        }
+        let sent = batch.storage.withUnsafeBytes { storage in
+            batch.offsets.withUnsafeBufferPointer { offsets in
+                batch.lengths.withUnsafeBufferPointer { lengths in
+                    c_linux_platform_packet_send_batch(
+                        fd, storage.baseAddress!.assumingMemoryBound(to: UInt8.self), offsets.baseAddress!,
+                        lengths.baseAddress!, UInt32(count))
+                }
+            }
+        }
+        if sent >= 0 { return Int(sent) }
+        switch errno {
+        case EAGAIN, EWOULDBLOCK, ENOBUFS, ENETDOWN: return 0
+        default: throw .last(.send)
+        }
+    }
+
     /// Frames the kernel dropped because this socket's queue was full, since the last
     /// call: the port's rx_dropped.
     public func takeKernelDrops() -> UInt64 {

@@ -19,6 +19,9 @@ public protocol FramePort: AnyObject {
     func receive(into batch: inout FrameBatch) throws(SocketError) -> Int
     /// Sends one frame; false when it was dropped because the port is congested.
     func send(_ frame: UnsafeRawBufferPointer) throws(SocketError) -> Bool
+    /// Sends every frame of `batch` and empties it; returns how many went out (the rest
+    /// were dropped because the port is congested).
+    func send(_ batch: inout FrameBatch) throws(SocketError) -> Int
     /// The link state, polled about once a second.
     func isLinkUp() -> Bool
     /// Frames lost before the switch could read them since the last call (a full
@@ -30,5 +33,18 @@ public protocol FramePort: AnyObject {
 
 extension FramePort {
     public var hasPendingInput: Bool { false }
+
+    /// One `send` per frame, for ports without a batch call of their own.
+    public func send(_ batch: inout FrameBatch) throws(SocketError) -> Int {
+        defer { batch.reset() }
+        var sent = 0
+        for frame in batch.frames {
+            let taken = try batch.storage.withUnsafeBytes { bytes in
+                Result { () throws(SocketError) -> Bool in try send(UnsafeRawBufferPointer(rebasing: bytes[frame])) }
+            }.get()
+            if taken { sent += 1 }
+        }
+        return sent
+    }
     public func takeDrops() -> UInt64 { 0 }
 }

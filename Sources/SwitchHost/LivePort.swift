@@ -16,6 +16,10 @@ public final class LivePort: FramePort {
         try socket.receive(into: &batch)
     }
 
+    public func send(_ batch: inout FrameBatch) throws(SocketError) -> Int {
+        try socket.send(&batch)
+    }
+
     public func takeDrops() -> UInt64 { socket.takeKernelDrops() }
 
     public func send(_ frame: UnsafeRawBufferPointer) throws(SocketError) -> Bool {

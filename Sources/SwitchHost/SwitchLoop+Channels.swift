@@ -121,6 +121,7 @@ extension SwitchLoop {
             case .bytes(let count):
                 agent.receive(id, UnsafeRawBufferPointer(rebasing: scratch[..<count]), now: platform.now())
                 sendTransmissions()
+                flushOutgoing()
                 total += count
                 if count < scratch.count { return }
             case .wouldBlock:

@@ -69,6 +69,8 @@ public final class SwitchLoop {
     private var stopping = false
     private var replayScheduled = false
     private var status: SwitchStatus
+    /// Frames waiting to go out of each port, sent a batch per system call.
+    private var outgoing: [FrameBatch]
     /// Per-port send failures seen while the agent was lent out, reported after.
     private var sendDrops: [UInt64]
     private var sendErrors: [UInt64]
@@ -110,6 +112,7 @@ public final class SwitchLoop {
         var settings = agentSettings
         settings.controllers = controllers.map(\.description)
         agent = SwitchAgent(datapath: datapath, settings: settings)
+        outgoing = ports.map { _ in FrameBatch(capacity: 32, slotSize: 2048) }
         sendDrops = Array(repeating: 0, count: ports.count)
         sendErrors = Array(repeating: 0, count: ports.count)
         platform = try EpollPlatform(maxEventsPerWait: 256)
@@ -132,6 +135,7 @@ public final class SwitchLoop {
         tickTimer = DeadlineTimer { [unowned self] now in
             agent.tick(now: now)
             sendTransmissions()
+            flushOutgoing()
             afterTurn()
         }
     }
@@ -232,17 +236,26 @@ public final class SwitchLoop {
                 agent.receiveFrame(batch.storage[frame], inPort: number, now: now)
                 sendTransmissions()
             }
+            flushOutgoing()
             if read < batch.capacity { return }
             budget -= read
         }
     }
 
-    /// Sends the frames the last call into the agent produced.
+    /// Queues the frames the last call into the agent produced on their ports' outgoing
+    /// batches (a full batch goes out at once); `flushOutgoing` sends the rest. A frame
+    /// too large for a batch slot is sent on its own.
     func sendTransmissions() {
         var failed = false
         agent.forEachTransmission { [self] port, _, frame in
             let index = Int(port.rawValue) - 1
             guard index >= 0, index < ports.count else { return }
+            if outgoing[index].append(frame) {
+                if outgoing[index].isFull { failed = !flush(port: index) || failed }
+                return
+            }
+            // Too large for a slot: what is queued for the port goes first, in order.
+            if !outgoing[index].frames.isEmpty { failed = !flush(port: index) || failed }
             do throws(SocketError) {
                 if try !ports[index].send(frame) {
                     sendDrops[index] &+= 1
@@ -254,6 +267,29 @@ public final class SwitchLoop {
             }
         }
         if failed { reportSendFailures() }
+    }
+
+    /// Sends every port's queued frames, one system call per port.
+    func flushOutgoing() {
+        var failed = false
+        for index in outgoing.indices where !outgoing[index].frames.isEmpty {
+            failed = !flush(port: index) || failed
+        }
+        if failed { reportSendFailures() }
+    }
+
+    /// Sends one port's queued frames; false when some were dropped or failed.
+    private func flush(port index: Int) -> Bool {
+        let count = outgoing[index].frames.count
+        do throws(SocketError) {
+            let sent = try ports[index].send(&outgoing[index])
+            guard sent < count else { return true }
+            sendDrops[index] &+= UInt64(count - sent)
+        } catch {
+            outgoing[index].reset()
+            sendErrors[index] &+= UInt64(count)
+        }
+        return false
     }
 
     private func reportSendFailures() {
@@ -321,6 +357,7 @@ public final class SwitchLoop {
         for slot in channels.indices where channels[slot] != nil {
             closeChannel(slot, flushing: true, reason: nil)
         }
+        flushOutgoing()
         for port in ports {
             if let fd = port.fd { platform.deregister(fd: fd) }
             port.close()

@@ -34,6 +34,12 @@ long c_linux_platform_packet_drops(int fd);
 /// queue is full).
 ssize_t c_linux_platform_packet_send(int fd, const void *frame, size_t length);
 
+/// Sends `count` (at most 64) frames with one sendmmsg: frame i is `lengths[i]` bytes at
+/// `buffer + offsets[i]`. Returns how many the socket took (the rest found its queue
+/// full), or -1 with errno.
+int c_linux_platform_packet_send_batch(int fd, const unsigned char *buffer, const size_t *offsets,
+                                       const size_t *lengths, unsigned count);
+
 /// The interface's IFF_* flags, or -1 with errno.
 int c_linux_platform_interface_flags(const char *name);
 
