@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, and runs every test: unit and
-# property tests, the tshark cross-check, the Embedded build of the core, a bounded
-# fuzz run, ofdump over the shipped captures, and the interop tests against real peers.
+# property tests, the tshark cross-check, the Embedded build of the core, bounded fuzz
+# runs of the codec and of the switch core, ofdump over the shipped captures, and the
+# interop tests against real peers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,8 +20,9 @@ OFP_REQUIRE_TSHARK=1 swift test --skip-build
 step "Embedded Swift build of the core"
 bash scripts/embedded-check.sh
 
-step "fuzz the framer and decoder (${FUZZ_SECONDS:=60} s)"
+step "fuzz the framer and decoder (${FUZZ_SECONDS:=60} s), then the switch core (${SWITCH_FUZZ_SECONDS:=30} s)"
 bash scripts/fuzz.sh "$FUZZ_SECONDS"
+bash scripts/fuzz.sh "$SWITCH_FUZZ_SECONDS" --switch
 
 step "ofdump over the shipped captures"
 # The ovs-testcontroller session is all valid; the ovs-ofctl session carries four
