@@ -108,8 +108,7 @@ public struct ControllerCore<App: ControllerApp> {
 
     /// Hands every queued log record to `body`, oldest first.
     public mutating func drainLog(_ body: (LogRecord) -> Void) {
-        for record in context.engine.shared.logRecords { body(record) }
-        context.engine.shared.logRecords.removeAll(keepingCapacity: true)
+        context.engine.shared.logQueue.drain(body)
     }
 
     private mutating func deliverEvents(input slot: Int?) {

@@ -26,6 +26,7 @@ struct Engine {
         var counters = shared.totals
         counters.connections = slotByConnection.count
         counters.switches = slotByDatapath.count
+        counters.logRecordsDropped = shared.logQueue.dropped
         return counters
     }
 

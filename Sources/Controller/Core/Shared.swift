@@ -9,7 +9,7 @@ struct Shared {
     var now = Instant.zero
     var totals = ControllerCounters()
     var lastXID: UInt32 = 0
-    var logRecords: [LogRecord] = []
+    var logQueue: LogQueue
     /// A time at or before every connection's next deadline.
     var sessionDeadline: Instant?
     /// Events raised by closes, handshakes and timers, with the connection slot they
@@ -19,6 +19,7 @@ struct Shared {
 
     init(settings: ControllerSettings) {
         self.settings = settings
+        logQueue = LogQueue(limit: settings.logLimit)
     }
 
     mutating func nextXID() -> UInt32 {
@@ -27,11 +28,7 @@ struct Shared {
     }
 
     mutating func log(_ level: LogLevel, _ message: String) {
-        guard logRecords.count < settings.logLimit else {
-            totals.logRecordsDropped &+= 1
-            return
-        }
-        logRecords.append(LogRecord(level, message))
+        logQueue.append(level, message)
     }
 
     mutating func noteDeadline(_ deadline: Instant) {

@@ -23,13 +23,14 @@ public struct SwitchAgent {
     var sessions: [AgentSession] = []
     var connectors: [ControllerConnector]
     var closures: [ChannelID] = []
-    var logRecords: [LogRecord] = []
+    var logQueue: LogQueue
     var totals = AgentCounters()
     var lastXID: UInt32 = 0
 
     public init(datapath: Datapath, settings: AgentSettings = AgentSettings()) {
         self.datapath = datapath
         self.settings = settings
+        logQueue = LogQueue(limit: settings.logLimit)
         connectors = settings.controllers.map { _ in ControllerConnector(initialBackoff: settings.reconnectInitial) }
         updateMode()
     }
@@ -38,6 +39,7 @@ public struct SwitchAgent {
         var counters = totals
         counters.connections = sessions.count
         counters.controllersUp = sessions.count { $0.isActiveUp }
+        counters.logRecordsDropped = logQueue.dropped
         return counters
     }
 
@@ -116,8 +118,7 @@ public struct SwitchAgent {
 
     /// Hands every queued log record to `body`, oldest first.
     public mutating func drainLog(_ body: (LogRecord) -> Void) {
-        for record in logRecords { body(record) }
-        logRecords.removeAll(keepingCapacity: true)
+        logQueue.drain(body)
     }
 
     // MARK: Internals shared by the extensions
@@ -130,11 +131,7 @@ public struct SwitchAgent {
     }
 
     mutating func log(_ level: LogLevel, _ message: String) {
-        guard logRecords.count < settings.logLimit else {
-            totals.logRecordsDropped &+= 1
-            return
-        }
-        logRecords.append(LogRecord(level, message))
+        logQueue.append(level, message)
     }
 
     @discardableResult
