@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// The core targets (Wire, OpenFlow, Scheduler, Controller, Switch) stay inside the
+/// The core targets (Wire, OpenFlow, Scheduler, NetStack, Controller, Switch) stay inside the
 /// Embedded Swift subset: they take no package dependencies and use no Foundation.
 /// `scripts/embedded-check.sh` proves it.
 let package = Package(
@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "OpenFlow", targets: ["OpenFlow"]),
         .library(name: "Scheduler", targets: ["Scheduler"]),
+        .library(name: "NetStack", targets: ["NetStack"]),
         .library(name: "Controller", targets: ["Controller"]),
         .library(name: "Switch", targets: ["Switch"]),
         .library(name: "LinuxPlatform", targets: ["LinuxPlatform"]),
@@ -28,6 +29,7 @@ let package = Package(
         .target(name: "Wire"),
         .target(name: "OpenFlow", dependencies: ["Wire"]),
         .target(name: "Scheduler"),
+        .target(name: "NetStack", dependencies: ["Wire", "Scheduler"]),
         .target(name: "Controller", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
         .target(name: "Switch", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
         .target(name: "CLinuxPlatform"),
@@ -78,6 +80,7 @@ let package = Package(
         .testTarget(name: "OpenFlowTests", dependencies: ["OpenFlow", "Wire", "Capture", "TestSupport"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
+        .testTarget(name: "NetStackTests", dependencies: ["NetStack", "Wire", "Scheduler", "TestSupport"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "OpenFlow", "Wire", "Scheduler"]),
         .testTarget(name: "SwitchTests", dependencies: ["Switch", "OpenFlow", "Wire", "Scheduler", "Controller"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform", "Scheduler"]),
