@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "OpenFlow", targets: ["OpenFlow"]),
         .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "NetStack", targets: ["NetStack"]),
+        .library(name: "Devices", targets: ["Devices"]),
         .library(name: "Controller", targets: ["Controller"]),
         .library(name: "Switch", targets: ["Switch"]),
         .library(name: "LinuxPlatform", targets: ["LinuxPlatform"]),
@@ -30,12 +31,13 @@ let package = Package(
         .target(name: "OpenFlow", dependencies: ["Wire"]),
         .target(name: "Scheduler"),
         .target(name: "NetStack", dependencies: ["Wire", "Scheduler"]),
+        .target(name: "Devices", dependencies: ["Wire"]),
         .target(name: "Controller", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
         .target(name: "Switch", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
         .target(name: "CLinuxPlatform"),
         .target(
             name: "LinuxPlatform",
-            dependencies: ["Scheduler", "CLinuxPlatform", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Scheduler", "Devices", "Wire", "CLinuxPlatform", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "Capture", dependencies: ["Wire"]),
         .target(

@@ -6,10 +6,10 @@ cd "$(dirname "$0")/.."
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-flags=(-enable-experimental-feature Embedded -target x86_64-unknown-none-elf -wmo -parse-as-library -Osize)
+flags=(-package-name SwiftOpenFlow -enable-experimental-feature Embedded -target x86_64-unknown-none-elf -wmo -parse-as-library -Osize)
 
 # Core modules in dependency order: name, then its source folder.
-modules=(Wire OpenFlow Scheduler NetStack Controller Switch)
+modules=(Wire OpenFlow Scheduler Devices NetStack Controller Switch)
 for module in "${modules[@]}"; do
     mapfile -t sources < <(find "Sources/$module" -name '*.swift' | sort)
     echo "embedded-check: $module (${#sources[@]} files)"

@@ -19,7 +19,7 @@ public final class PacketSocket {
     public let hardwareAddress: [UInt8]
 
     /// Space `receive` needs in front of a frame to put a stripped VLAN tag back.
-    public static let headroom = 4
+    public static let headroom = FrameBatch.headroom
 
     /// Opens `interface`; needs CAP_NET_RAW. `bufferBytes` sizes the kernel's queues
     /// both ways (a burst the loop has not read yet waits there).

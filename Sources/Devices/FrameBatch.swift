@@ -11,26 +11,32 @@ public enum FrameReceive: Hashable, Sendable {
 /// Frames read in one go from a port, or gathered to be sent in one go: a reused buffer
 /// of fixed-size slots, and where in it each frame lies. Neither allocates.
 ///
-/// Each slot starts with `PacketSocket.headroom` spare bytes, so a packet socket can put
-/// back a VLAN tag the kernel stripped without moving the frame.
+/// Each slot starts with `headroom` spare bytes, so a packet socket can put back a VLAN
+/// tag the kernel stripped without moving the frame.
+///
+/// Every frame device (a packet socket, a tap, a pcap file, an in-memory wire, later Xen
+/// netfront) reads into and writes from one of these.
 public struct FrameBatch {
+    /// Spare bytes at the start of each slot: room for a 4-byte VLAN tag.
+    public static let headroom = 4
+
     /// The bytes; frames are `storage[frames[i]]`.
-    public internal(set) var storage: [UInt8]
+    public package(set) var storage: [UInt8]
     /// The frames of the last read, in arrival order.
-    public internal(set) var frames: [Range<Int>]
+    public package(set) var frames: [Range<Int>]
     /// Frames dropped by the last read because they did not fit a slot.
-    public internal(set) var oversized = 0
+    public package(set) var oversized = 0
     /// Slots in the batch, and the bytes each holds (headroom included).
     public let capacity: Int
     public let slotSize: Int
     /// Where a packet socket's batch read reports each frame; kept to allocate nothing.
-    var offsets: [Int]
-    var lengths: [Int]
+    package var offsets: [Int]
+    package var lengths: [Int]
 
     /// `slotSize` should cover the largest frame the port can deliver plus the headroom:
     /// the default takes jumbo frames up to 16 KB.
-    public init(capacity: Int = 32, slotSize: Int = PacketSocket.headroom + 16384) {
-        precondition(capacity > 0 && capacity <= 64 && slotSize > PacketSocket.headroom)
+    public init(capacity: Int = 32, slotSize: Int = FrameBatch.headroom + 16384) {
+        precondition(capacity > 0 && capacity <= 64 && slotSize > FrameBatch.headroom)
         self.capacity = capacity
         self.slotSize = slotSize
         storage = [UInt8](repeating: 0, count: capacity * slotSize)

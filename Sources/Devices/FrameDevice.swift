@@ -1,0 +1,23 @@
+import Wire
+
+/// A network device that moves whole Ethernet frames: what a loop needs from below to
+/// run a datapath port or a TCP/IP stack. A packet socket, a tap device, a pcap file, an
+/// in-memory wire and (in the unikernel) Xen netfront each implement it.
+///
+/// It exposes no descriptor: whoever creates a device registers its readiness with the
+/// platform under a token, and the loop calls `receive` when that token is ready.
+/// Neither call may allocate per frame.
+public protocol FrameDevice: AnyObject {
+    /// The address our side of the device uses as its source.
+    var macAddress: MACAddress { get }
+    /// The largest IP packet the device carries (Ethernet payload, header excluded).
+    var mtu: Int { get }
+    /// Reads the frames waiting, up to the batch's capacity; returns how many were read
+    /// (fewer than the capacity: nothing more is waiting).
+    func receive(into batch: inout FrameBatch) throws(DeviceError) -> Int
+    /// Sends every frame of `batch` and empties it; returns how many went out (the rest
+    /// were dropped because the device is congested).
+    func transmit(_ batch: inout FrameBatch) throws(DeviceError) -> Int
+    /// Whether frames can flow: administratively up and with carrier.
+    func isLinkUp() -> Bool
+}
