@@ -1,5 +1,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <linux/if_packet.h>
@@ -183,4 +185,48 @@ int c_linux_platform_interface_flags(const char *name) {
     close(fd);
     errno = saved;
     return result < 0 ? -1 : (unsigned short)request.ifr_flags;
+}
+
+int c_linux_platform_tap_open(const char *name, int *created) {
+    struct ifreq request;
+    if (copy_name(&request, name) < 0) return -1;
+    *created = if_nametoindex(name) == 0;
+    int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return -1;
+    request.ifr_flags = IFF_TAP | IFF_NO_PI;
+    if (ioctl(fd, TUNSETIFF, &request) < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+int c_linux_platform_interface_set_up(const char *name) {
+    struct ifreq request;
+    if (copy_name(&request, name) < 0) return -1;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    int result = ioctl(fd, SIOCGIFFLAGS, &request);
+    if (result == 0 && !(request.ifr_flags & IFF_UP)) {
+        request.ifr_flags |= IFF_UP;
+        result = ioctl(fd, SIOCSIFFLAGS, &request);
+    }
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return result < 0 ? -1 : 0;
+}
+
+int c_linux_platform_interface_mtu(const char *name) {
+    struct ifreq request;
+    if (copy_name(&request, name) < 0) return -1;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    int result = ioctl(fd, SIOCGIFMTU, &request);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return result < 0 ? -1 : request.ifr_mtu;
 }

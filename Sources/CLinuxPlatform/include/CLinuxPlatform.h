@@ -43,4 +43,15 @@ int c_linux_platform_packet_send_batch(int fd, const unsigned char *buffer, cons
 /// The interface's IFF_* flags, or -1 with errno.
 int c_linux_platform_interface_flags(const char *name);
 
+/// Opens the tap device `name` (IFF_TAP, no packet information header), non-blocking:
+/// attaches to it if it exists, creates it (non-persistent) if not; `*created` says
+/// which. Returns the descriptor, or -1 with errno set.
+int c_linux_platform_tap_open(const char *name, int *created);
+
+/// Sets IFF_UP on interface `name` (the kernel's side of a tap). 0, or -1 with errno.
+int c_linux_platform_interface_set_up(const char *name);
+
+/// The interface's MTU, or -1 with errno.
+int c_linux_platform_interface_mtu(const char *name);
+
 #endif
