@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "NetStack", targets: ["NetStack"]),
         .library(name: "Devices", targets: ["Devices"]),
+        .library(name: "PcapDevice", targets: ["PcapDevice"]),
         .library(name: "Controller", targets: ["Controller"]),
         .library(name: "Switch", targets: ["Switch"]),
         .library(name: "LinuxPlatform", targets: ["LinuxPlatform"]),
@@ -35,6 +36,8 @@ let package = Package(
         .target(name: "Controller", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
         .target(name: "Switch", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
         .target(name: "CLinuxPlatform"),
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .target(name: "PcapDevice", dependencies: ["CPcap", "Devices", "Wire"]),
         .target(
             name: "LinuxPlatform",
             dependencies: ["Scheduler", "Devices", "Wire", "CLinuxPlatform", .product(name: "Logging", package: "swift-log")]
