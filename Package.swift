@@ -29,7 +29,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "Wire"),
-        .target(name: "OpenFlow", dependencies: ["Wire"]),
+        .target(name: "OpenFlow", dependencies: ["Wire", "Scheduler"]),
         .target(name: "Scheduler"),
         .target(name: "NetStack", dependencies: ["Wire", "Scheduler"]),
         .target(name: "Devices", dependencies: ["Wire"]),

@@ -57,12 +57,12 @@ mkdir -p "$build/corpus" Fuzz/crashes
 echo "fuzz: building in $build" >&2
 "$swiftc" "${flags[@]}" -module-name Wire -emit-module -emit-module-path "$build/Wire.swiftmodule" \
     -c Sources/Wire/*.swift -o "$build/Wire.o"
+"$swiftc" "${flags[@]}" -module-name Scheduler -emit-module -emit-module-path "$build/Scheduler.swiftmodule" \
+    -c Sources/Scheduler/*.swift -o "$build/Scheduler.o"
 # shellcheck disable=SC2046
 "$swiftc" "${flags[@]}" -module-name OpenFlow -emit-module -emit-module-path "$build/OpenFlow.swiftmodule" \
     -c $(find Sources/OpenFlow "${sources[@]}" -name '*.swift' -print | sort) -o "$build/OpenFlow.o"
 if [[ $target == switch ]]; then
-    "$swiftc" "${flags[@]}" -module-name Scheduler -emit-module -emit-module-path "$build/Scheduler.swiftmodule" \
-        -c Sources/Scheduler/*.swift -o "$build/Scheduler.o"
     # shellcheck disable=SC2046
     "$swiftc" "${flags[@]}" -module-name Switch -emit-module -emit-module-path "$build/Switch.swiftmodule" \
         -c $(find Sources/Switch -name '*.swift' -print | sort) -o "$build/Switch.o"
@@ -76,7 +76,7 @@ if [[ $target == switch ]]; then
         exit 0
     fi
 else
-    "$swiftc" "${flags[@]}" "${defines[@]}" Fuzz/OpenFlowFuzz.swift "$build/Wire.o" "$build/OpenFlow.o" \
+    "$swiftc" "${flags[@]}" "${defines[@]}" Fuzz/OpenFlowFuzz.swift "$build/Wire.o" "$build/Scheduler.o" "$build/OpenFlow.o" \
         -o "$build/openflow-fuzz"
     binary=$build/openflow-fuzz seeds=Fuzz/corpus artifacts=Fuzz/crashes/
 fi

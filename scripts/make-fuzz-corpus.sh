@@ -15,10 +15,12 @@ mkdir -p "$build" Fuzz/corpus
 
 "$swiftc" "${flags[@]}" -module-name Wire -emit-module -emit-module-path "$build/Wire.swiftmodule" \
     -c Sources/Wire/*.swift -o "$build/Wire.o"
+"$swiftc" "${flags[@]}" -module-name Scheduler -emit-module -emit-module-path "$build/Scheduler.swiftmodule" \
+    -c Sources/Scheduler/*.swift -o "$build/Scheduler.o"
 # shellcheck disable=SC2046
 "$swiftc" "${flags[@]}" -module-name OpenFlow -emit-module -emit-module-path "$build/OpenFlow.swiftmodule" \
     -c $(find Sources/OpenFlow -path Sources/OpenFlow/Text -prune -o -name '*.swift' -print | sort) -o "$build/OpenFlow.o"
-"$swiftc" "${flags[@]}" Fuzz/MakeCorpus.swift "$build/Wire.o" "$build/OpenFlow.o" -o "$build/make-corpus"
+"$swiftc" "${flags[@]}" Fuzz/MakeCorpus.swift "$build/Wire.o" "$build/Scheduler.o" "$build/OpenFlow.o" -o "$build/make-corpus"
 "$build/make-corpus" Fuzz/corpus
 # Flow syntax, for the text forms (scripts/fuzz.sh --text).
 printf '%s' 'priority=100,tcp,nw_dst=10.0.0.0/24,tp_dst=80,actions=output:2' > Fuzz/corpus/text-flow-tcp.txt

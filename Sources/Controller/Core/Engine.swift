@@ -35,17 +35,17 @@ struct Engine {
     mutating func open(_ id: ConnectionID) {
         guard slotByConnection[id] == nil else { return }
         let slot = freeSlots.popLast() ?? sessions.count
-        let session = Session(id: id, slot: slot, now: shared.now, capacity: shared.settings.bufferCapacity)
+        let session = Session(id: id, slot: slot, now: shared.now, settings: shared.settings)
         if slot == sessions.count { sessions.append(session) } else { sessions[slot] = session }
         slotByConnection[id] = slot
-        shared.noteDeadline(shared.now + shared.settings.handshakeTimeout)
-        _ = sessions[slot]!.write(OpenFlowMessage(xid: shared.nextXID(), .hello(Hello())), &shared)
+        if let deadline = session.nextDeadline { shared.noteDeadline(deadline) }
+        _ = sessions[slot]!.write(OpenFlowChannel.hello(xid: shared.nextXID()), &shared)
     }
 
     /// The slot of a connection whose input is still wanted, with its clock reset.
     mutating func acceptInput(_ id: ConnectionID) -> Int? {
-        guard let slot = slotByConnection[id], sessions[slot]!.phase != .closing else { return nil }
-        sessions[slot]!.lastReceived = shared.now
+        guard let slot = slotByConnection[id], !sessions[slot]!.channel.isClosing else { return nil }
+        sessions[slot]!.channel.inputArrived(now: shared.now)
         return slot
     }
 
@@ -56,7 +56,7 @@ struct Engine {
         sessions[slot] = nil
         freeSlots.append(slot)
         if slotByConnection.isEmpty { shared.sessionDeadline = nil }
-        if session.phase != .closing, let datapath = session.datapath?.id, slotByDatapath[datapath] == slot {
+        if !session.channel.isClosing, let datapath = session.datapath?.id, slotByDatapath[datapath] == slot {
             slotByDatapath[datapath] = nil
             shared.log(.info, session.name + " down: connection closed")
             shared.raise(.datapathDown(datapath), slot: nil)
@@ -132,7 +132,7 @@ struct Engine {
         shared.sessionDeadline = nil
         for slot in sessions.indices where sessions[slot] != nil {
             if sessions[slot]!.tick(&shared) { finishClose(slot) }
-            if let deadline = sessions[slot]!.nextDeadline(shared.settings) { shared.noteDeadline(deadline) }
+            if let deadline = sessions[slot]!.nextDeadline { shared.noteDeadline(deadline) }
         }
     }
 

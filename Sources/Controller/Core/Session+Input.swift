@@ -12,7 +12,7 @@ import Scheduler
 extension Session {
     /// Reads and handles the next whole message.
     mutating func receiveNext(_ shared: inout Shared) -> Outcome {
-        guard phase != .closing else { return .needInput }
+        guard !channel.isClosing else { return .needInput }
         let frame: ArraySlice<UInt8>
         do throws(OpenFlowError) {
             guard let next = try framer.next() else { return .needInput }
@@ -30,45 +30,38 @@ extension Session {
             reject(frame, error.errorCode, reason: error.specName, &shared)
             return .handled
         }
-        switch phase {
+        switch channel.phase {
         case .up: return handleUp(message, frame, &shared)
-        case .awaitingFeatures: return handleBeforeFeatures(message, frame, &shared)
+        case .handshaking: return handleBeforeFeatures(message, frame, &shared)
         case .awaitingHello: return handleBeforeHello(message, &shared)
         case .closing: return .needInput
         }
     }
 
-    /// Answers a message we cannot take with OFPT_ERROR carrying its first 64 bytes.
-    /// An OFPT_ERROR is never answered with another, so two peers cannot loop.
+    /// Answers a message we cannot take with OFPT_ERROR (see `OpenFlowChannel.rejection`).
     mutating func reject(_ frame: ArraySlice<UInt8>, _ code: ErrorCode?, reason: String, _ shared: inout Shared) {
-        let header = Header(peeking: frame)
-        shared.log(.warning, name + ": rejected " + header.type.displayName + ": " + reason)
-        guard let code, header.type != .error else { return }
-        let error = OpenFlowMessage(xid: header.xid, .error(ErrorMessage(code: code, answering: frame)))
+        shared.log(.warning, name + ": rejected " + Header(peeking: frame).type.displayName + ": " + reason)
+        guard let error = OpenFlowChannel.rejection(of: frame, code) else { return }
         if write(error, &shared) { shared.totals.errorsSent &+= 1 }
     }
 
+    /// Only the channel's messages are taken before the peer's HELLO; once it agrees,
+    /// FEATURES_REQUEST goes out.
     private mutating func handleBeforeHello(_ message: OpenFlowMessage, _ shared: inout Shared) -> Outcome {
-        let explanation: String
-        switch message.message {
-        case .hello(let hello):
-            guard let refusal = hello.refusalOfVersion10(headerVersion: message.version) else {
-                phase = .awaitingFeatures
-                featuresXID = shared.nextXID()
-                _ = write(OpenFlowMessage(xid: featuresXID, .featuresRequest), &shared)
-                return .handled
-            }
-            explanation = refusal
-        case .echoRequest(let echo):
-            _ = write(OpenFlowMessage(xid: message.xid, .echoReply(echo)), &shared)
-            return .handled
-        default:
-            explanation = "Expected OFPT_HELLO first, got " + message.type.displayName + "."
+        switch channel.receive(message) {
+        case .agreed:
+            featuresXID = shared.nextXID()
+            _ = write(OpenFlowMessage(xid: featuresXID, .featuresRequest), &shared)
+        case .reply(let reply):
+            _ = write(reply, &shared)
+        case .refused(let error, let reason):
+            if write(error, &shared) { shared.totals.errorsSent &+= 1 }
+            close(.warning, "handshake failed: " + reason, &shared)
+            return .closed
+        case .absorbed, .deliver:
+            break
         }
-        let error = ErrorMessage(code: .helloIncompatible, data: ArraySlice(explanation.utf8))
-        if write(OpenFlowMessage(xid: message.xid, .error(error)), &shared) { shared.totals.errorsSent &+= 1 }
-        close(.warning, "handshake failed: " + explanation, &shared)
-        return .closed
+        return .handled
     }
 
     private mutating func handleBeforeFeatures(
@@ -91,15 +84,20 @@ extension Session {
         return .handled
     }
 
-    /// What every phase after HELLO treats alike: repeated HELLOs, echoes, and messages
-    /// only a controller sends. True when the message was one of those.
+    /// What every phase after HELLO treats alike: the channel's messages (repeated
+    /// HELLOs, echoes) and messages only a controller sends. True when the message was
+    /// one of those.
     private mutating func handleChannel(_ message: OpenFlowMessage, _ frame: ArraySlice<UInt8>, _ shared: inout Shared) -> Bool {
+        switch channel.receive(message) {
+        case .deliver:
+            break
+        case .reply(let reply):
+            _ = write(reply, &shared)
+            return true
+        case .absorbed, .agreed, .refused:
+            return true
+        }
         switch message.message {
-        case .hello, .echoReply:
-            return true
-        case .echoRequest(let echo):
-            _ = write(OpenFlowMessage(xid: message.xid, .echoReply(echo)), &shared)
-            return true
         case .featuresRequest, .getConfigRequest, .setConfig, .packetOut, .flowMod, .portMod,
             .statsRequest, .barrierRequest, .queueGetConfigRequest:
             reject(frame, .badType, reason: "a controller-to-switch message", &shared)
@@ -112,7 +110,7 @@ extension Session {
     private mutating func completeHandshake(_ features: SwitchFeatures, _ shared: inout Shared) -> Outcome {
         let info = DatapathInfo(id: DatapathID(features.datapathID), connection: id, features: features)
         datapath = info
-        phase = .up
+        channel.handshakeCompleted()
         shared.noteDeadline(shared.now + shared.settings.echoInterval)
         let config = SwitchConfig(missSendLength: shared.settings.missSendLength)
         _ = write(OpenFlowMessage(xid: shared.nextXID(), .setConfig(config)), &shared)

@@ -8,18 +8,6 @@ import Scheduler
 /// copies a session; what concerns other connections (registry, replacement, closure
 /// queue) is left to the `Engine` through `Outcome`.
 struct Session {
-    /// Where the channel is in its life.
-    enum Phase: Equatable {
-        /// Our HELLO is queued; the peer's has not come.
-        case awaitingHello
-        /// Versions agreed, FEATURES_REQUEST sent.
-        case awaitingFeatures
-        /// FEATURES_REPLY received: the datapath is registered and apps see it.
-        case up
-        /// Closing was decided; input is ignored, output drains.
-        case closing
-    }
-
     /// What reading input led to, for the engine.
     enum Outcome {
         /// No whole message is buffered (or the session is closing).
@@ -35,23 +23,21 @@ struct Session {
 
     let id: ConnectionID
     let slot: Int
-    var phase = Phase.awaitingHello
+    /// HELLO, the handshake timeout and keepalive; its `handshaking` phase is ours
+    /// awaiting FEATURES_REPLY.
+    var channel: OpenFlowChannel
     var framer: Framer
     var output: ChannelOutput
-    let openedAt: Instant
-    var lastReceived: Instant
-    var echoSentAt: Instant?
     var featuresXID: UInt32 = 0
     var datapath: DatapathInfo?
     var pending: [UInt32: PendingRequest] = [:]
 
-    init(id: ConnectionID, slot: Int, now: Instant, capacity: Int) {
+    init(id: ConnectionID, slot: Int, now: Instant, settings: ControllerSettings) {
         self.id = id
         self.slot = slot
-        framer = Framer(capacity: capacity)
-        output = ChannelOutput(capacity: capacity)
-        openedAt = now
-        lastReceived = now
+        channel = OpenFlowChannel(now: now, timing: settings.channelTiming)
+        framer = Framer(capacity: settings.bufferCapacity)
+        output = ChannelOutput(capacity: settings.bufferCapacity)
     }
 
     var name: String {
@@ -107,50 +93,34 @@ struct Session {
 
     /// Decides to close: input is ignored from here, pending requests are forgotten.
     mutating func close(_ level: LogLevel, _ reason: String, _ shared: inout Shared) {
-        guard phase != .closing else { return }
-        phase = .closing
+        guard channel.close() else { return }
         pending = [:]
         shared.log(level, datapath == nil ? name + " closed: " + reason : name + " down: " + reason)
     }
 
     /// When `tick` next has something to do for this connection.
-    func nextDeadline(_ settings: ControllerSettings) -> Instant? {
-        switch phase {
-        case .awaitingHello, .awaitingFeatures:
-            return openedAt + settings.handshakeTimeout
-        case .up:
-            let echoDue = max(lastReceived, echoSentAt ?? lastReceived) + settings.echoInterval
-            var deadline = min(echoDue, lastReceived + settings.echoTimeout)
-            for request in pending.values { deadline = min(deadline, request.deadline) }
-            return deadline
-        case .closing:
-            return nil
-        }
+    var nextDeadline: Instant? {
+        guard var deadline = channel.nextDeadline else { return nil }
+        for request in pending.values { deadline = min(deadline, request.deadline) }
+        return deadline
     }
 
     /// Echoes, timeouts and request expiry due at `shared.now`; true if it closed.
     mutating func tick(_ shared: inout Shared) -> Bool {
-        let now = shared.now
-        let settings = shared.settings
-        switch phase {
-        case .awaitingHello, .awaitingFeatures:
-            guard now >= openedAt + settings.handshakeTimeout else { return false }
+        switch channel.tick(now: shared.now) {
+        case .none:
+            break
+        case .sendEchoRequest:
+            _ = write(OpenFlowMessage(xid: shared.nextXID(), .echoRequest(Echo())), &shared)
+        case .handshakeTimedOut:
             close(.warning, "handshake timed out", &shared)
             return true
-        case .up:
-            if now >= lastReceived + settings.echoTimeout {
-                close(.warning, "no message for " + String((now - lastReceived).nanoseconds / 1_000_000) + " ms", &shared)
-                return true
-            }
-            if now >= max(lastReceived, echoSentAt ?? lastReceived) + settings.echoInterval {
-                _ = write(OpenFlowMessage(xid: shared.nextXID(), .echoRequest(Echo())), &shared)
-                echoSentAt = now
-            }
-            expireRequests(&shared)
-            return false
-        case .closing:
-            return false
+        case .peerSilent(let silence):
+            close(.warning, "no message for " + String(silence.nanoseconds / 1_000_000) + " ms", &shared)
+            return true
         }
+        expireRequests(&shared)
+        return false
     }
 
     private mutating func expireRequests(_ shared: inout Shared) {

@@ -51,6 +51,12 @@ struct Shared {
     }
 }
 
+extension ControllerSettings {
+    var channelTiming: ChannelTiming {
+        ChannelTiming(handshakeTimeout: handshakeTimeout, echoInterval: echoInterval, echoTimeout: echoTimeout)
+    }
+}
+
 extension MessageType {
     /// `OFPT_FLOW_MOD`, or the number of a type OpenFlow 1.0 lacks.
     var displayName: String { specName ?? "message type " + String(rawValue) }

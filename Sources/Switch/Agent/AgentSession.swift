@@ -3,35 +3,24 @@ import Scheduler
 
 /// One OpenFlow connection of the switch: its buffers and where it is in its life.
 struct AgentSession {
-    enum Phase: Equatable {
-        /// Our HELLO is queued; the peer's has not come.
-        case awaitingHello
-        /// Versions agreed: requests are answered.
-        case up
-        /// Closing was decided; input is ignored, output drains.
-        case closing
-    }
-
     let id: ChannelID
     let role: ChannelRole
-    var phase = Phase.awaitingHello
+    /// HELLO, the handshake timeout and keepalive; the switch's handshake is complete
+    /// at HELLO.
+    var channel: OpenFlowChannel
     var framer: Framer
     var output: ChannelOutput
-    let openedAt: Instant
-    var lastReceived: Instant
-    var echoSentAt: Instant?
 
-    init(id: ChannelID, role: ChannelRole, now: Instant, capacity: Int) {
+    init(id: ChannelID, role: ChannelRole, now: Instant, settings: AgentSettings) {
         self.id = id
         self.role = role
-        framer = Framer(capacity: capacity)
-        output = ChannelOutput(capacity: capacity)
-        openedAt = now
-        lastReceived = now
+        channel = OpenFlowChannel(now: now, timing: settings.channelTiming)
+        framer = Framer(capacity: settings.bufferCapacity)
+        output = ChannelOutput(capacity: settings.bufferCapacity)
     }
 
     /// A controller connection that finished HELLO: it gets asynchronous messages.
-    var isActiveUp: Bool { role.isActive && phase == .up }
+    var isActiveUp: Bool { role.isActive && channel.phase == .up }
 
     var name: String {
         switch role {
@@ -60,18 +49,5 @@ struct AgentSession {
         guard output.count + bytes.count <= limit else { return false }
         output.bytes.append(contentsOf: bytes)
         return true
-    }
-
-    /// When `tick` next has something to do for this connection.
-    func nextDeadline(_ settings: AgentSettings) -> Instant? {
-        switch phase {
-        case .awaitingHello:
-            return openedAt + settings.handshakeTimeout
-        case .up:
-            let echoDue = max(lastReceived, echoSentAt ?? lastReceived) + settings.echoInterval
-            return min(echoDue, lastReceived + settings.echoTimeout)
-        case .closing:
-            return nil
-        }
     }
 }

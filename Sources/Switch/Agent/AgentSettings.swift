@@ -46,3 +46,9 @@ public struct AgentSettings: Sendable {
 
     public init() {}
 }
+
+extension AgentSettings {
+    var channelTiming: ChannelTiming {
+        ChannelTiming(handshakeTimeout: handshakeTimeout, echoInterval: echoInterval, echoTimeout: echoTimeout)
+    }
+}

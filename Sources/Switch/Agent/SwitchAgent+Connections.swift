@@ -28,9 +28,9 @@ extension SwitchAgent {
         if case .active(let index) = role, connectors.indices.contains(index) {
             connectors[index].state = .connected(id)
         }
-        sessions.append(AgentSession(id: id, role: role, now: now, capacity: settings.bufferCapacity))
+        sessions.append(AgentSession(id: id, role: role, now: now, settings: settings))
         let last = sessions.count - 1
-        write(OpenFlowMessage(xid: nextXID(), .hello(Hello())), to: last)
+        write(OpenFlowChannel.hello(xid: nextXID()), to: last)
     }
 
     /// Bytes read from a connection, in any segmentation. Requests are answered in
@@ -60,7 +60,7 @@ extension SwitchAgent {
         {
             connectors[controller].retry(now: now, maximum: settings.reconnectMaximum)
         }
-        if session.phase != .closing { log(.info, session.name + " closed by peer") }
+        if !session.channel.isClosing { log(.info, session.name + " closed by peer") }
         updateMode()
     }
 
@@ -76,8 +76,8 @@ extension SwitchAgent {
 
     /// The index of a connection whose input is still wanted, its clock reset.
     private mutating func acceptInput(_ id: ChannelID, now: Instant) -> Int? {
-        guard let index = sessionIndex(id), sessions[index].phase != .closing else { return nil }
-        sessions[index].lastReceived = now
+        guard let index = sessionIndex(id), !sessions[index].channel.isClosing else { return nil }
+        sessions[index].channel.inputArrived(now: now)
         return index
     }
 }

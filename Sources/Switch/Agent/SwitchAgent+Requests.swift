@@ -13,7 +13,7 @@ import Scheduler
 /// header length below 8) is closed, after the same error for that header.
 extension SwitchAgent {
     mutating func process(_ index: Int, now: Instant) {
-        while sessions[index].phase != .closing {
+        while !sessions[index].channel.isClosing {
             let frame: ArraySlice<UInt8>
             do throws(OpenFlowError) {
                 guard let next = try sessions[index].framer.next() else { return }
@@ -38,56 +38,44 @@ extension SwitchAgent {
             reject(frame, error.errorCode, index, reason: error.specName)
             return
         }
-        switch sessions[index].phase {
-        case .awaitingHello: handshake(message, index)
-        case .up: request(message, frame, index, now: now)
-        case .closing: return
+        switch sessions[index].channel.receive(message) {
+        case .deliver:
+            request(message, frame, index, now: now)
+        case .absorbed:
+            break
+        case .reply(let reply):
+            write(reply, to: index)
+        case .agreed:
+            handshakeCompleted(index)
+        case .refused(let error, let reason):
+            if write(error, to: index) { totals.errorsSent &+= 1 }
+            close(index, .warning, "handshake failed: " + reason)
         }
     }
 
-    /// Answers a message with OFPT_ERROR carrying its xid and first 64 bytes. An
-    /// OFPT_ERROR is never answered with another, so two peers cannot loop.
+    /// Answers a message with OFPT_ERROR (see `OpenFlowChannel.rejection`).
     mutating func reject(_ frame: ArraySlice<UInt8>, _ code: ErrorCode?, _ index: Int, reason: String) {
         let header = Header(peeking: frame)
         log(.warning, sessions[index].name + ": rejected " + (header.type.specName ?? "type " + String(header.type.rawValue)) + ": " + reason)
-        guard let code, header.type != .error else { return }
-        if write(OpenFlowMessage(xid: header.xid, .error(ErrorMessage(code: code, answering: frame))), to: index) {
-            totals.errorsSent &+= 1
-        }
+        guard let error = OpenFlowChannel.rejection(of: frame, code) else { return }
+        if write(error, to: index) { totals.errorsSent &+= 1 }
     }
 
-    private mutating func handshake(_ message: OpenFlowMessage, _ index: Int) {
-        let explanation: String
-        switch message.message {
-        case .hello(let hello):
-            guard let refusal = hello.refusalOfVersion10(headerVersion: message.version) else {
-                sessions[index].phase = .up
-                if case .active(let controller) = sessions[index].role, connectors.indices.contains(controller) {
-                    connectors[controller].backoff = settings.reconnectInitial
-                }
-                log(.info, sessions[index].name + " up (OpenFlow 1.0)")
-                updateMode()
-                return
-            }
-            explanation = refusal
-        case .echoRequest(let echo):
-            write(OpenFlowMessage(xid: message.xid, .echoReply(echo)), to: index)
-            return
-        default:
-            explanation = "Expected OFPT_HELLO first, got " + (message.type.specName ?? "an unknown type") + "."
+    /// The peer's HELLO agreed: for the switch that completes the handshake.
+    private mutating func handshakeCompleted(_ index: Int) {
+        sessions[index].channel.handshakeCompleted()
+        if case .active(let controller) = sessions[index].role, connectors.indices.contains(controller) {
+            connectors[controller].backoff = settings.reconnectInitial
         }
-        let error = ErrorMessage(code: .helloIncompatible, data: ArraySlice(explanation.utf8))
-        if write(OpenFlowMessage(xid: message.xid, .error(error)), to: index) { totals.errorsSent &+= 1 }
-        close(index, .warning, "handshake failed: " + explanation)
+        log(.info, sessions[index].name + " up (OpenFlow 1.0)")
+        updateMode()
     }
 
     private mutating func request(_ message: OpenFlowMessage, _ frame: ArraySlice<UInt8>, _ index: Int, now: Instant) {
         let xid = message.xid
         switch message.message {
-        case .hello, .echoReply:
-            break
-        case .echoRequest(let echo):
-            write(OpenFlowMessage(xid: xid, .echoReply(echo)), to: index)
+        case .hello, .echoRequest, .echoReply:
+            break  // the channel's
         case .error(let error):
             totals.errorsReceived &+= 1
             log(.warning, sessions[index].name + ": error " + error.code.specName)

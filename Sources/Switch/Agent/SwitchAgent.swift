@@ -102,7 +102,7 @@ public struct SwitchAgent {
     /// buffer expiry, or a reconnect attempt.
     public var nextDeadline: Instant? {
         var deadline = datapath.nextDeadline
-        for session in sessions { deadline = earliest(deadline, session.nextDeadline(settings)) }
+        for session in sessions { deadline = earliest(deadline, session.channel.nextDeadline) }
         for connector in connectors { deadline = earliest(deadline, connector.wakeup) }
         return deadline
     }
@@ -145,8 +145,7 @@ public struct SwitchAgent {
 
     /// Decides to close a connection: input is ignored from here.
     mutating func close(_ index: Int, _ level: LogLevel, _ reason: String) {
-        guard sessions[index].phase != .closing else { return }
-        sessions[index].phase = .closing
+        guard sessions[index].channel.close() else { return }
         closures.append(sessions[index].id)
         log(level, sessions[index].name + " closing: " + reason)
         updateMode()
@@ -188,19 +187,15 @@ public struct SwitchAgent {
     }
 
     private mutating func tickSession(_ index: Int, now: Instant) {
-        let session = sessions[index]
-        switch session.phase {
-        case .awaitingHello:
-            if now >= session.openedAt + settings.handshakeTimeout { close(index, .warning, "no HELLO") }
-        case .up:
-            if now >= session.lastReceived + settings.echoTimeout {
-                close(index, .warning, "no message for " + String((now - session.lastReceived).nanoseconds / 1_000_000) + " ms")
-            } else if now >= max(session.lastReceived, session.echoSentAt ?? session.lastReceived) + settings.echoInterval {
-                write(OpenFlowMessage(xid: nextXID(), .echoRequest(Echo())), to: index)
-                sessions[index].echoSentAt = now
-            }
-        case .closing:
+        switch sessions[index].channel.tick(now: now) {
+        case .none:
             break
+        case .sendEchoRequest:
+            write(OpenFlowMessage(xid: nextXID(), .echoRequest(Echo())), to: index)
+        case .handshakeTimedOut:
+            close(index, .warning, "no HELLO")
+        case .peerSilent(let silence):
+            close(index, .warning, "no message for " + String(silence.nanoseconds / 1_000_000) + " ms")
         }
     }
 }
