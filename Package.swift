@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "ofbench", targets: ["ofbench"]),
         .executable(name: "ofcontroller", targets: ["ofcontroller"]),
         .library(name: "SwitchHost", targets: ["SwitchHost"]),
+        .library(name: "ControllerHost", targets: ["ControllerHost"]),
         .executable(name: "ofswitch", targets: ["ofswitch"]),
     ],
     dependencies: [
@@ -43,6 +44,7 @@ let package = Package(
             dependencies: ["Scheduler", "Devices", "Wire", "CLinuxPlatform", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "Capture", dependencies: ["Wire"]),
+        .target(name: "ControllerHost", dependencies: ["Controller", "Devices", "Scheduler"]),
         .target(
             name: "SwitchHost",
             dependencies: [
@@ -67,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "ofcontroller",
             dependencies: [
-                "Controller", "OpenFlow", "Scheduler", "LinuxPlatform",
+                "Controller", "ControllerHost", "OpenFlow", "Scheduler", "LinuxPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

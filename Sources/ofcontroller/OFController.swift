@@ -104,11 +104,11 @@ struct OFController: ParsableCommand {
         for index in 0..<threads {
             var loopLogger = logger
             if threads > 1 { loopLogger[metadataKey: "loop"] = "\(index)" }
-            do throws(SocketError) {
+            do throws(StreamError) {
                 // With one loop, no SO_REUSEPORT: a second controller on the same port
                 // then fails to bind instead of silently sharing the switches.
                 loops.append(try ControllerLoop(
-                    index: index, listen: address, reusePort: threads > 1, apps: specs, settings: settings,
+                    listen: address, reusePort: threads > 1, apps: specs, settings: settings,
                     stop: stop, logger: loopLogger))
             } catch {
                 logger.critical("cannot listen on \(address): \(error.description)")

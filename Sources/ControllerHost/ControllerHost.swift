@@ -1,0 +1,289 @@
+import Controller
+import Devices
+import Scheduler
+
+/// The controller appliance's loop: a `ControllerCore` driven by a `RunLoop`, accepting
+/// switches from any `StreamListener` (kernel TCP, our own TCP/IP stack, an in-memory
+/// pair) on any `Platform` (epoll, Xen, a virtual clock in tests). Executables pick the
+/// pieces and parse flags; this is the same everywhere.
+///
+/// The I/O wiring around the sans-IO core:
+/// - a listener readiness accepts a burst of connections, each `connectionOpened`;
+/// - a connection readiness reads in a bounded batch into one reused buffer, each chunk
+///   handed to `receive`, and stops early once the core says its output is backed up
+///   (`wantsInput`), so TCP pushes back on that switch;
+/// - after every loop turn: connections the core wants closed are flushed once and
+///   closed; then every connection's pending output is written (one write each) and
+///   the connection is watched for writability only while output remains, and for
+///   readability only while the core wants input; the core's log goes to `log`; its
+///   next deadline becomes a timer that calls `tick` (and does the after-turn work at
+///   once, since timers run before the turn's wait for I/O).
+/// Nothing here allocates per message: the read buffer is reused, and output is
+/// written straight from the core's buffer.
+public final class ControllerHost<App: ControllerApp, Listener: StreamListener, P: Platform> {
+    public let loop: RunLoop<P>
+    public private(set) var core: ControllerCore<App>
+    public let listener: Listener
+    private let log: (LogRecord) -> Void
+    private let scratch: UnsafeMutableRawBufferPointer
+    /// Bytes read from one connection per readiness before the loop moves on.
+    private let readBudget: Int
+    private var slots: [Connection?] = []
+    private var freeSlots: [Int] = []
+    private var generation: UInt64 = 0
+    private var stopping = false
+    private var listenerPaused = false
+    private var lastAcceptWarning: Instant?
+    private var tickTimer: DeadlineTimer?
+
+    /// Tokens below this are the caller's (a stop signal, a network device).
+    public static var firstHostToken: UInt64 { 1 << 40 }
+    private static var listenerToken: UInt64 { firstHostToken }
+    private static var firstSlotToken: UInt64 { firstHostToken + 16 }
+
+    /// One accepted switch connection.
+    private struct Connection {
+        let stream: Listener.Stream
+        let id: ConnectionID
+        var watchingReadable = true
+        var watchingWritable = false
+    }
+
+    /// `log` gets the core's records and the host's own (accept failures, closes).
+    public init(
+        loop: RunLoop<P>, listener: Listener, app: App, settings: ControllerSettings = ControllerSettings(),
+        readBufferSize: Int = 1 << 16, readBudget: Int = 1 << 18, log: @escaping (LogRecord) -> Void
+    ) throws(StreamError) {
+        self.loop = loop
+        self.listener = listener
+        self.log = log
+        self.readBudget = readBudget
+        core = ControllerCore(app: app, settings: settings)
+        scratch = .allocate(byteCount: readBufferSize, alignment: 16)
+        try listener.watch(token: Self.listenerToken)
+        loop.register(token: Self.listenerToken) { _ in self.acceptReady() }
+        tickTimer = DeadlineTimer { now in
+            self.core.tick(now: now)
+            self.afterTurn()
+        }
+    }
+
+    deinit {
+        scratch.deallocate()
+    }
+
+
+    /// Turns until `stop()`, then closes everything.
+    public func run() {
+        while !stopping { turn() }
+        shutdown()
+    }
+
+    /// One loop turn and the after-turn work: for callers that drive the loop themselves.
+    public func turn() {
+        loop.turn()
+        afterTurn()
+    }
+
+    /// Ends `run()` after the current turn.
+    public func stop() {
+        stopping = true
+    }
+
+    public var isStopping: Bool { stopping }
+
+    // MARK: Accepting
+
+    private func acceptReady() {
+        var accepted = 0
+        do throws(StreamError) {
+            while accepted < 256, let stream = try listener.accept() {
+                open(stream)
+                accepted += 1
+            }
+        } catch {
+            guard error.isResourceExhaustion else {
+                log(LogRecord(.error, "accept: " + error.description))
+                return
+            }
+            // Out of descriptors or memory: stop accepting for a moment rather than spin
+            // on a listener that stays readable (the backlog waits in the kernel). Said
+            // once per 10 s, not on every retry.
+            let now = loop.now
+            if lastAcceptWarning.map({ now - $0 >= .seconds(10) }) ?? true {
+                lastAcceptWarning = now
+                log(LogRecord(.warning, "accept: " + error.description + "; retrying every 100 ms ("
+                    + String(core.counters.connections) + " connections open)"))
+            }
+            pauseListener(for: .milliseconds(100))
+        }
+    }
+
+    private func pauseListener(for interval: Interval) {
+        guard !listenerPaused else { return }
+        listenerPaused = true
+        listener.unwatch()
+        loop.schedule(at: loop.now + interval) {
+            self.listenerPaused = false
+            guard !self.stopping else { return }
+            do throws(StreamError) { try self.listener.watch(token: Self.listenerToken) } catch {
+                self.log(LogRecord(.error, "cannot watch the listener again: " + error.description))
+            }
+        }
+    }
+
+    private func open(_ stream: Listener.Stream) {
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+        } else {
+            slots.append(nil)
+            slot = slots.count - 1
+        }
+        let token = Self.firstSlotToken + UInt64(slot)
+        // The generation in the high bits keeps the ConnectionID of a reused slot new.
+        generation = (generation + 1) & 0xffff
+        let id = ConnectionID(generation << 48 | token)
+        do throws(StreamError) {
+            try stream.watch(token: token, readable: true, writable: false)
+        } catch {
+            log(LogRecord(.warning, "cannot watch a new connection: " + error.description))
+            stream.close()
+            freeSlots.append(slot)
+            return
+        }
+        slots[slot] = Connection(stream: stream, id: id)
+        loop.register(token: token) { ready in self.connectionReady(slot, ready) }
+        core.connectionOpened(id, now: loop.now)
+    }
+
+    // MARK: Connection I/O
+
+    private func connectionReady(_ slot: Int, _ ready: Readiness) {
+        guard let connection = slots[slot] else { return }
+        if ready.readable || ready.closed {
+            if core.wantsInput(connection.id) {
+                readBatch(slot, connection)
+            } else if ready.closed {
+                // Not reading (output backed up) but the stream failed or hung up: a
+                // write now either makes progress or fails and closes it, so a
+                // level-triggered error cannot spin the loop.
+                flush(slot)
+            }
+        }
+        // Writable: the pending output goes out with everyone else's after the turn.
+    }
+
+    /// Reads until the stream is empty, the budget is spent, or the core's output for
+    /// this switch is backed up. A closed or failed stream is flushed once (the peer
+    /// may have only half-closed and still read our answer) and closed.
+    private func readBatch(_ slot: Int, _ connection: Connection) {
+        let id = connection.id
+        var total = 0
+        while total < readBudget, core.wantsInput(id) {
+            let result: StreamRead
+            do throws(StreamError) {
+                result = try connection.stream.read(into: scratch)
+            } catch {
+                closeConnection(slot, flushing: false, reason: error.description)
+                return
+            }
+            switch result {
+            case .bytes(let count):
+                core.receive(id, UnsafeRawBufferPointer(rebasing: scratch[..<count]), now: loop.now)
+                total += count
+                // A short read means the stream is empty; level-triggered readiness
+                // reports anything that arrives later.
+                if count < scratch.count { return }
+            case .wouldBlock:
+                return
+            case .closed:
+                closeConnection(slot, flushing: true, reason: nil)
+                return
+            }
+        }
+    }
+
+    /// Writes the connection's pending output once and watches it for what it needs
+    /// next. Returns false when the connection failed and was closed.
+    @discardableResult
+    private func flush(_ slot: Int) -> Bool {
+        guard let connection = slots[slot] else { return false }
+        let id = connection.id
+        var pending = core.outputCount(id)
+        if pending > 0 {
+            let stream = connection.stream
+            do throws(StreamError) {
+                try core.withOutput(id) { (bytes) throws(StreamError) -> Int in try stream.write(from: bytes) }
+            } catch {
+                closeConnection(slot, flushing: false, reason: error.description)
+                return false
+            }
+            pending = core.outputCount(id)
+        }
+        let readable = pending < core.settings.outputHighWater
+        let writable = pending > 0
+        guard readable != connection.watchingReadable || writable != connection.watchingWritable else { return true }
+        do throws(StreamError) {
+            try connection.stream.watch(token: Self.firstSlotToken + UInt64(slot), readable: readable, writable: writable)
+        } catch {
+            closeConnection(slot, flushing: false, reason: error.description)
+            return false
+        }
+        slots[slot]?.watchingReadable = readable
+        slots[slot]?.watchingWritable = writable
+        return true
+    }
+
+    /// Closes a connection and tells the core (unless the core asked for it, in which
+    /// case it is told too: `connectionClosed` is how every close is reported).
+    private func closeConnection(_ slot: Int, flushing: Bool, reason: String?) {
+        guard let connection = slots[slot] else { return }
+        if flushing, core.outputCount(connection.id) > 0 {
+            let stream = connection.stream
+            try? core.withOutput(connection.id) { (bytes) throws(StreamError) -> Int in try stream.write(from: bytes) }
+        }
+        if let reason { log(LogRecord(.debug, "connection " + String(connection.id.rawValue) + ": " + reason)) }
+        loop.deregister(token: Self.firstSlotToken + UInt64(slot))
+        connection.stream.close()
+        slots[slot] = nil
+        freeSlots.append(slot)
+        core.connectionClosed(connection.id, now: loop.now)
+    }
+
+    private func slot(of id: ConnectionID) -> Int? {
+        let slot = Int(truncatingIfNeeded: (id.rawValue & 0xffff_ffff_ffff) &- Self.firstSlotToken)
+        guard slot >= 0, slot < slots.count, let connection = slots[slot], connection.id == id else { return nil }
+        return slot
+    }
+
+    // MARK: After each turn
+
+    private func afterTurn() {
+        while let id = core.nextClosure() {
+            if let slot = slot(of: id) { closeConnection(slot, flushing: true, reason: nil) }
+        }
+        // Any event may have queued output for any switch (apps send to any datapath),
+        // so every connection is looked at; one with nothing pending costs a lookup.
+        for slot in slots.indices where slots[slot] != nil {
+            flush(slot)
+        }
+        core.drainLog(log)
+        tickTimer?.arm(at: core.nextDeadline, on: loop)
+    }
+
+    // MARK: Shutdown
+
+    /// Closes the listener and every connection (flushing what each has pending), and
+    /// drops the handlers and the timer, which hold the host strongly (Embedded Swift
+    /// has no weak references): that ends the cycle. `run()` ends with it.
+    public func shutdown() {
+        loop.deregister(token: Self.listenerToken)
+        listener.close()
+        for slot in slots.indices where slots[slot] != nil {
+            closeConnection(slot, flushing: true, reason: nil)
+        }
+        core.drainLog(log)
+        tickTimer = nil
+    }
+}

@@ -1,0 +1,66 @@
+/// What one read from a non-blocking stream gave.
+public enum StreamRead: Hashable, Sendable {
+    /// This many bytes (never 0) were stored.
+    case bytes(Int)
+    /// Nothing to read now; wait for readiness.
+    case wouldBlock
+    /// The peer closed its side: no more bytes will come.
+    case closed
+}
+
+/// A reliable, ordered, non-blocking byte stream: a kernel TCP socket, a connection of
+/// our own TCP/IP stack, or an in-memory pair in a test. The appliance loops (the
+/// controller's and the switch's) are generic over it, so the same loop runs over any.
+///
+/// Readiness is level-triggered and reported by the loop's platform under the token
+/// given to `watch`: a stream watched for reading is reported while it has bytes (or
+/// its end) to give, one watched for writing while it has room.
+public protocol ByteStream: AnyObject {
+    /// One read into `buffer`, which must not be empty. A reset stream throws.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(StreamError) -> StreamRead
+    /// Takes as much of `bytes` as fits now: a partial count, or 0 when full. A stream
+    /// whose peer went away throws.
+    func write(from bytes: UnsafeRawBufferPointer) throws(StreamError) -> Int
+    /// Asks the platform to report this stream under `token` when it is readable and/or
+    /// writable (first call) or changes what is watched (later calls).
+    func watch(token: UInt64, readable: Bool, writable: Bool) throws(StreamError)
+    /// Stops the reports and closes the stream; safe to call twice.
+    func close()
+}
+
+/// A listening endpoint that hands out streams.
+public protocol StreamListener: AnyObject {
+    associatedtype Stream: ByteStream
+    /// Asks the platform to report the listener under `token` while a connection waits.
+    func watch(token: UInt64) throws(StreamError)
+    /// Stops the reports without closing (for a pause when out of resources).
+    func unwatch()
+    /// One waiting connection, or nil when none is.
+    func accept() throws(StreamError) -> Stream?
+    /// The port it listens on.
+    var port: UInt16 { get }
+    func close()
+}
+
+/// A stream or listener call the system refused: which call and the system's error
+/// number, with a description from the platform for the log.
+public struct StreamError: Error, Equatable, Sendable {
+    public enum Operation: Sendable, Equatable {
+        case listen, accept, read, write, watch, connect
+    }
+    public var operation: Operation
+    /// The system's error number (errno on Linux; ours in the unikernel).
+    public var code: Int32
+    /// A readable reason ("read: Connection reset by peer (104)").
+    public var description: String
+
+    /// Out of descriptors or memory: accepting again later may work.
+    public var isResourceExhaustion: Bool
+
+    public init(_ operation: Operation, code: Int32, description: String, isResourceExhaustion: Bool = false) {
+        self.operation = operation
+        self.code = code
+        self.description = description
+        self.isResourceExhaustion = isResourceExhaustion
+    }
+}

@@ -1,0 +1,96 @@
+import Glibc
+
+/// A kernel TCP connection as a `ByteStream`, watched through the epoll platform.
+public final class KernelStream: ByteStream {
+    public let connection: TCPConnection
+    private let platform: EpollPlatform
+    private var watched = false
+
+    public init(_ connection: TCPConnection, platform: EpollPlatform) {
+        self.connection = connection
+        self.platform = platform
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(StreamError) -> StreamRead {
+        do throws(SocketError) {
+            switch try connection.read(into: buffer) {
+            case .bytes(let count): return .bytes(count)
+            case .wouldBlock: return .wouldBlock
+            case .closed: return .closed
+            }
+        } catch {
+            throw StreamError(error, .read)
+        }
+    }
+
+    public func write(from bytes: UnsafeRawBufferPointer) throws(StreamError) -> Int {
+        do throws(SocketError) { return try connection.write(from: bytes) } catch { throw StreamError(error, .write) }
+    }
+
+    public func watch(token: UInt64, readable: Bool, writable: Bool) throws(StreamError) {
+        do throws(SocketError) {
+            if watched {
+                try platform.modify(fd: connection.fd, token: token, readable: readable, writable: writable)
+            } else {
+                try platform.register(fd: connection.fd, token: token, readable: readable, writable: writable)
+                watched = true
+            }
+        } catch {
+            throw StreamError(error, .watch)
+        }
+    }
+
+    public func close() {
+        guard connection.fd >= 0 else { return }
+        if watched { platform.deregister(fd: connection.fd) }
+        connection.close()
+    }
+}
+
+/// A kernel TCP listener as a `StreamListener` of `KernelStream`s.
+public final class KernelListener: StreamListener {
+    public let listener: TCPListener
+    private let platform: EpollPlatform
+    private var watched = false
+
+    public init(_ listener: TCPListener, platform: EpollPlatform) {
+        self.listener = listener
+        self.platform = platform
+    }
+
+    public var port: UInt16 { (try? listener.port) ?? 0 }
+
+    public func watch(token: UInt64) throws(StreamError) {
+        guard !watched, listener.fd >= 0 else { return }
+        do throws(SocketError) { try platform.register(fd: listener.fd, token: token) } catch { throw StreamError(error, .watch) }
+        watched = true
+    }
+
+    public func unwatch() {
+        guard watched else { return }
+        platform.deregister(fd: listener.fd)
+        watched = false
+    }
+
+    public func accept() throws(StreamError) -> KernelStream? {
+        do throws(SocketError) {
+            return try listener.accept().map { KernelStream($0, platform: platform) }
+        } catch {
+            throw StreamError(error, .accept)
+        }
+    }
+
+    public func close() {
+        unwatch()
+        listener.close()
+    }
+}
+
+extension StreamError {
+    /// The socket error in the stream's terms, with its text.
+    public init(_ error: SocketError, _ operation: Operation) {
+        self.init(
+            operation, code: error.code, description: error.description,
+            isResourceExhaustion: [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.code))
+    }
+}
