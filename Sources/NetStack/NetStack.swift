@@ -1,0 +1,106 @@
+import Scheduler
+import Wire
+
+/// The TCP/IP stack of one Ethernet interface, sans-IO: frames and `now` in
+/// (`receive`, `tick`), frames out (`transmit`, called until it returns 0) and events
+/// out (`nextEvent`, and `tcp.nextEvent()` for TCP). Every buffer is sized by
+/// `NetStackLimits` and allocated at init or when a slot is first used.
+public struct NetStack {
+    public private(set) var configuration: NetStackConfiguration
+    /// The TCP layer: the application listens, connects, reads and writes through it.
+    public var tcp: TCPLayer
+    public internal(set) var counters = NetStackCounters()
+
+    var output: FramePool
+    var arp: ARPCache
+    var reassembly: Reassembler
+    var udp: UDPSocketTable
+    var icmpErrors: TokenBucket
+    var events: Ring<NetEvent>
+    var identification: UInt16
+    /// The bytes `ping` sends: the pattern 0, 1, 2... made once.
+    let pingPattern: [UInt8]
+
+    public init(configuration: NetStackConfiguration, tcpLimits: TCPLimits = TCPLimits(), seed: UInt64) {
+        var configuration = configuration
+        configuration.mtu = Swift.min(Swift.max(configuration.mtu, 576), 9000)
+        self.configuration = configuration
+        let limits = configuration.limits
+        var tcpLimits = tcpLimits
+        tcpLimits.mss = configuration.mtu - 40
+        tcp = TCPLayer(limits: tcpLimits, seed: seed)
+        output = FramePool(
+            slots: limits.outputFrames + limits.pendingFramesTotal,
+            slotSize: EthernetHeader.length + configuration.mtu)
+        arp = ARPCache(limits: limits)
+        reassembly = Reassembler(limits: limits)
+        udp = UDPSocketTable(limits: limits)
+        icmpErrors = TokenBucket(rate: limits.icmpErrorsPerSecond, burst: limits.icmpErrorBurst)
+        events = Ring(capacity: limits.events)
+        identification = UInt16(truncatingIfNeeded: seed ^ seed >> 16 ^ seed >> 32 ^ seed >> 48)
+        pingPattern = (0..<configuration.mtu).map { UInt8(truncatingIfNeeded: $0) }
+    }
+
+    public var mac: MACAddress { configuration.mac }
+    /// Our IPv4 address; `.any` until configured.
+    public var address: IPv4Address { configuration.address }
+    public var mtu: Int { configuration.mtu }
+
+    /// The smallest buffer `transmit` needs: a full frame, plus the room TCP asks for
+    /// options beyond the MSS.
+    public var minimumTransmitBuffer: Int { EthernetHeader.length + IPv4Header.minimumLength + configuration.mtu - 40 + 60 }
+
+    /// Sets (or, with `.any`, clears) the address, and announces it with a gratuitous ARP.
+    public mutating func configure(address: IPv4Address, prefixLength: Int, gateway: IPv4Address?, now: Instant) {
+        configuration.address = address
+        configuration.prefixLength = Swift.min(Swift.max(prefixLength, 0), 32)
+        configuration.gateway = gateway
+        announce()
+    }
+
+    /// The link came up: announce our address if we have one.
+    public mutating func start(now: Instant) {
+        announce()
+    }
+
+    /// The earliest instant `tick` has work to do.
+    public var nextDeadline: Instant? {
+        earliest(earliest(arp.nextDeadline, reassembly.nextDeadline), tcp.nextDeadline)
+    }
+
+    private func earliest(_ a: Instant?, _ b: Instant?) -> Instant? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return Swift.min(a, b)
+    }
+
+    /// Runs the timers due at `now`: ARP retries and give-ups, reassembly timeouts, TCP.
+    public mutating func tick(now: Instant) {
+        while let timeout = arp.nextTimeout(now: now) {
+            switch timeout {
+            case .retry(let address):
+                sendARPRequest(for: address)
+            case .giveUp(let address, let hadPending):
+                if hadPending { counters.arpTimeoutDrops &+= UInt64(output.dropPending(for: address)) }
+            }
+        }
+        counters.reassemblyTimeouts &+= UInt64(reassembly.expire(now: now))
+        tcp.tick(now: now)
+    }
+
+    public mutating func nextEvent() -> NetEvent? { events.pop() }
+
+    mutating func post(_ event: NetEvent) {
+        if !events.push(event) { counters.eventsDropped &+= 1 }
+    }
+
+    /// The MAC a resolved neighbour has in the ARP cache.
+    public func neighbor(_ address: IPv4Address) -> MACAddress? { arp.mac(for: address) }
+
+    /// The next hop toward `destination`: itself when on-link, else the gateway.
+    func nextHop(_ destination: IPv4Address) -> IPv4Address? {
+        guard configuration.isConfigured else { return nil }
+        if configuration.isOnLink(destination) { return destination }
+        return configuration.gateway
+    }
+}
