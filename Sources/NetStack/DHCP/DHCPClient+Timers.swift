@@ -9,7 +9,7 @@ extension DHCPClient {
         case .stopped: nil
         case .initial: restartAt
         case .selecting, .requesting: retransmitAt
-        case .bound: lease?.renewAt
+        case .bound: lease.flatMap { $0.isInfinite ? nil : $0.renewAt }
         case .renewing: earliest(retransmitAt, lease?.rebindAt)
         case .rebinding: earliest(retransmitAt, lease?.expiresAt)
         }
@@ -32,7 +32,7 @@ extension DHCPClient {
                 pending = .request
             }
         case .bound, .renewing, .rebinding:
-            guard let lease else { return }
+            guard let lease, !lease.isInfinite else { return }
             if now >= lease.expiresAt {
                 emit(.lost)
                 restart(now: now, after: .zero)

@@ -5,9 +5,12 @@ import Wire
 ///
 /// The times count from `obtainedAt`, the instant the client sent the first REQUEST of
 /// the exchange (RFC 2131 section 4.4.1), so the lease never outlives the server's view
-/// of it. An infinite lease (0xFFFFFFFF) ends about 136 years on: never, in practice.
+/// of it. An infinite lease (0xFFFFFFFF seconds) has every time at `UInt64.max`
+/// nanoseconds (`isInfinite`): it is never renewed and never expires.
 public struct DHCPLease: Equatable, Sendable {
     public static let maximumDNSServers = 3
+    /// An infinite lease's times; `Instant + infiniteTime` saturates at the far future.
+    static let infiniteTime = Interval(nanoseconds: .max)
 
     public var address: IPv4Address
     /// From the subnet mask (option 1); the address's classful prefix when absent.
@@ -48,6 +51,7 @@ public struct DHCPLease: Equatable, Sendable {
     public var rebindAt: Instant { obtainedAt + rebindingTime }
     /// When the address must no longer be used.
     public var expiresAt: Instant { obtainedAt + leaseTime }
+    public var isInfinite: Bool { leaseTime == Self.infiniteTime }
     public var subnetMask: IPv4Address { IPv4Address(rawValue: IPv4Address.mask(prefix: prefixLength)) }
 
     /// The lease an ACK grants, or nil when the ACK cannot be used (no address, no lease
@@ -57,13 +61,16 @@ public struct DHCPLease: Equatable, Sendable {
         guard address != .any, address != .broadcast, let seconds = reply.leaseTime,
             let server = reply.serverIdentifier ?? knownServer
         else { return nil }
-        let lease = Interval.seconds(UInt64(seconds))
+        let lease = seconds == UInt32.max ? Self.infiniteTime : Interval.seconds(UInt64(seconds))
         var t1 = reply.renewalTime.map { Interval.seconds(UInt64($0)) }
             ?? Interval(nanoseconds: lease.nanoseconds / 2)
         var t2 = reply.rebindingTime.map { Interval.seconds(UInt64($0)) }
             ?? Interval(nanoseconds: lease.nanoseconds / 8 * 7)
-        // Times out of order are a server mistake: fall back to the RFC defaults for both.
-        if !(t1 <= t2 && t2 <= lease) {
+        if lease == Self.infiniteTime {
+            t1 = Self.infiniteTime
+            t2 = Self.infiniteTime
+        } else if !(t1 <= t2 && t2 <= lease) {
+            // Times out of order are a server mistake: the RFC defaults for both.
             t1 = Interval(nanoseconds: lease.nanoseconds / 2)
             t2 = Interval(nanoseconds: lease.nanoseconds / 8 * 7)
         }
