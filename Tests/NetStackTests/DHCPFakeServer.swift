@@ -123,9 +123,8 @@ struct FakeDHCPServer {
 }
 
 enum DHCPTestClock {
-    static func at(_ seconds: UInt64, ms: UInt64 = 0) -> Instant {
-        Instant(nanoseconds: seconds * 1_000_000_000 + ms * 1_000_000)
-    }
+    /// `seconds` after the clock's origin.
+    static func at(_ seconds: UInt64) -> Instant { Instant.zero + .seconds(seconds) }
 }
 
 /// A client driven to BOUND against `server` at time `now`.
