@@ -26,18 +26,15 @@ extension DHCPClient {
     }
 
     /// Gives the lease back (RFC 2131 section 4.4.6): a RELEASE to its server is left for
-    /// `nextMessage`, and the client stops until `start`. Without a lease it just stops.
+    /// `nextMessage`, and the client stays silent until `start`. Without a lease it just
+    /// stops. Nothing is retransmitted (the server drops the lease at expiry anyway), so
+    /// `now` is unused: it keeps the signature in line with the other inputs.
     public mutating func release(now: Instant) {
         let held = lease
-        restart(now: now, after: .zero)
-        state = .stopped
-        pending = nil
-        restartAt = nil
-        transmissions = 0
+        stop()
+        guard let held else { return }
         xid = random.xid()
-        if let held {
-            pending = .release(address: held.address, server: held.serverIdentifier)
-        }
+        pending = .release(address: held.address, server: held.serverIdentifier)
     }
 
     /// The message for `pending` in the current state, and its IP addressing (length

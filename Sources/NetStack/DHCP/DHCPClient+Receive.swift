@@ -21,7 +21,7 @@ extension DHCPClient {
         }
         switch (state, reply.messageType) {
         case (.selecting, DHCPMessageType.offer):
-            takeOffer(reply, now: now)
+            takeOffer(reply)
         case (.requesting, DHCPMessageType.ack), (.renewing, DHCPMessageType.ack),
             (.rebinding, DHCPMessageType.ack):
             takeAck(reply, now: now)
@@ -34,7 +34,7 @@ extension DHCPClient {
     }
 
     /// The first usable OFFER wins (RFC 2131 section 4.4.1 lets the client choose).
-    private mutating func takeOffer(_ reply: DHCPReply, now: Instant) {
+    private mutating func takeOffer(_ reply: DHCPReply) {
         let address = reply.yourAddress
         guard address != .any, address != .broadcast, let server = reply.serverIdentifier else {
             counters.unexpected &+= 1
@@ -43,7 +43,8 @@ extension DHCPClient {
         counters.accepted &+= 1
         offer = DHCPOffer(address: address, server: server)
         state = .requesting
-        // The REQUEST keeps the DISCOVER's xid and secs base (RFC 2131 section 4.4.1).
+        // The REQUEST keeps the DISCOVER's xid and the start its secs count from
+        // (RFC 2131 section 4.4.1).
         beginExchange(now: exchangeStart, xid: xid)
     }
 

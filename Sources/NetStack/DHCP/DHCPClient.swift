@@ -7,7 +7,7 @@ import Wire
 /// 68 (`receive`), sends what `nextMessage` writes from port 68 to port 67, calls `tick`
 /// at `nextDeadline`, and acts on `nextEvent` (configure or drop the address). After
 /// each call, drain events and messages, then wait for the next deadline.
-public struct DHCPClient {
+public struct DHCPClient: Sendable {
     public static let clientPort: UInt16 = 68
     public static let serverPort: UInt16 = 67
     /// Enough for any message the client writes (the minimum datagram every host must
@@ -80,19 +80,25 @@ public struct DHCPClient {
         transmissions = 0
         retransmitAt = nil
         requestSentAt = nil
-        pending = .request
-        if state == .selecting { pending = .discover }
+        pending = state == .selecting ? .discover : .request
     }
 
     /// Back to INIT, dropping any lease and offer; discovery begins after `delay`.
     mutating func restart(now: Instant, after delay: Interval) {
+        stop()
         state = .initial
+        restartAt = now + delay
+        if delay == .zero { beginSelecting(now: now) }
+    }
+
+    /// Forgets the lease, the offer and anything waiting to be sent or retransmitted.
+    mutating func stop() {
+        state = .stopped
         lease = nil
         offer = nil
         pending = nil
         retransmitAt = nil
-        restartAt = now + delay
-        if delay == .zero { beginSelecting(now: now) }
+        restartAt = nil
     }
 
     mutating func emit(_ event: DHCPEvent) {
@@ -105,13 +111,13 @@ public struct DHCPClient {
 }
 
 /// The address and server an OFFER proposed.
-struct DHCPOffer: Equatable {
+struct DHCPOffer: Equatable, Sendable {
     var address: IPv4Address
     var server: IPv4Address
 }
 
 /// The message waiting for `nextMessage`. A REQUEST's contents follow from the state.
-enum PendingMessage: Equatable {
+enum PendingMessage: Equatable, Sendable {
     case discover
     case request
     case release(address: IPv4Address, server: IPv4Address)
