@@ -13,15 +13,15 @@ public struct ARPPacket {
         self.bytes = bytes
     }
 
-    @inlinable public var hardwareType: UInt16 { be16(bytes, 0) }
-    @inlinable public var protocolType: UInt16 { be16(bytes, 2) }
+    @inlinable public var hardwareType: UInt16 { bytes.be16(0) }
+    @inlinable public var protocolType: UInt16 { bytes.be16(2) }
     @inlinable public var hardwareLength: UInt8 { bytes[bytes.startIndex + 4] }
     @inlinable public var protocolLength: UInt8 { bytes[bytes.startIndex + 5] }
-    @inlinable public var operation: UInt16 { be16(bytes, 6) }
+    @inlinable public var operation: UInt16 { bytes.be16(6) }
     @inlinable public var senderMAC: MACAddress { MACAddress(bytes[(bytes.startIndex + 8)...]) }
-    @inlinable public var senderIP: IPv4Address { IPv4Address(rawValue: be32(bytes, 14)) }
+    @inlinable public var senderIP: IPv4Address { IPv4Address(rawValue: bytes.be32(14)) }
     @inlinable public var targetMAC: MACAddress { MACAddress(bytes[(bytes.startIndex + 18)...]) }
-    @inlinable public var targetIP: IPv4Address { IPv4Address(rawValue: be32(bytes, 24)) }
+    @inlinable public var targetIP: IPv4Address { IPv4Address(rawValue: bytes.be32(24)) }
 
     @inlinable
     public var isEthernetIPv4: Bool {

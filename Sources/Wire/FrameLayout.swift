@@ -125,17 +125,6 @@ public struct FrameLayout: Equatable, Sendable {
 }
 
 extension UnsafeRawBufferPointer {
-    // Big-endian loads at a byte offset the caller has checked against `count`.
-    @inline(__always)
-    fileprivate func be16(_ offset: Int) -> UInt16 {
-        UInt16(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-    }
-
-    @inline(__always)
-    fileprivate func be32(_ offset: Int) -> UInt32 {
-        UInt32(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-    }
-
     @inline(__always)
     fileprivate func mac(_ offset: Int) -> MACAddress {
         MACAddress(rawValue: UInt64(be32(offset)) << 16 | UInt64(be16(offset + 4)))

@@ -11,9 +11,9 @@ public struct ICMPHeader {
 
     @inlinable public var type: UInt8 { bytes[bytes.startIndex] }
     @inlinable public var code: UInt8 { bytes[bytes.startIndex + 1] }
-    @inlinable public var checksum: UInt16 { be16(bytes, 2) }
+    @inlinable public var checksum: UInt16 { bytes.be16(2) }
     /// Identifier and sequence number of echo request and reply.
-    @inlinable public var identifier: UInt16 { be16(bytes, 4) }
-    @inlinable public var sequence: UInt16 { be16(bytes, 6) }
+    @inlinable public var identifier: UInt16 { bytes.be16(4) }
+    @inlinable public var sequence: UInt16 { bytes.be16(6) }
     @inlinable public var payload: ArraySlice<UInt8> { bytes[(bytes.startIndex + Self.length)...] }
 }

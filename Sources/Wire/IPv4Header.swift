@@ -24,18 +24,18 @@ public struct IPv4Header {
     @inlinable public var tos: UInt8 { bytes[bytes.startIndex + 1] }
     /// The DSCP bits in place (low two ECN bits cleared), as OpenFlow 1.0 matches `nw_tos`.
     @inlinable public var dscpBits: UInt8 { tos & 0xFC }
-    @inlinable public var totalLength: UInt16 { be16(bytes, 2) }
-    @inlinable public var identification: UInt16 { be16(bytes, 4) }
-    @inlinable public var flagsAndFragmentOffset: UInt16 { be16(bytes, 6) }
+    @inlinable public var totalLength: UInt16 { bytes.be16(2) }
+    @inlinable public var identification: UInt16 { bytes.be16(4) }
+    @inlinable public var flagsAndFragmentOffset: UInt16 { bytes.be16(6) }
     @inlinable public var moreFragments: Bool { flagsAndFragmentOffset & 0x2000 != 0 }
     @inlinable public var fragmentOffset: UInt16 { flagsAndFragmentOffset & 0x1FFF }
     /// True for any fragment: more-fragments set or a non-zero offset.
     @inlinable public var isFragment: Bool { flagsAndFragmentOffset & 0x3FFF != 0 }
     @inlinable public var ttl: UInt8 { bytes[bytes.startIndex + 8] }
     @inlinable public var proto: IPProtocol { IPProtocol(rawValue: bytes[bytes.startIndex + 9]) }
-    @inlinable public var checksum: UInt16 { be16(bytes, Offset.checksum) }
-    @inlinable public var source: IPv4Address { IPv4Address(rawValue: be32(bytes, Offset.source)) }
-    @inlinable public var destination: IPv4Address { IPv4Address(rawValue: be32(bytes, Offset.destination)) }
+    @inlinable public var checksum: UInt16 { bytes.be16(Offset.checksum) }
+    @inlinable public var source: IPv4Address { IPv4Address(rawValue: bytes.be32(Offset.source)) }
+    @inlinable public var destination: IPv4Address { IPv4Address(rawValue: bytes.be32(Offset.destination)) }
     /// True when the header checksum verifies.
     @inlinable
     public var checksumIsValid: Bool {

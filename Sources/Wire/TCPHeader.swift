@@ -27,15 +27,15 @@ public struct TCPHeader {
         self.bytes = bytes
     }
 
-    @inlinable public var sourcePort: UInt16 { be16(bytes, 0) }
-    @inlinable public var destinationPort: UInt16 { be16(bytes, 2) }
-    @inlinable public var sequenceNumber: UInt32 { be32(bytes, 4) }
-    @inlinable public var acknowledgmentNumber: UInt32 { be32(bytes, 8) }
+    @inlinable public var sourcePort: UInt16 { bytes.be16(0) }
+    @inlinable public var destinationPort: UInt16 { bytes.be16(2) }
+    @inlinable public var sequenceNumber: UInt32 { bytes.be32(4) }
+    @inlinable public var acknowledgmentNumber: UInt32 { bytes.be32(8) }
     @inlinable public var headerLength: Int { Int(bytes[bytes.startIndex + 12] >> 4) * 4 }
-    @inlinable public var flags: UInt16 { be16(bytes, 12) & 0x01FF }
-    @inlinable public var window: UInt16 { be16(bytes, 14) }
-    @inlinable public var checksum: UInt16 { be16(bytes, Offset.checksum) }
-    @inlinable public var urgentPointer: UInt16 { be16(bytes, 18) }
+    @inlinable public var flags: UInt16 { bytes.be16(12) & 0x01FF }
+    @inlinable public var window: UInt16 { bytes.be16(14) }
+    @inlinable public var checksum: UInt16 { bytes.be16(Offset.checksum) }
+    @inlinable public var urgentPointer: UInt16 { bytes.be16(18) }
     @inlinable public var options: ArraySlice<UInt8> { bytes[(bytes.startIndex + Self.minimumLength)..<(bytes.startIndex + headerLength)] }
     @inlinable public var payload: ArraySlice<UInt8> { bytes[(bytes.startIndex + headerLength)...] }
 }

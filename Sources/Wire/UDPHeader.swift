@@ -14,9 +14,9 @@ public struct UDPHeader {
         self.bytes = bytes
     }
 
-    @inlinable public var sourcePort: UInt16 { be16(bytes, 0) }
-    @inlinable public var destinationPort: UInt16 { be16(bytes, 2) }
-    @inlinable public var length: UInt16 { be16(bytes, 4) }
-    @inlinable public var checksum: UInt16 { be16(bytes, Offset.checksum) }
+    @inlinable public var sourcePort: UInt16 { bytes.be16(0) }
+    @inlinable public var destinationPort: UInt16 { bytes.be16(2) }
+    @inlinable public var length: UInt16 { bytes.be16(4) }
+    @inlinable public var checksum: UInt16 { bytes.be16(Offset.checksum) }
     @inlinable public var payload: ArraySlice<UInt8> { bytes[(bytes.startIndex + Self.length)...] }
 }

@@ -11,9 +11,9 @@ public struct VLANTag {
     }
 
     /// Tag control information: PCP (3 bits), DEI (1), VID (12).
-    @inlinable public var tci: UInt16 { be16(bytes, 0) }
+    @inlinable public var tci: UInt16 { bytes.be16(0) }
     @inlinable public var vid: UInt16 { tci & 0x0FFF }
     @inlinable public var pcp: UInt8 { UInt8(tci >> 13) }
-    @inlinable public var innerEtherType: EtherType { EtherType(rawValue: be16(bytes, 2)) }
+    @inlinable public var innerEtherType: EtherType { EtherType(rawValue: bytes.be16(2)) }
     @inlinable public var payload: ArraySlice<UInt8> { bytes[(bytes.startIndex + Self.length)...] }
 }
