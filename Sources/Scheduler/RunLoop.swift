@@ -43,19 +43,13 @@ public final class RunLoop<P: Platform> {
         schedule(at: now + interval, task)
     }
 
-    /// Runs `task` every `interval` until the loop stops; each run is timed from the
-    /// previous deadline, so the period does not drift (a late loop skips ahead).
-    public func every(_ interval: Interval, _ task: @escaping () -> Void) {
-        armRepeating(at: now + interval, interval, task)
-    }
-
-    private func armRepeating(at deadline: Instant, _ interval: Interval, _ task: @escaping () -> Void) {
-        schedule(at: deadline) {
-            task()
-            let current = self.now
-            let next = deadline + interval
-            self.armRepeating(at: next < current ? current + interval : next, interval, task)
-        }
+    /// Runs `task` every `interval` until cancelled or the loop stops. Deadlines stay on
+    /// the grid of the first one, so the period does not drift; a late loop skips the
+    /// deadlines it missed. The loop keeps no reference to itself for this, so it is
+    /// freed as soon as its owner lets it go.
+    @discardableResult
+    public func every(_ interval: Interval, _ task: @escaping () -> Void) -> TimerID {
+        timers.schedule(at: now + interval, every: interval) { _ in task() }
     }
 
     public func cancel(_ timer: TimerID) {

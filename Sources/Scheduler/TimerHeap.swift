@@ -6,11 +6,16 @@ public struct TimerID: Hashable, Sendable {
 /// A binary min-heap of deadlines. Timers due at the same instant fire in the order they
 /// were scheduled. Cancellation is lazy: a cancelled entry leaves the live set at once
 /// and is dropped from the heap when it surfaces, so cancel is O(1).
+///
+/// A repeating timer keeps its id and is re-armed as it fires, so one `cancel` stops
+/// it, even from inside its own task.
 public struct TimerHeap<Payload> {
     struct Entry {
         var deadline: Instant
         var id: UInt64
         var payload: Payload
+        /// Set for a repeating timer.
+        var period: Interval?
 
         func precedes(_ other: Entry) -> Bool {
             deadline < other.deadline || (deadline == other.deadline && id < other.id)
@@ -35,12 +40,17 @@ public struct TimerHeap<Payload> {
 
     @discardableResult
     public mutating func schedule(at deadline: Instant, _ payload: Payload) -> TimerID {
-        let id = nextID
-        nextID += 1
-        live.insert(id)
-        entries.append(Entry(deadline: deadline, id: id, payload: payload))
-        siftUp(entries.count - 1)
-        return TimerID(rawValue: id)
+        insert(Entry(deadline: deadline, id: takeID(), payload: payload))
+    }
+
+    /// A timer due at `deadline`, then every `period` after it until cancelled. Each
+    /// deadline is the previous one plus `period`, so the period does not drift; deadlines
+    /// that passed while nobody popped are skipped, not fired in a burst. A zero period
+    /// counts as one nanosecond.
+    @discardableResult
+    public mutating func schedule(at deadline: Instant, every period: Interval, _ payload: Payload) -> TimerID {
+        let period = max(period, Interval(nanoseconds: 1))
+        return insert(Entry(deadline: deadline, id: takeID(), payload: payload, period: period))
     }
 
     /// Cancels a pending timer; cancelling one that already fired does nothing.
@@ -48,13 +58,38 @@ public struct TimerHeap<Payload> {
         live.remove(timer.rawValue)
     }
 
-    /// Removes and returns the earliest timer due at or before `now`.
+    /// Removes and returns the earliest timer due at or before `now`; a repeating one is
+    /// re-armed at its first deadline after `now` and stays live.
     public mutating func popExpired(now: Instant) -> Payload? {
         dropCancelledTop()
         guard let first = entries.first, first.deadline <= now else { return nil }
-        let entry = removeTop()
-        live.remove(entry.id)
+        var entry = removeTop()
+        guard let period = entry.period else {
+            live.remove(entry.id)
+            return entry.payload
+        }
+        // The first deadline on the period's grid after `now` (saturating).
+        let periods = (now - entry.deadline).nanoseconds / period.nanoseconds + 1
+        let (step, overflow) = periods.multipliedReportingOverflow(by: period.nanoseconds)
+        entry.deadline = entry.deadline + Interval(nanoseconds: overflow ? .max : step)
+        append(entry)
         return entry.payload
+    }
+
+    private mutating func takeID() -> UInt64 {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    private mutating func insert(_ entry: Entry) -> TimerID {
+        live.insert(entry.id)
+        append(entry)
+        return TimerID(rawValue: entry.id)
+    }
+
+    private mutating func append(_ entry: Entry) {
+        entries.append(entry)
+        siftUp(entries.count - 1)
     }
 
     private mutating func dropCancelledTop() {

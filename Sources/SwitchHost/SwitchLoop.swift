@@ -166,20 +166,25 @@ public final class SwitchLoop {
     /// Turns until `stop`, then closes every connection and port (a record port's file
     /// is completed) and logs the totals.
     public func run() {
+        var repeating: [TimerID] = []
         if let statusInterval = options.statusInterval {
-            loop.every(statusInterval) { [unowned self] in
-                logger.info("\(status.next(agent, now: platform.now()))")
-            }
+            repeating.append(
+                loop.every(statusInterval) { [unowned self] in
+                    logger.info("\(status.next(agent, now: platform.now()))")
+                })
         }
-        loop.every(options.linkPollInterval) { [unowned self] in
-            pollLinks()
-            afterTurn()
-        }
+        repeating.append(
+            loop.every(options.linkPollInterval) { [unowned self] in
+                pollLinks()
+                afterTurn()
+            })
         afterTurn()
         while !stopping {
             loop.turn()
             afterTurn()
         }
+        // Nothing of ours fires once `run` has returned.
+        for timer in repeating { loop.cancel(timer) }
         shutdown()
     }
 
