@@ -39,7 +39,7 @@ extension DHCPClient {
 
     /// The message for `pending` in the current state, and its IP addressing (length
     /// still zero); nil if the state no longer calls for it.
-    private func compose(_ pending: PendingMessage, now: Instant) -> (DHCPClientMessage, DHCPOutgoing)? {
+    private func compose(_ pending: DHCPPendingMessage, now: Instant) -> (DHCPClientMessage, DHCPOutgoing)? {
         var message = DHCPClientMessage(
             type: DHCPMessageType.request, xid: xid, secs: secondsSinceExchangeStart(now),
             broadcast: true, clientAddress: .any, mac: mac, requestedAddress: nil,

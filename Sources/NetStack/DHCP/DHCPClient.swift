@@ -34,7 +34,7 @@ public struct DHCPClient: Sendable {
     var exchangeStart: Instant = .zero
     /// The address and server taken from an OFFER, while REQUESTING.
     var offer: DHCPOffer?
-    var pending: PendingMessage?
+    var pending: DHCPPendingMessage?
     /// Transmissions of the current message so far; their number sets the backoff.
     var transmissions = 0
     /// When to send the current message again; set once it has gone out.
@@ -117,7 +117,7 @@ struct DHCPOffer: Equatable, Sendable {
 }
 
 /// The message waiting for `nextMessage`. A REQUEST's contents follow from the state.
-enum PendingMessage: Equatable, Sendable {
+enum DHCPPendingMessage: Equatable, Sendable {
     case discover
     case request
     case release(address: IPv4Address, server: IPv4Address)
