@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "OpenFlow", dependencies: ["Wire", "Scheduler"]),
         .target(name: "Scheduler"),
         .target(name: "NetStack", dependencies: ["Wire", "Scheduler"]),
-        .target(name: "Devices", dependencies: ["Wire"]),
+        .target(name: "Devices", dependencies: ["Wire", "Scheduler"]),
         .target(name: "Controller", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
         .target(name: "Switch", dependencies: ["OpenFlow", "Wire", "Scheduler"]),
         .target(name: "CLinuxPlatform"),
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
         .testTarget(name: "NetStackTests", dependencies: ["NetStack", "Wire", "Scheduler", "TestSupport"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "OpenFlow", "Wire", "Scheduler"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "ControllerHost", "Devices", "OpenFlow", "Wire", "Scheduler"]),
         .testTarget(name: "SwitchTests", dependencies: ["Switch", "OpenFlow", "Wire", "Scheduler", "Controller"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform", "Scheduler"]),
         .testTarget(

@@ -1,0 +1,135 @@
+import Controller
+import ControllerHost
+import Devices
+import OpenFlow
+import Scheduler
+import Testing
+
+/// The controller loop itself, on a virtual clock with in-memory streams: accepting,
+/// the handshake through real bytes, keepalive timers, closes in both directions.
+struct ControllerHostTests {
+    /// A platform with no I/O of its own: waiting jumps the clock to the deadline.
+    struct VirtualClock: Platform {
+        var clock = Instant.zero
+        func now() -> Instant { clock }
+        mutating func wait(until deadline: Instant?, _ ready: (Readiness) -> Void) {
+            if let deadline, deadline > clock { clock = deadline }
+        }
+    }
+
+    typealias Host = ControllerHost<LearningSwitch, MemoryListener, SoftPlatform<VirtualClock>>
+
+    final class Harness {
+        let soft = SoftReadiness()
+        let listener: MemoryListener
+        let host: Host
+        var records: [LogRecord] = []
+
+        init(settings: ControllerSettings = ControllerSettings()) throws {
+            listener = MemoryListener(soft: soft)
+            let loop = RunLoop(platform: SoftPlatform(base: VirtualClock(), soft: soft))
+            var records: [LogRecord] = []
+            host = try Host(loop: loop, listener: listener, app: LearningSwitch(), settings: settings) { records.append($0) }
+            self.records = records
+        }
+
+        /// Turns the loop, moving bytes between `fake` and its stream, `turns` times.
+        func exchange(_ fake: inout FakeSwitch, _ stream: MemoryStream, turns: Int = 20) throws {
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            for _ in 0..<turns {
+                if !fake.outbox.isEmpty {
+                    let taken = try fake.outbox.withUnsafeBytes { bytes throws(StreamError) in try stream.write(from: bytes) }
+                    fake.outbox.removeFirst(taken)
+                }
+                host.turn()
+                while case .bytes(let count) = try buffer.withUnsafeMutableBytes({ bytes throws(StreamError) in try stream.read(into: bytes) }) {
+                    fake.receive(Array(buffer[..<count]))
+                }
+            }
+        }
+    }
+
+    @Test func acceptsASwitchAndCompletesTheHandshake() throws {
+        let harness = try Harness()
+        let stream = harness.listener.connect()
+        var fake = FakeSwitch(datapathID: 0x42)
+        fake.start()
+        try harness.exchange(&fake, stream)
+        #expect(fake.count(.hello) == 1)
+        #expect(fake.count(.featuresRequest) == 1)
+        #expect(fake.count(.setConfig) == 1)
+        #expect(harness.host.core.counters.connections == 1)
+        #expect(harness.host.core.counters.switches == 1)
+    }
+
+    @Test func keepaliveRunsOnTheLoopsTimers() throws {
+        var settings = ControllerSettings()
+        settings.echoInterval = .seconds(5)
+        settings.echoTimeout = .seconds(15)
+        let harness = try Harness(settings: settings)
+        let stream = harness.listener.connect()
+        var fake = FakeSwitch(datapathID: 1)
+        fake.start()
+        try harness.exchange(&fake, stream)
+        fake.forgetReceived()
+        // Each idle turn jumps the virtual clock to the host's next deadline.
+        try harness.exchange(&fake, stream, turns: 5)
+        #expect(fake.count(.echoRequest) >= 1)
+        #expect(harness.host.loop.now >= Instant.zero + .seconds(5))
+        #expect(harness.host.core.counters.switches == 1)
+    }
+
+    @Test func aSilentSwitchIsDroppedAfterTheEchoTimeout() throws {
+        var settings = ControllerSettings()
+        settings.echoInterval = .seconds(5)
+        settings.echoTimeout = .seconds(15)
+        let harness = try Harness(settings: settings)
+        let stream = harness.listener.connect()
+        var fake = FakeSwitch(datapathID: 1)
+        fake.start()
+        try harness.exchange(&fake, stream)
+        fake.answersEcho = false
+        try harness.exchange(&fake, stream, turns: 20)
+        #expect(harness.host.core.counters.connections == 0)
+        var byte: UInt8 = 0
+        let end = try withUnsafeMutableBytes(of: &byte) { bytes throws(StreamError) in try stream.read(into: bytes) }
+        #expect(end == .closed)
+    }
+
+    @Test func aSwitchThatHangsUpIsClosedAndForgotten() throws {
+        let harness = try Harness()
+        let first = harness.listener.connect()
+        let second = harness.listener.connect()
+        var one = FakeSwitch(datapathID: 1)
+        var two = FakeSwitch(datapathID: 2)
+        one.start()
+        two.start()
+        try harness.exchange(&one, first)
+        try harness.exchange(&two, second)
+        #expect(harness.host.core.counters.switches == 2)
+        first.close()
+        try harness.exchange(&two, second, turns: 3)
+        #expect(harness.host.core.counters.connections == 1)
+        #expect(harness.host.core.counters.switches == 1)
+        // A third switch reuses the freed slot with a new connection id.
+        let third = harness.listener.connect()
+        var three = FakeSwitch(datapathID: 3)
+        three.start()
+        try harness.exchange(&three, third)
+        #expect(harness.host.core.counters.switches == 2)
+    }
+
+    @Test func shutdownClosesEveryConnection() throws {
+        let harness = try Harness()
+        let stream = harness.listener.connect()
+        var fake = FakeSwitch(datapathID: 7)
+        fake.start()
+        try harness.exchange(&fake, stream)
+        harness.host.stop()
+        harness.host.run()
+        #expect(harness.host.core.counters.connections == 0)
+        var byte: UInt8 = 0
+        let end = try withUnsafeMutableBytes(of: &byte) { bytes throws(StreamError) in try stream.read(into: bytes) }
+        #expect(end == .closed)
+    }
+}
