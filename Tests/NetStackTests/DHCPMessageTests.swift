@@ -138,6 +138,7 @@ import Wire
         var client = DHCPClient(mac: mac, seed: 1, hostname: [UInt8](repeating: 0x61, count: 400))
         #expect(client.hostname?.count == 255)
         let m = boundOffer(&client)
+        #expect(m.bytes.count == 531)  // the longest message the client writes
         #expect(m.bytes.count <= DHCPClient.maximumMessageSize)
         #expect(m.option(12)?.count == 255)
     }

@@ -11,7 +11,7 @@ public struct DHCPClient: Sendable {
     public static let clientPort: UInt16 = 68
     public static let serverPort: UInt16 = 67
     /// Enough for any message the client writes (the minimum datagram every host must
-    /// accept, RFC 791); the longest, a REQUEST with a 255-byte hostname, is 540.
+    /// accept, RFC 791); the longest, a REQUEST with a 255-byte hostname, is 531.
     public static let maximumMessageSize = 576
     /// REQUEST transmissions in REQUESTING before the offer is abandoned (4 s, 8 s, 16 s,
     /// 32 s apart: about a minute, as RFC 2131 section 4.1 suggests).
