@@ -304,6 +304,31 @@ import Wire
         #expect(client.counters.unexpected == 2)
     }
 
+    /// Ten hours against a server that answers everything: renewed at every T1, never lost.
+    @Test func staysBoundAcrossManyRenewals() throws {
+        var client = DHCPClient(mac: Frames.hostA, seed: 8)
+        var now = Instant.zero
+        client.start(now: now)
+        var events: [DHCPEvent] = []
+        while now < at(36_000) {
+            // A reply can call for a message (OFFER -> REQUEST): drain until quiet.
+            var sent = client.drainMessages(now: now)
+            while !sent.isEmpty {
+                for message in sent {
+                    if let reply = server.answer(message) { client.receive(payload: reply[...], now: now) }
+                }
+                sent = client.drainMessages(now: now)
+            }
+            events += client.drainEvents()
+            now = try #require(client.nextDeadline)
+            client.tick(now: now)
+        }
+        #expect(events.count == 20)  // bound once, then renewed every 1800 s
+        #expect(events.first.map { if case .bound = $0 { true } else { false } } == true)
+        #expect(!events.contains(.lost))
+        #expect(client.counters.transmitted == 21)
+    }
+
     @Test func startTwiceIsHarmless() {
         var client = DHCPClient(mac: Frames.hostA, seed: 5)
         client.start(now: .zero)
