@@ -7,6 +7,7 @@ extension NetStack {
     /// go first, then TCP's segments, written straight into `buffer` after the room for
     /// the Ethernet and IPv4 headers. `buffer` should hold `minimumTransmitBuffer` bytes.
     public mutating func transmit(into buffer: UnsafeMutableRawBufferPointer, now: Instant) -> Int {
+        guard buffer.count >= Self.minimumFrame else { return 0 }
         while true {
             switch output.popReady(into: buffer) {
             case .frame(let length):

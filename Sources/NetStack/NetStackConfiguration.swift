@@ -41,7 +41,8 @@ public struct NetStackConfiguration: Sendable {
     public var address: IPv4Address
     public var prefixLength: Int
     public var gateway: IPv4Address?
-    /// The IP MTU: the largest IPv4 datagram in one frame (the frame adds 14 bytes).
+    /// The IP MTU: the largest IPv4 datagram in one frame (the frame adds 14 bytes);
+    /// the stack keeps it within 576...9000.
     public var mtu: Int
     public var limits: NetStackLimits
 

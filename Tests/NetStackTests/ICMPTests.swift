@@ -115,4 +115,25 @@ import Wire
         let request = try #require(wire.sentByA.compactMap(Net.parse).first { $0.ip.proto == .icmp })
         #expect(Array(request.payload.dropFirst(8)) == (0..<56).map { UInt8($0) })
     }
+
+    @Test func ignoresUnreachablesItCannotUse() {
+        var stack = Net.stack()
+        Net.learnPeer(&stack)
+        let ourSegment = Frames.ipv4(proto: 6, src: Net.ipB, dst: Net.ipA, Frames.tcp(src: 40000, dst: 6633))
+        let quotes: [[UInt8]] = [
+            [],
+            Array(ourSegment.prefix(10)),
+            Array(ourSegment.prefix(22)),
+            Frames.ipv4(proto: 6, src: Net.remote, dst: Net.ipA, Frames.tcp(src: 1, dst: 2)),
+            Frames.ipv4(proto: 17, src: Net.ipB, dst: Net.ipA, Frames.udp(src: 1, dst: 2)),
+            ourSegment,
+        ]
+        for quote in quotes {
+            for code: UInt8 in [0, 1, 3, 4, 13] {
+                stack.receive(frame: Net.ipFrame(proto: 1, Net.icmp(type: 3, code: code, rest: 0, quote))[...], now: .zero)
+            }
+        }
+        #expect(Net.drain(&stack).isEmpty)
+        #expect(stack.counters.droppedBadChecksum == 0 && stack.counters.droppedTruncated == 0)
+    }
 }

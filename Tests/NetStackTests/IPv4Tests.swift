@@ -124,4 +124,17 @@ import Wire
         #expect(first.ip.checksumIsValid && !first.ip.isFragment)
         #expect(second.ip.identification == first.ip.identification &+ 1)
     }
+
+    @Test func dropsAFrameLargerThanTheTransmitBuffer() throws {
+        var stack = Net.stack()
+        Net.learnPeer(&stack)
+        try stack.ping(to: Net.ipA, identifier: 1, sequence: 1, payloadLength: 1000, now: .zero)
+        try stack.ping(to: Net.ipA, identifier: 1, sequence: 2, payloadLength: 10, now: .zero)
+        var small = [UInt8](repeating: 0, count: 200)
+        let length = small.withUnsafeMutableBytes { stack.transmit(into: $0, now: .zero) }
+        #expect(length == 60, "the big frame is dropped, the small one sent")
+        #expect(stack.counters.transmitBufferTooSmall == 1)
+        var tiny = [UInt8](repeating: 0, count: 10)
+        #expect(tiny.withUnsafeMutableBytes { stack.transmit(into: $0, now: .zero) } == 0)
+    }
 }
