@@ -31,4 +31,16 @@ import Wire
         #expect(!tcpFrames.isEmpty)
         #expect(tcpFrames.allSatisfy { $0.ip.checksumIsValid && $0.ip.flagsAndFragmentOffset == 0x4000 && $0.ip.ttl == 64 })
     }
+
+    @Test(.disabled("TCPLayer is being implemented"))
+    func portUnreachableAboutOurSYNReachesTCP() throws {
+        var stack = Net.stack()
+        Net.learnPeer(&stack)
+        let handle = try stack.tcp.connect(from: Net.ipB, to: Net.ipA, port: 80, now: .zero)
+        let syn = try #require(Net.drain(&stack).first)
+        #expect(Net.parse(syn)?.ip.proto == .tcp)
+        let quote = Array(syn[14..<(14 + 28)])
+        stack.receive(frame: Net.ipFrame(proto: 1, Net.icmp(type: 3, code: 3, rest: 0, quote))[...], now: Net.seconds(0.1))
+        #expect(stack.tcp.nextEvent() == .closed(handle, .unreachable))
+    }
 }
