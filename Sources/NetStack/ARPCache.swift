@@ -148,8 +148,4 @@ struct ARPCache {
         }
         return nil
     }
-
-    mutating func removeAll() {
-        for i in 0..<entries.count { entries[i] = Entry() }
-    }
 }

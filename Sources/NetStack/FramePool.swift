@@ -30,7 +30,6 @@ struct FramePool {
     }
 
     var freeCount: Int { freeSlots.count }
-    var readyCount: Int { ready.count }
 
     /// A slot to write a frame into, then `commitReady`, `commitPending` or `release`.
     mutating func reserve() -> Int? {

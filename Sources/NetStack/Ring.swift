@@ -8,7 +8,6 @@ struct Ring<Element> {
         storage = [Element?](repeating: nil, count: Swift.max(capacity, 1))
     }
 
-    var capacity: Int { storage.count }
     var isEmpty: Bool { count == 0 }
     var isFull: Bool { count == storage.count }
 
@@ -22,11 +21,6 @@ struct Ring<Element> {
     }
 
     var first: Element? { count == 0 ? nil : storage[head] }
-
-    /// The element `i` places after the first; the caller keeps `i < count`.
-    subscript(i: Int) -> Element? { storage[(head &+ i) % storage.count] }
-
-    var last: Element? { count == 0 ? nil : self[count &- 1] }
 
     mutating func pop() -> Element? {
         guard count > 0 else { return nil }
