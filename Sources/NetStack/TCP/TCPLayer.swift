@@ -1,126 +1,196 @@
 import Scheduler
 import Wire
 
-// CONTRACT STUB: the API the IP layer (NetStack) and the hosts code against. The TCP
-// owner replaces the bodies (and may split this file); the signatures stay.
-
-/// A connection, as the application holds it. The generation makes a stale handle
-/// (one whose slot was reused) fail instead of touching another connection.
-public struct TCPHandle: Hashable, Sendable {
-    public var index: UInt32
-    public var generation: UInt32
-    public init(index: UInt32, generation: UInt32) {
-        self.index = index
-        self.generation = generation
-    }
-}
-
-/// A listening port.
-public struct TCPListenerID: Hashable, Sendable {
-    public var port: UInt16
-    public init(port: UInt16) { self.port = port }
-}
-
-/// The RFC 9293 states.
-public enum TCPState: Sendable, Equatable {
-    case closed, listen, synSent, synReceived, established, finWait1, finWait2
-    case closeWait, closing, lastAck, timeWait
-}
-
-/// What the application is told, in order.
-public enum TCPEvent: Sendable, Equatable {
-    /// A connection on this listener completed its handshake: `accept` returns it.
-    case acceptable(TCPListenerID)
-    /// An active open completed.
-    case connected(TCPHandle)
-    /// Bytes (or the peer's FIN) are waiting to be read.
-    case readable(TCPHandle)
-    /// Send buffer space opened up after a short write.
-    case writable(TCPHandle)
-    /// The peer sent FIN: reads return what is left, then 0 with `isReadClosed`.
-    case peerClosed(TCPHandle)
-    /// The connection is gone (after close, a reset, or a timeout); the handle is dead.
-    case closed(TCPHandle, TCPCloseReason)
-}
-
-public enum TCPCloseReason: Sendable, Equatable {
-    case normal, reset, timedOut, refused, unreachable, aborted
-}
-
-public enum TCPError: Error, Sendable, Equatable {
-    case invalidHandle
-    case portInUse
-    case noFreePort
-    case connectionLimit
-    case notConnected
-    case closedForWriting
-}
-
-/// Sizes and limits; every buffer is allocated when a slot is first used and reused after.
-public struct TCPLimits: Sendable {
-    public var maxConnections = 1024
-    public var sendBuffer = 256 * 1024
-    public var receiveBuffer = 256 * 1024
-    public var synBacklog = 128
-    public var mss: Int = 1460
-    public init() {}
-}
-
-/// One segment the layer wrote for the IP layer to send.
-public struct TCPOutgoing: Sendable, Equatable {
-    public var source: IPv4Address
-    public var destination: IPv4Address
-    /// Bytes of the TCP segment (header, options, data) written, checksum filled in.
-    public var length: Int
-    public init(source: IPv4Address, destination: IPv4Address, length: Int) {
-        self.source = source
-        self.destination = destination
-        self.length = length
-    }
-}
-
 /// The whole TCP of one stack: listeners, connections, timers. Sans-IO: segments and
-/// `now` in, segments and events out.
+/// `now` in, segments and events out. Every structure is sized at init or when a slot is
+/// first used, so steady traffic allocates nothing.
 public struct TCPLayer {
-    public init(limits: TCPLimits = TCPLimits(), seed: UInt64) {}
+    public let limits: TCPLimits
+    var table: TCPConnectionTable
+    var timers: TCPTimerQueue
+    var ready: TCPReadyList
+    var effects: TCPEffects
+    var listeners: [TCPListener] = []
+    let initialSequence: TCPInitialSequence
+    /// Buffers of connections in TIME_WAIT or closed, for the next connection.
+    var sendPool: [TCPSendBuffer] = []
+    var receivePool: [TCPReceiveBuffer] = []
+    /// Where the next ephemeral port search starts.
+    var ephemeralCursor: Int
+
+    static let ephemeralPorts = 49152...65535
+
+    public init(limits: TCPLimits = TCPLimits(), seed: UInt64) {
+        self.limits = limits
+        table = TCPConnectionTable(limits: limits, seed: seed)
+        timers = TCPTimerQueue(slots: table.capacity)
+        ready = TCPReadyList(slots: table.capacity)
+        effects = TCPEffects(resetCapacity: limits.pendingResets)
+        initialSequence = TCPInitialSequence(seed: seed)
+        sendPool.reserveCapacity(table.capacity)
+        receivePool.reserveCapacity(table.capacity)
+        var state = seed
+        ephemeralCursor = Int(splitMix(&state) % UInt64(Self.ephemeralPorts.count))
+    }
+
+    public var counters: TCPCounters { effects.counters }
 
     // MARK: From the IP layer
 
     /// A TCP segment addressed to us (IP header already removed; checksum not yet checked).
-    public mutating func receive(source: IPv4Address, destination: IPv4Address, segment: ArraySlice<UInt8>, now: Instant) {}
+    public mutating func receive(source: IPv4Address, destination: IPv4Address, segment: ArraySlice<UInt8>, now: Instant) {
+        effects.counters.segmentsReceived &+= 1
+        guard let header = try? TCPHeader(segment), header.sourcePort != 0, header.destinationPort != 0 else {
+            effects.counters.malformed &+= 1
+            return
+        }
+        let pseudo = InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: 6, length: segment.count)
+        guard InternetChecksum.sum(segment, initial: pseudo) == 0xFFFF else {
+            effects.counters.badChecksum &+= 1
+            return
+        }
+        if let slot = table.find(local: destination, localPort: header.destinationPort, remote: source, remotePort: header.sourcePort) {
+            if isNewSynForTimeWait(slot, header) {
+                free(slot)
+            } else {
+                table.slots[slot].process(header, now: now, limits: limits, effects: &effects)
+                settle(slot, now: now)
+                return
+            }
+        }
+        if let listener = listeners.firstIndex(where: { $0.port == header.destinationPort }) {
+            receiveOnListener(listener, header, source: source, destination: destination, now: now)
+        } else {
+            refuse(header, source: source, destination: destination)
+        }
+    }
 
     /// Writes the next segment to send into `buffer` (at least `limits.mss + 60` bytes);
     /// nil when nothing is due.
-    public mutating func nextSegment(now: Instant, into buffer: UnsafeMutableRawBufferPointer) -> TCPOutgoing? { nil }
+    public mutating func nextSegment(now: Instant, into buffer: UnsafeMutableRawBufferPointer) -> TCPOutgoing? {
+        guard buffer.count >= TCPHeader.minimumLength + 8 else { return nil }
+        if let reset = effects.resets.popFirst() {
+            let header = TCPSegmentHeader(
+                sourcePort: reset.sourcePort, destinationPort: reset.destinationPort, sequence: reset.sequence,
+                acknowledgment: reset.acknowledgment, flags: reset.flags, window: 0)
+            let length = TCPSegmentWriter.writeHeader(header, into: buffer)
+            TCPSegmentWriter.finish(buffer, length: length, source: reset.source, destination: reset.destination)
+            effects.counters.segmentsSent &+= 1
+            return TCPOutgoing(source: reset.source, destination: reset.destination, length: length)
+        }
+        while let slot = ready.popFirst() {
+            guard table.live[slot] else { continue }
+            let written = table.slots[slot].writeSegment(now: now, limits: limits, into: buffer, counters: &effects.counters)
+            settle(slot, now: now, mayHaveOutput: written != nil)
+            if let written {
+                effects.counters.segmentsSent &+= 1
+                return TCPOutgoing(source: table.slots[slot].localAddress, destination: table.slots[slot].remoteAddress, length: written)
+            }
+        }
+        return nil
+    }
 
     /// The earliest timer (retransmission, delayed ACK, persist, keepalive, TIME_WAIT).
-    public var nextDeadline: Instant? { nil }
+    public var nextDeadline: Instant? { timers.earliest }
 
-    public mutating func tick(now: Instant) {}
-
-    /// ICMP said `destination` cannot be reached (port or host unreachable).
-    public mutating func unreachable(source: IPv4Address, destination: IPv4Address, sourcePort: UInt16, destinationPort: UInt16) {}
-
-    // MARK: For the application
-
-    public mutating func listen(port: UInt16) throws(TCPError) -> TCPListenerID { TCPListenerID(port: port) }
-    public mutating func stopListening(_ listener: TCPListenerID) {}
-    public mutating func accept(_ listener: TCPListenerID) -> TCPHandle? { nil }
-    public mutating func connect(from local: IPv4Address, to remote: IPv4Address, port: UInt16, now: Instant) throws(TCPError) -> TCPHandle {
-        throw .connectionLimit
+    public mutating func tick(now: Instant) {
+        while let slot = timers.due(now: now) {
+            table.slots[slot].fireTimers(now: now, limits: limits, effects: &effects)
+            settle(slot, now: now)
+        }
     }
-    /// Copies as much of `bytes` as the send buffer takes; returns how much.
-    public mutating func send(_ handle: TCPHandle, _ bytes: UnsafeRawBufferPointer) throws(TCPError) -> Int { 0 }
-    /// Copies received bytes out; 0 when none are waiting (see `isReadClosed`).
-    public mutating func read(_ handle: TCPHandle, into buffer: UnsafeMutableRawBufferPointer) throws(TCPError) -> Int { 0 }
-    /// True once the peer's FIN has been read past.
-    public func isReadClosed(_ handle: TCPHandle) -> Bool { true }
-    /// Sends FIN after the buffered data; reads go on.
-    public mutating func shutdownWrite(_ handle: TCPHandle) {}
-    /// Closes both directions gracefully; the handle stays valid until `.closed`.
-    public mutating func close(_ handle: TCPHandle) {}
-    /// Sends RST and frees the connection at once.
-    public mutating func abort(_ handle: TCPHandle) {}
-    public func state(_ handle: TCPHandle) -> TCPState? { nil }
-    public mutating func nextEvent() -> TCPEvent? { nil }
+
+    /// ICMP said `destination` cannot be reached (port or host unreachable). A connection
+    /// still opening gives up; an established one carries on (RFC 1122 4.2.3.9: soft error).
+    public mutating func unreachable(source: IPv4Address, destination: IPv4Address, sourcePort: UInt16, destinationPort: UInt16) {
+        guard let slot = table.find(local: source, localPort: sourcePort, remote: destination, remotePort: destinationPort),
+            table.slots[slot].state == .synSent
+        else { return }
+        table.slots[slot].enterClosed(.unreachable)
+        settle(slot, now: .zero)
+    }
+
+    // MARK: Internals shared by the extensions
+
+    /// After anything touched a slot: hand a completed passive open to its listener,
+    /// report and free a closed connection, give TIME_WAIT's buffers back, and re-arm the
+    /// slot's timers and output.
+    mutating func settle(_ slot: Int, now: Instant, mayHaveOutput: Bool = true) {
+        if table.slots[slot].countedHalfOpen, table.slots[slot].state != .synReceived {
+            table.slots[slot].countedHalfOpen = false
+            if let l = listenerIndex(of: slot) { listeners[l].halfOpen &-= 1 }
+        }
+        if table.slots[slot].awaitingAccept {
+            table.slots[slot].awaitingAccept = false
+            queueForAccept(slot)
+        }
+        switch table.slots[slot].state {
+        case .closed:
+            if table.slots[slot].appOwned, !table.slots[slot].closeReported {
+                let reason = table.slots[slot].closeReason
+                if reason == .normal, table.slots[slot].receive.readable > 0, !table.slots[slot].appClosed {
+                    // Wait for the application to read what is left.
+                    timers.set(slot, nil)
+                    ready.remove(slot)
+                    return
+                }
+                effects.events.append(.closed(table.slots[slot].handle, reason))
+            }
+            free(slot)
+            return
+        case .timeWait where !table.slots[slot].closeReported:
+            if table.slots[slot].receive.readable == 0 || table.slots[slot].appClosed {
+                table.slots[slot].closeReported = true
+                table.slots[slot].notify(.closed(table.slots[slot].handle, .normal), &effects)
+                releaseBuffers(slot)
+            }
+        default:
+            break
+        }
+        table.slots[slot].refreshTimers(now: now, limits: limits)
+        timers.set(slot, table.slots[slot].deadline)
+        if mayHaveOutput { ready.append(slot) }
+    }
+
+    mutating func free(_ slot: Int) {
+        if table.slots[slot].countedHalfOpen, let l = listenerIndex(of: slot) { listeners[l].halfOpen &-= 1 }
+        if table.slots[slot].queuedForAccept, let l = listenerIndex(of: slot) { listeners[l].remove(table.slots[slot].handle) }
+        table.slots[slot].countedHalfOpen = false
+        table.slots[slot].queuedForAccept = false
+        releaseBuffers(slot)
+        timers.set(slot, nil)
+        ready.remove(slot)
+        table.free(slot)
+    }
+
+    /// Puts a connection's buffers in the pools (TIME_WAIT needs none).
+    mutating func releaseBuffers(_ slot: Int) {
+        if table.slots[slot].send.capacity > 0 {
+            var buffer = TCPSendBuffer()
+            swap(&buffer, &table.slots[slot].send)
+            sendPool.append(buffer)
+        }
+        if table.slots[slot].receive.capacity > 0 {
+            var buffer = TCPReceiveBuffer()
+            swap(&buffer, &table.slots[slot].receive)
+            receivePool.append(buffer)
+        }
+    }
+
+    /// Starts a connection in a fresh slot, with pooled buffers if there are any.
+    mutating func startConnection(
+        _ slot: Int, local: IPv4Address, localPort: UInt16, remote: IPv4Address, remotePort: UInt16, now: Instant
+    ) {
+        if table.slots[slot].send.capacity == 0, let buffer = sendPool.popLast() { table.slots[slot].send = buffer }
+        if table.slots[slot].receive.capacity == 0, let buffer = receivePool.popLast() { table.slots[slot].receive = buffer }
+        let iss = initialSequence.isn(local: local, localPort: localPort, remote: remote, remotePort: remotePort, now: now)
+        table.slots[slot].start(
+            local: local, localPort: localPort, remote: remote, remotePort: remotePort, iss: iss, now: now, limits: limits)
+        table.insert(slot)
+    }
+
+    func listenerIndex(of slot: Int) -> Int? {
+        guard let port = table.slots[slot].listenerPort else { return nil }
+        return listeners.firstIndex { $0.port == port }
+    }
 }

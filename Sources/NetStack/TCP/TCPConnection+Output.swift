@@ -1,0 +1,137 @@
+import Scheduler
+import Wire
+
+/// Choosing and writing the next segment: SYN, retransmission, new data within the
+/// congestion and send windows (Nagle, sender-side SWS avoidance), FIN, probes, ACKs.
+extension TCPConnection {
+    /// Writes at most one segment at the start of `buffer`; returns its length.
+    mutating func writeSegment(now: Instant, limits: TCPLimits, into buffer: UnsafeMutableRawBufferPointer, counters: inout TCPCounters) -> Int? {
+        switch state {
+        case .closed, .listen:
+            return nil
+        case .synSent, .synReceived:
+            if sendNext == iss { return writeSyn(now: now, limits: limits, into: buffer, counters: &counters) }
+            return ackNow && state == .synReceived ? writeControl(sequence: sendNext, into: buffer) : nil
+        case .timeWait, .finWait2:
+            return ackNow ? writeControl(sequence: sendNext, into: buffer) : nil
+        default:
+            break
+        }
+        let room = buffer.count &- TCPHeader.minimumLength
+        let dataEnd = send.end
+        let finSent = finQueued && sendMax == dataEnd + 1
+
+        if retransmitFirst {
+            retransmitFirst = false
+            let length = Swift.min(mss, room, Swift.max(dataEnd - sendUnacknowledged, 0))
+            let fin = finSent && sendUnacknowledged + length == dataEnd
+            if length > 0 || fin {
+                return writeData(sequence: sendUnacknowledged, length: length, fin: fin, now: now, into: buffer, counters: &counters)
+            }
+        }
+
+        let unsent = dataEnd - sendNext
+        if unsent > 0 {
+            let usable = Swift.min(sendWindow, congestion.window) &- inFlight
+            let length = Swift.min(unsent, mss, room, Swift.max(usable, 0))
+            if length > 0, forceSend || sendNext < sendMax || sendAllowed(length: length, unsent: unsent) {
+                forceSend = false
+                return writeData(sequence: sendNext, length: length, fin: finQueued && length == unsent, now: now, into: buffer, counters: &counters)
+            }
+            if forceSend, inFlight == 0 {
+                // The window is closed: an ACK with an old sequence number makes the
+                // peer report its window (a zero-window probe, as Linux sends it).
+                forceSend = false
+                probe = true
+            }
+        } else if finQueued, sendNext == dataEnd {
+            return writeData(sequence: sendNext, length: 0, fin: true, now: now, into: buffer, counters: &counters)
+        }
+        if probe {
+            probe = false
+            return writeControl(sequence: sendUnacknowledged + (-1), into: buffer)
+        }
+        return ackNow ? writeControl(sequence: sendNext, into: buffer) : nil
+    }
+
+    /// Nagle (RFC 896) and sender SWS avoidance (RFC 1122 4.2.3.4): send a full segment,
+    /// or everything buffered when nothing is unacknowledged (or Nagle is off, or the
+    /// FIN follows), or at least half the largest window the peer offered.
+    private func sendAllowed(length: Int, unsent: Int) -> Bool {
+        if length == mss { return true }
+        let idle = inFlight == 0 || noDelay || finQueued
+        if length == unsent { return idle }
+        return idle && maxSendWindow > 0 && length >= maxSendWindow / 2
+    }
+
+    private mutating func writeSyn(now: Instant, limits: TCPLimits, into buffer: UnsafeMutableRawBufferPointer, counters: inout TCPCounters) -> Int? {
+        let passive = state == .synReceived
+        let offerScale = passive ? scaling : true
+        let header = TCPSegmentHeader(
+            sourcePort: localPort, destinationPort: remotePort, sequence: iss,
+            acknowledgment: passive ? receiveNext : TCPSequenceNumber(0),
+            flags: TCPHeader.Flags.syn | (passive ? TCPHeader.Flags.ack : 0),
+            window: UInt16(Swift.min(receive.window, 65535)),
+            mss: UInt16(clamping: limits.mss), windowScale: offerScale ? limits.windowScale : nil)
+        guard buffer.count >= header.length else { return nil }
+        let length = TCPSegmentWriter.writeHeader(header, into: buffer)
+        TCPSegmentWriter.finish(buffer, length: length, source: localAddress, destination: remoteAddress)
+        noteSent(sequence: iss, length: 1, now: now, counters: &counters)
+        return length
+    }
+
+    private mutating func writeData(
+        sequence: TCPSequenceNumber, length: Int, fin: Bool, now: Instant,
+        into buffer: UnsafeMutableRawBufferPointer, counters: inout TCPCounters
+    ) -> Int {
+        var flags = TCPHeader.Flags.ack
+        if length > 0 { flags |= TCPHeader.Flags.psh }
+        if fin { flags |= TCPHeader.Flags.fin }
+        let header = TCPSegmentHeader(
+            sourcePort: localPort, destinationPort: remotePort, sequence: sequence,
+            acknowledgment: receiveNext, flags: flags, window: advertiseWindow())
+        let headerLength = TCPSegmentWriter.writeHeader(header, into: buffer)
+        if length > 0, let base = buffer.baseAddress {
+            send.copy(from: sequence, length: length, into: base + headerLength)
+        }
+        TCPSegmentWriter.finish(buffer, length: headerLength &+ length, source: localAddress, destination: remoteAddress)
+        noteSent(sequence: sequence, length: length &+ (fin ? 1 : 0), now: now, counters: &counters)
+        return headerLength &+ length
+    }
+
+    /// A segment with no data: an ACK, or a probe with an old sequence number.
+    private mutating func writeControl(sequence: TCPSequenceNumber, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let header = TCPSegmentHeader(
+            sourcePort: localPort, destinationPort: remotePort, sequence: sequence,
+            acknowledgment: receiveNext, flags: TCPHeader.Flags.ack, window: advertiseWindow())
+        let length = TCPSegmentWriter.writeHeader(header, into: buffer)
+        TCPSegmentWriter.finish(buffer, length: length, source: localAddress, destination: remoteAddress)
+        return length
+    }
+
+    /// Moves SND.NXT and SND.MAX past a segment that occupies sequence space, and
+    /// times it if it is a first transmission (Karn).
+    private mutating func noteSent(sequence: TCPSequenceNumber, length: Int, now: Instant, counters: inout TCPCounters) {
+        let end = sequence + length
+        if sequence < sendMax {
+            counters.retransmissions &+= 1
+            timedSequence = nil
+        } else if timedSequence == nil, length > 0 {
+            timedSequence = end
+            timedAt = now
+        }
+        if sendNext < end { sendNext = end }
+        if sendMax < end { sendMax = end }
+    }
+
+    /// The window field: the free receive space, scaled. Sending it acknowledges
+    /// everything received, so the pending ACK state is cleared.
+    private mutating func advertiseWindow() -> UInt16 {
+        ackNow = false
+        unacknowledgedBytes = 0
+        delayedAckDeadline = nil
+        let field = Swift.min(receive.window >> Int(receiveScale), 65535)
+        lastAdvertisedWindow = field << Int(receiveScale)
+        return UInt16(field)
+    }
+}

@@ -1,0 +1,26 @@
+/// What the layer did and what it dropped, for status lines and tests.
+public struct TCPCounters: Sendable, Equatable {
+    public var segmentsReceived = 0
+    public var segmentsSent = 0
+    /// Dropped: the checksum did not verify.
+    public var badChecksum = 0
+    /// Dropped: too short, or a header length that does not fit.
+    public var malformed = 0
+    /// Resets sent (to closed ports, by `abort`, for unacceptable ACKs).
+    public var resetsSent = 0
+    /// Resets that could not be queued because the queue was full.
+    public var resetsDropped = 0
+    /// Segments resent after a timeout or in fast retransmit.
+    public var retransmissions = 0
+    public var timeouts = 0
+    public var fastRetransmits = 0
+    /// RFC 5961 challenge ACKs for in-window RST or SYN.
+    public var challengeAcks = 0
+    /// Segments outside the receive window (answered with an ACK).
+    public var outOfWindow = 0
+    /// SYNs refused because the backlog or the connection table was full.
+    public var synDropped = 0
+    /// Out-of-order segments dropped because the range list was full.
+    public var outOfOrderDropped = 0
+    public init() {}
+}

@@ -1,0 +1,57 @@
+import Wire
+
+/// The header fields of one outgoing segment.
+struct TCPSegmentHeader {
+    var sourcePort: UInt16
+    var destinationPort: UInt16
+    var sequence: TCPSequenceNumber
+    var acknowledgment: TCPSequenceNumber
+    var flags: UInt16
+    var window: UInt16
+    /// Options for a SYN; nil leaves them out.
+    var mss: UInt16? = nil
+    var windowScale: UInt8? = nil
+
+    /// Header plus options, padded with NOPs to a multiple of 4 (as Linux writes them).
+    var length: Int {
+        TCPHeader.minimumLength + (mss == nil ? 0 : 4) + (windowScale == nil ? 0 : 4)
+    }
+}
+
+/// Writes segments into the IP layer's buffer: header, then the payload the caller
+/// copies in, then the checksum over both with the IPv4 pseudo-header.
+enum TCPSegmentWriter {
+    /// Writes the header at the start of `buffer`; returns its length. The buffer holds
+    /// at least `header.length` bytes (the layer checks once per segment).
+    static func writeHeader(_ header: TCPSegmentHeader, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var writer = ByteWriter(buffer)
+        let length = header.length
+        writer.uncheckedU16(header.sourcePort)
+        writer.uncheckedU16(header.destinationPort)
+        writer.uncheckedU32(header.sequence.rawValue)
+        writer.uncheckedU32(header.acknowledgment.rawValue)
+        writer.uncheckedU16(UInt16(length / 4) << 12 | header.flags)
+        writer.uncheckedU16(header.window)
+        writer.uncheckedU16(0)  // checksum, filled by `finish`
+        writer.uncheckedU16(0)  // urgent pointer
+        if let mss = header.mss {
+            writer.uncheckedU8(TCPOptions.Kind.mss)
+            writer.uncheckedU8(4)
+            writer.uncheckedU16(mss)
+        }
+        if let scale = header.windowScale {
+            writer.uncheckedU8(TCPOptions.Kind.noOperation)
+            writer.uncheckedU8(TCPOptions.Kind.windowScale)
+            writer.uncheckedU8(3)
+            writer.uncheckedU8(scale)
+        }
+        return length
+    }
+
+    /// Fills in the checksum of the `length`-byte segment at the start of `buffer`.
+    static func finish(_ buffer: UnsafeMutableRawBufferPointer, length: Int, source: IPv4Address, destination: IPv4Address) {
+        let pseudo = InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: 6, length: length)
+        let checksum = InternetChecksum.finish(InternetChecksum.sum(raw: UnsafeRawBufferPointer(rebasing: buffer[0..<length]), initial: pseudo))
+        buffer.storeBytes(of: checksum.bigEndian, toByteOffset: TCPHeader.Offset.checksum, as: UInt16.self)
+    }
+}
