@@ -22,7 +22,9 @@ let package = Package(
         .executable(name: "ofcontroller", targets: ["ofcontroller"]),
         .library(name: "SwitchHost", targets: ["SwitchHost"]),
         .library(name: "ControllerHost", targets: ["ControllerHost"]),
+        .library(name: "NetStackHost", targets: ["NetStackHost"]),
         .executable(name: "ofswitch", targets: ["ofswitch"]),
+        .executable(name: "ofnet", targets: ["ofnet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,6 +47,11 @@ let package = Package(
         ),
         .target(name: "Capture", dependencies: ["Wire"]),
         .target(name: "ControllerHost", dependencies: ["Controller", "Devices", "Scheduler"]),
+        .target(name: "NetStackHost", dependencies: ["NetStack", "Devices", "Scheduler", "Wire"]),
+        .target(
+            name: "DirectNetwork",
+            dependencies: ["NetStackHost", "NetStack", "Devices", "LinuxPlatform", "PcapDevice", "Scheduler", "Wire"]
+        ),
         .target(
             name: "SwitchHost",
             dependencies: [
@@ -69,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "ofcontroller",
             dependencies: [
-                "Controller", "ControllerHost", "OpenFlow", "Scheduler", "LinuxPlatform",
+                "Controller", "ControllerHost", "DirectNetwork", "NetStackHost", "OpenFlow", "Scheduler", "LinuxPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -82,11 +89,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "ofnet",
+            dependencies: [
+                "DirectNetwork", "NetStackHost", "NetStack", "Devices", "LinuxPlatform", "Scheduler", "Wire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "TestSupport", dependencies: ["Wire"], path: "Tests/TestSupport"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "OpenFlowTests", dependencies: ["OpenFlow", "Wire", "Capture", "TestSupport"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
+        .testTarget(name: "NetStackHostTests", dependencies: ["NetStackHost", "NetStack", "Devices", "Wire", "Scheduler", "TestSupport"]),
         .testTarget(name: "NetStackTests", dependencies: ["NetStack", "Wire", "Scheduler", "TestSupport"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "ControllerHost", "Devices", "OpenFlow", "Wire", "Scheduler"]),
         .testTarget(name: "SwitchTests", dependencies: ["Switch", "OpenFlow", "Wire", "Scheduler", "Controller"]),

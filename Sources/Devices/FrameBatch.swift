@@ -61,6 +61,21 @@ public struct FrameBatch {
         return true
     }
 
+    /// Lets `write` put a frame straight into the next free slot (after the headroom);
+    /// it returns the frame's length, 0 for none. False when the batch is full or
+    /// nothing was written.
+    public mutating func appendWriting(_ write: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
+        guard frames.count < capacity else { return false }
+        let start = frames.count * slotSize + Self.headroom
+        let room = slotSize - Self.headroom
+        let length = storage.withUnsafeMutableBytes { bytes in
+            write(UnsafeMutableRawBufferPointer(rebasing: bytes[start..<start + room]))
+        }
+        guard length > 0 else { return false }
+        frames.append(start..<start + min(length, room))
+        return true
+    }
+
     /// Empties the batch before a read, or after a send.
     public mutating func reset() {
         frames.removeAll(keepingCapacity: true)

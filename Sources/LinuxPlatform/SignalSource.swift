@@ -36,7 +36,14 @@ public final class SignalSource {
     /// signal that arrives (typically: `loop.stop()`). Call it while setting up, not
     /// from a handler (it registers through `loop.platform`).
     public func watch(on loop: RunLoop<EpollPlatform>, token: UInt64, _ handler: @escaping (Int32) -> Void) throws(SocketError) {
-        try loop.platform.register(fd: fd, token: token)
+        try watch(on: loop, epoll: loop.platform, token: token, handler)
+    }
+
+    /// The same on a loop whose platform wraps `epoll` (the direct deployment's).
+    public func watch<P: Platform>(
+        on loop: RunLoop<P>, epoll: EpollPlatform, token: UInt64, _ handler: @escaping (Int32) -> Void
+    ) throws(SocketError) {
+        try epoll.register(fd: fd, token: token)
         loop.register(token: token) { [self] _ in
             while let signal = next() { handler(signal) }
         }

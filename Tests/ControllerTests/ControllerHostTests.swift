@@ -35,15 +35,25 @@ struct ControllerHostTests {
 
         /// Turns the loop, moving bytes between `fake` and its stream, `turns` times.
         func exchange(_ fake: inout FakeSwitch, _ stream: MemoryStream, turns: Int = 20) throws {
+            var fakes = [fake]
+            try exchange(&fakes, [stream], turns: turns)
+            fake = fakes[0]
+        }
+
+        /// The same for several switches at once (each idle turn moves the virtual
+        /// clock, so a switch left out would time out).
+        func exchange(_ fakes: inout [FakeSwitch], _ streams: [MemoryStream], turns: Int = 20) throws {
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             for _ in 0..<turns {
-                if !fake.outbox.isEmpty {
-                    let taken = try fake.outbox.withUnsafeBytes { bytes throws(StreamError) in try stream.write(from: bytes) }
-                    fake.outbox.removeFirst(taken)
+                for (index, stream) in streams.enumerated() where !fakes[index].outbox.isEmpty {
+                    let taken = try fakes[index].outbox.withUnsafeBytes { bytes throws(StreamError) in try stream.write(from: bytes) }
+                    fakes[index].outbox.removeFirst(taken)
                 }
                 host.turn()
-                while case .bytes(let count) = try buffer.withUnsafeMutableBytes({ bytes throws(StreamError) in try stream.read(into: bytes) }) {
-                    fake.receive(Array(buffer[..<count]))
+                for (index, stream) in streams.enumerated() {
+                    while case .bytes(let count) = try buffer.withUnsafeMutableBytes({ bytes throws(StreamError) in try stream.read(into: bytes) }) {
+                        fakes[index].receive(Array(buffer[..<count]))
+                    }
                 }
             }
         }
@@ -100,22 +110,21 @@ struct ControllerHostTests {
         let harness = try Harness()
         let first = harness.listener.connect()
         let second = harness.listener.connect()
-        var one = FakeSwitch(datapathID: 1)
-        var two = FakeSwitch(datapathID: 2)
-        one.start()
-        two.start()
-        try harness.exchange(&one, first)
-        try harness.exchange(&two, second)
+        var fakes = [FakeSwitch(datapathID: 1), FakeSwitch(datapathID: 2)]
+        fakes[0].start()
+        fakes[1].start()
+        try harness.exchange(&fakes, [first, second])
         #expect(harness.host.core.counters.switches == 2)
         first.close()
-        try harness.exchange(&two, second, turns: 3)
+        var rest = [fakes[1]]
+        try harness.exchange(&rest, [second], turns: 3)
         #expect(harness.host.core.counters.connections == 1)
         #expect(harness.host.core.counters.switches == 1)
         // A third switch reuses the freed slot with a new connection id.
         let third = harness.listener.connect()
-        var three = FakeSwitch(datapathID: 3)
-        three.start()
-        try harness.exchange(&three, third)
+        var both = [rest[0], FakeSwitch(datapathID: 3)]
+        both[1].start()
+        try harness.exchange(&both, [second, third])
         #expect(harness.host.core.counters.switches == 2)
     }
 

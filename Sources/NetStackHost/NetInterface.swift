@@ -1,0 +1,146 @@
+import Devices
+import NetStack
+import Scheduler
+import Wire
+
+/// Our TCP/IP stack on a run loop, over one frame device: the direct deployment's
+/// network. Frames read from the device go into `NetStack`; what the stack has to send
+/// is written straight into a transmit batch and handed to the device; the stack's
+/// timers follow its `nextDeadline`; TCP connections are offered to the appliance loops
+/// as `ByteStream`s (`NetTCPStream`, `NetTCPListener`) whose readiness goes through the
+/// platform's `SoftReadiness`.
+///
+/// Whoever creates the device registers its readiness with the platform under
+/// `deviceToken` (on Linux: the tap or packet socket's descriptor in epoll; in the
+/// unikernel: the netfront event channel). Nothing here allocates per frame.
+public final class NetInterface<Device: FrameDevice, P: Platform> {
+    public var stack: NetStack
+    public let device: Device
+    public let loop: RunLoop<P>
+    let soft: SoftReadiness
+    private var receiveBatch: FrameBatch
+    private var transmitBatch: FrameBatch
+    private var timer: DeadlineTimer?
+    /// The application's view of each open connection, by handle.
+    var streams: [TCPHandle: NetTCPStream<Device, P>] = [:]
+    var listeners: [UInt16: NetTCPListener<Device, P>] = [:]
+    /// Events that are not a stream's business (UDP, ping replies, conflicts).
+    public var onEvent: ((NetEvent) -> Void)?
+    var dhcp: DHCPClient?
+    var dhcpSocket: UDPSocket?
+    /// One datagram, in or out, for the DHCP client; allocated when it starts.
+    var dhcpBuffer: [UInt8] = []
+    /// DHCP messages the stack could not queue (the client sends them again).
+    public internal(set) var dhcpSendFailures: UInt64 = 0
+    /// Told of every lease change (bound, renewed, lost).
+    public var onLease: ((DHCPEvent) -> Void)?
+    /// Device failures seen (the frames of that call are lost; the loop goes on).
+    public private(set) var deviceErrors: UInt64 = 0
+    public private(set) var lastDeviceError: DeviceError?
+    /// Frames the device refused because its queue was full.
+    public private(set) var transmitDrops: UInt64 = 0
+
+    /// Frames per device read, and per device write.
+    public static var batchSize: Int { 32 }
+
+    public init(device: Device, stack: NetStack, loop: RunLoop<P>, soft: SoftReadiness, deviceToken: UInt64) {
+        self.device = device
+        self.stack = stack
+        self.loop = loop
+        self.soft = soft
+        let slot = FrameBatch.headroom + max(stack.minimumTransmitBuffer, device.mtu + 18)
+        receiveBatch = FrameBatch(capacity: Self.batchSize, slotSize: slot)
+        transmitBatch = FrameBatch(capacity: Self.batchSize, slotSize: slot)
+        loop.register(token: deviceToken) { _ in self.deviceReady() }
+        timer = DeadlineTimer { now in
+            self.stack.tick(now: now)
+            self.afterInput(now: now)
+        }
+    }
+
+    /// Link up: announces our address (gratuitous ARP) and starts the timers.
+    public func start() {
+        let now = loop.now
+        stack.start(now: now)
+        afterInput(now: now)
+    }
+
+    /// Reads what the device has, up to a few batches, then sends what that produced.
+    func deviceReady() {
+        let now = loop.now
+        for _ in 0..<8 {
+            let read: Int
+            do throws(DeviceError) {
+                read = try device.receive(into: &receiveBatch)
+            } catch {
+                deviceErrors &+= 1
+                lastDeviceError = error
+                break
+            }
+            let storage = receiveBatch.storage
+            for frame in receiveBatch.frames {
+                stack.receive(frame: storage[frame], now: now)
+            }
+            if read < receiveBatch.capacity { break }
+        }
+        afterInput(now: now)
+    }
+
+    /// After anything that may have produced output or events: dispatch the events,
+    /// send the frames, and follow the stack's next deadline.
+    func afterInput(now: Instant) {
+        dispatchEvents(now: now)
+        flush(now: now)
+        let deadlines = (stack.nextDeadline, dhcpDeadline)
+        switch deadlines {
+        case (let a?, let b?): timer?.arm(at: min(a, b), on: loop)
+        case (let a?, nil), (nil, let a?): timer?.arm(at: a, on: loop)
+        case (nil, nil): break
+        }
+    }
+
+    /// Sends everything the stack has queued, a batch per device call.
+    public func flush(now: Instant) {
+        while true {
+            let wrote = transmitBatch.appendWriting { buffer in stack.transmit(into: buffer, now: now) }
+            if transmitBatch.isFull || (!wrote && !transmitBatch.frames.isEmpty) {
+                let count = transmitBatch.frames.count
+                do throws(DeviceError) {
+                    let sent = try device.transmit(&transmitBatch)
+                    transmitDrops &+= UInt64(count - sent)
+                } catch {
+                    deviceErrors &+= 1
+                    lastDeviceError = error
+                    transmitBatch.reset()
+                }
+            }
+            if !wrote { return }
+        }
+    }
+
+    private func dispatchEvents(now: Instant) {
+        while let event = stack.tcp.nextEvent() {
+            switch event {
+            case .acceptable(let listener):
+                listeners[listener.port]?.hasWaiting = true
+            case .connected(let handle):
+                streams[handle]?.connected = true
+            case .readable(let handle), .peerClosed(let handle):
+                streams[handle]?.readHint = true
+            case .writable(let handle):
+                streams[handle]?.writeHint = true
+            case .closed(let handle, let reason):
+                streams[handle]?.ended(reason)
+                streams[handle] = nil
+            }
+        }
+        while let event = stack.nextEvent() {
+            if case .udpReadable(let socket) = event, socket == dhcpSocket {
+                receiveDHCP(now: now)
+            } else {
+                onEvent?(event)
+            }
+        }
+        runDHCP(now: now)
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import DirectNetwork
+import Glibc
+import LinuxPlatform
+import Logging
+import NetStack
+import NetStackHost
+import Scheduler
+import Wire
+
+/// `ofnet`: our TCP/IP stack alone over a device, for measurement and demos.
+@main
+struct OFNet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ofnet",
+        abstract: "Our own TCP/IP stack over a tap device or an interface: ping, echo, discard and chargen.",
+        discussion: """
+            The stack answers ICMP echo (ping) and serves TCP echo (port 7), discard (9) and \
+            chargen (19) on its address. It runs in this process, not in the kernel: the \
+            kernel only carries frames. Examples:
+              ofnet --net tap:of0 --ip 10.0.0.2/24        # creates tap of0 if it is missing
+              ip addr add 10.0.0.1/24 dev of0; ping 10.0.0.2
+              ofnet --net tap:of0 --dhcp                  # address from a DHCP server on the link
+            --net af-packet:IFACE and --net pcap:IFACE use an existing interface instead (our \
+            stack then shares the wire with the kernel's, under its own MAC). Needs root \
+            (CAP_NET_ADMIN for tap, CAP_NET_RAW otherwise). SIGINT or SIGTERM exits 0.
+            """)
+
+    @Option(name: .customLong("net"), help: ArgumentHelp("The device: " + NetworkSpec.syntax + ".", valueName: "DEVICE"))
+    var net: String
+
+    @Option(name: .customLong("ip"), help: ArgumentHelp("Our address and prefix length.", valueName: "ADDRESS/PREFIX"))
+    var ip: String?
+
+    @Option(name: .customLong("gateway"), help: ArgumentHelp("The router for addresses off the subnet.", valueName: "ADDRESS"))
+    var gateway: String?
+
+    @Flag(name: .customLong("dhcp"), help: "Get the address, prefix and router from DHCP instead of --ip.")
+    var dhcp = false
+
+    @Option(name: .customLong("mac"), help: ArgumentHelp("Our MAC address (default: a random locally administered one).", valueName: "MAC"))
+    var mac: String?
+
+    @Option(name: .customLong("status-interval"), help: ArgumentHelp("Seconds between status lines (0: none).", valueName: "SECONDS"))
+    var statusInterval: Double = 10
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        if case .failure(let error) = parsedOptions { throw ValidationError(error.message) }
+        guard statusInterval >= 0, statusInterval < 1e6 else { throw ValidationError("--status-interval must be 0 or more seconds") }
+    }
+
+    private var parsedOptions: Result<DirectNetworkOptions, FlagError> {
+        DirectNetworkOptions.parse(net: net, ip: ip, gateway: gateway, dhcp: dhcp, mac: mac)
+    }
+
+    func run() throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "ofnet")
+        let options = try parsedOptions.get()
+        let network: DirectNetwork
+        do throws(DirectNetworkError) {
+            network = try DirectNetwork(options, seed: UInt64.random(in: .min ... .max))
+        } catch {
+            logger.critical("\(error.description)")
+            throw ExitCode.failure
+        }
+        let interface = network.interface
+        let services = ServiceHost<NetTCPListener<HostDevice, DirectPlatform>, DirectPlatform>(loop: network.loop)
+        do throws(StreamError) {
+            for (service, port) in [(ServiceHost<NetTCPListener<HostDevice, DirectPlatform>, DirectPlatform>.Service.echo, UInt16(7)), (.discard, 9), (.chargen, 19)] {
+                try services.serve(service, on: NetTCPListener(port: port, interface: interface))
+            }
+        } catch {
+            logger.critical("\(error.description)")
+            throw ExitCode.failure
+        }
+        interface.onLease = { event in
+            switch event {
+            case .bound(let lease):
+                logger.info("DHCP: bound \(lease.address)/\(lease.prefixLength), router \(lease.router?.description ?? "none"), lease \(lease.leaseTime.nanoseconds / 1_000_000_000) s")
+            case .renewed(let lease):
+                logger.info("DHCP: renewed \(lease.address), lease \(lease.leaseTime.nanoseconds / 1_000_000_000) s")
+            case .lost:
+                logger.warning("DHCP: lease lost; asking again")
+            }
+        }
+        let loop = network.loop
+        do throws(SocketError) {
+            let signals = try SignalSource([SIGINT, SIGTERM])
+            try signals.watch(on: loop, epoll: network.platform, token: 1) { signal in
+                logger.info("\(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping")
+                loop.stop()
+            }
+        } catch {
+            logger.critical("\(error.description)")
+            throw ExitCode.failure
+        }
+        if statusInterval > 0 {
+            loop.every(Interval(nanoseconds: UInt64(statusInterval * 1e9))) {
+                let counters = interface.stack.counters
+                logger.info("frames in \(counters.framesIn) out \(counters.framesOut), tcp connections \(services.connections), bytes in \(services.bytesIn) out \(services.bytesOut)\(services.lastError.map { ", last error: " + $0 } ?? "")")
+            }
+        }
+        logger.info("ofnet: running on \(network.summary); echo 7, discard 9, chargen 19")
+        loop.run()
+        let counters = interface.stack.counters
+        logger.info("stopped; frames in \(counters.framesIn) out \(counters.framesOut), bytes in \(services.bytesIn) out \(services.bytesOut)")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
