@@ -38,14 +38,16 @@ if [ "$errors" != 4 ] || [ "$status" != 1 ]; then
 fi
 echo "ofdump: ovs-ofctl-session.pcap: the 4 malformed messages named, exit 1"
 
-step "interop: ofcontroller and ofswitch against real peers"
+step "interop: ofcontroller, ofswitch and our TCP/IP stack against real peers"
 # Real TCP on loopback and network namespaces (needs root); each script prints
 # "N passed, N failed", and all run even if one fails. ofcontroller drives Open vSwitch
 # and answers fake switches' bad input; ofswitch is driven by ovs-ofctl, a fake
-# controller's bad input, ovs-testcontroller, os-ken and ofcontroller.
+# controller's bad input, ovs-testcontroller, os-ken and ofcontroller; our own TCP/IP
+# stack (ofnet, and ofcontroller --net) talks to Linux and to Open vSwitch over taps.
 bin_dir=$(swift build --show-bin-path)
 interop_status=0
-for script in controller-ovs controller-bad-input switch-ofctl switch-bad-input switch-controllers; do
+for script in controller-ovs controller-bad-input switch-ofctl switch-bad-input switch-controllers \
+    netstack-linux controller-ovs-netstack; do
     bash "Tests/Interop/$script.sh" "$bin_dir" || { interop_status=1; echo "interop: $script failed" >&2; }
 done
 [ "$interop_status" -eq 0 ] || { echo "interop: failures above" >&2; exit 1; }
