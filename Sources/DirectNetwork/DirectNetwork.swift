@@ -19,6 +19,9 @@ public struct DirectNetworkOptions: Sendable {
     public var address: InterfaceAddress?
     public var gateway: IPv4Address?
     public var mac: MACAddress?
+    /// Spin instead of sleeping in epoll: a whole core spent to take the wake-up out of
+    /// every round trip (as a load generator or a latency measurement wants).
+    public var busyPoll = false
 
     public init(spec: NetworkSpec, address: InterfaceAddress?, gateway: IPv4Address?, mac: MACAddress?) {
         self.spec = spec
@@ -92,7 +95,7 @@ public final class DirectNetwork {
             throw DirectNetworkError(options.spec.description + ": " + error.description)
         }
         do throws(SocketError) {
-            platform = try EpollPlatform(maxEventsPerWait: 256)
+            platform = try EpollPlatform(maxEventsPerWait: 256, busyPoll: options.busyPoll)
             try platform.register(fd: device.fd, token: Self.deviceToken)
         } catch {
             throw DirectNetworkError(options.spec.description + ": " + error.description)
