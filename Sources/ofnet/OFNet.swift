@@ -41,6 +41,9 @@ struct OFNet: ParsableCommand {
     @Option(name: .customLong("mac"), help: ArgumentHelp("Our MAC address (default: a random locally administered one).", valueName: "MAC"))
     var mac: String?
 
+    @Flag(name: .customLong("busy-poll"), help: "Spin instead of sleeping between frames: lower latency for a whole core.")
+    var busyPoll = false
+
     @Option(name: .customLong("status-interval"), help: ArgumentHelp("Seconds between status lines (0: none).", valueName: "SECONDS"))
     var statusInterval: Double = 10
 
@@ -64,7 +67,8 @@ struct OFNet: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "ofnet")
-        let options = try parsedOptions.get()
+        var options = try parsedOptions.get()
+        options.busyPoll = busyPoll
         let network: DirectNetwork
         do throws(DirectNetworkError) {
             network = try DirectNetwork(options, seed: UInt64.random(in: .min ... .max))
