@@ -184,7 +184,8 @@ final class Iperf3Server<Listener: StreamListener, P: Platform> {
                     do throws(Iperf3Parameters.Rejection) {
                         parameters = try Iperf3Parameters(json: value)
                     } catch {
-                        refuse(code: error.code, errno: 0, error.reason)
+                        // EINVAL with IERECVPARAMS, as for unreadable JSON; IEUNIMP takes none.
+                        refuse(code: error.code, errno: error.code == Iperf3.ErrorCode.receiveParameters ? 22 : 0, error.reason)
                         return
                     }
                     buffer.fill(repeating: parameters.repeatingPayload)
