@@ -24,8 +24,8 @@ struct OFNet: ParsableCommand {
               ofnet --net tap:of0 --ip 10.0.0.2/24        # creates tap of0 if it is missing
               ip addr add 10.0.0.1/24 dev of0; ping 10.0.0.2
               ofnet --net tap:of0 --dhcp                  # address from a DHCP server on the link
-              ofnet --net tap:of0 --ip 10.0.0.2/24 --iperf3             # then: iperf3 -c 10.0.0.2 [-R]
-              ofnet --net tap:of0 --ip 10.0.0.2/24 --iperf3-client 10.0.0.1 --iperf3-time 5 --iperf3-reverse
+              ofnet --net tap:of0 --ip 10.0.0.2/24 --iperf3      # iperf3 -c 10.0.0.2 [-R]
+              ofnet ... --iperf3-client 10.0.0.1 --iperf3-time 5 [--iperf3-reverse]
             --net af-packet:IFACE and --net pcap:IFACE use an existing interface instead (our \
             stack then shares the wire with the kernel's, under its own MAC). Needs root \
             (CAP_NET_ADMIN for tap, CAP_NET_RAW otherwise). SIGINT or SIGTERM exits 0.
