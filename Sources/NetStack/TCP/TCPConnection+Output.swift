@@ -11,9 +11,9 @@ extension TCPConnection {
             return nil
         case .synSent, .synReceived:
             if sendNext == iss { return writeSyn(now: now, limits: limits, into: buffer, counters: &counters) }
-            return ackNow && state == .synReceived ? writeControl(sequence: sendNext, into: buffer) : nil
+            return ackNow && state == .synReceived ? writeControl(sequence: sendMax, into: buffer) : nil
         case .timeWait, .finWait2:
-            return ackNow ? writeControl(sequence: sendNext, into: buffer) : nil
+            return ackNow ? writeControl(sequence: sendMax, into: buffer) : nil
         default:
             break
         }
@@ -51,7 +51,7 @@ extension TCPConnection {
             probe = false
             return writeControl(sequence: sendUnacknowledged + (-1), into: buffer)
         }
-        return ackNow ? writeControl(sequence: sendNext, into: buffer) : nil
+        return ackNow ? writeControl(sequence: sendMax, into: buffer) : nil
     }
 
     /// Nagle (RFC 896) and sender SWS avoidance (RFC 1122 4.2.3.4): send a full segment,
@@ -99,7 +99,9 @@ extension TCPConnection {
         return headerLength &+ length
     }
 
-    /// A segment with no data: an ACK, or a probe with an old sequence number.
+    /// A segment with no data: an ACK, or a probe with an old sequence number. An ACK
+    /// carries SND.MAX, not SND.NXT: after a timeout rewinds SND.NXT, an older number
+    /// would fall below the peer's window and the ACK would be dropped (and answered).
     private mutating func writeControl(sequence: TCPSequenceNumber, into buffer: UnsafeMutableRawBufferPointer) -> Int {
         let header = TCPSegmentHeader(
             sourcePort: localPort, destinationPort: remotePort, sequence: sequence,
