@@ -56,6 +56,7 @@ public final class MemoryStream: ByteStream, ReadinessSource {
     }
 
     public func watch(token: UInt64, readable: Bool, writable: Bool) throws(StreamError) {
+        if let old = self.token, old != token { soft.unwatch(token: old) }
         self.token = token
         soft.watch(self, token: token, readable: readable, writable: writable)
     }
@@ -98,6 +99,7 @@ public final class MemoryListener: StreamListener, ReadinessSource {
     }
 
     public func watch(token: UInt64) throws(StreamError) {
+        if let old = self.token, old != token { soft.unwatch(token: old) }
         self.token = token
         soft.watch(self, token: token, readable: true, writable: false)
     }

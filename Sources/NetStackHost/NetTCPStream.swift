@@ -56,6 +56,7 @@ public final class NetTCPStream<Device: FrameDevice, P: Platform>: ByteStream, R
     }
 
     public func watch(token: UInt64, readable: Bool, writable: Bool) throws(StreamError) {
+        if let old = self.token, old != token { interface.soft.unwatch(token: old) }
         self.token = token
         interface.soft.watch(self, token: token, readable: readable, writable: writable)
     }
@@ -116,6 +117,7 @@ public final class NetTCPListener<Device: FrameDevice, P: Platform>: StreamListe
     public var port: UInt16 { id.port }
 
     public func watch(token: UInt64) throws(StreamError) {
+        if let old = self.token, old != token { interface.soft.unwatch(token: old) }
         self.token = token
         interface.soft.watch(self, token: token, readable: true, writable: false)
     }

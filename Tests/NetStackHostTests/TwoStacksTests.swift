@@ -62,13 +62,16 @@ struct TwoStacksTests {
     final class Pump<S: ByteStream> {
         let stream: S
         let data: [UInt8]
+        /// The token the stream is watched under (writability is dropped once all is sent).
+        let token: UInt64
         var sent = 0
         var received: [UInt8] = []
         var peerDone = false
         var failure: String?
 
-        init(_ stream: S, data: [UInt8]) {
+        init(_ stream: S, token: UInt64, data: [UInt8]) {
             self.stream = stream
+            self.token = token
             self.data = data
         }
 
@@ -82,14 +85,16 @@ struct TwoStacksTests {
                     sent += count
                 }
                 var buffer = [UInt8](repeating: 0, count: 1 << 15)
-                while !peerDone, received.count < data.count {
+                reading: while !peerDone, received.count < data.count {
                     let result = try buffer.withUnsafeMutableBytes { bytes throws(StreamError) in try stream.read(into: bytes) }
                     switch result {
                     case .bytes(let count): received += buffer[..<count]
-                    case .wouldBlock: return
+                    case .wouldBlock: break reading
                     case .closed: peerDone = true
                     }
                 }
+                // Watch only for what is still to do, as a real application would.
+                try stream.watch(token: token, readable: !peerDone && received.count < data.count, writable: sent < data.count)
             } catch {
                 failure = (error as? StreamError)?.description ?? "\(error)"
             }
@@ -107,7 +112,7 @@ struct TwoStacksTests {
         let listener = try NetTCPListener(port: 5000, interface: network.right)
         let client = try network.left.connect(to: Network.rightAddress, port: 5000)
         var server: NetTCPStream<MemoryFrameDevice, SoftPlatform<VirtualClock>>?
-        let forward = Pump(client, data: Self.pattern(size, seed: seed))
+        let forward = Pump(client, token: 11, data: Self.pattern(size, seed: seed))
         var backward: Pump<NetTCPStream<MemoryFrameDevice, SoftPlatform<VirtualClock>>>?
         try listener.watch(token: 10)
         try client.watch(token: 11, readable: true, writable: true)
@@ -118,7 +123,7 @@ struct TwoStacksTests {
                     continue
                 }
                 server = accepted
-            backward = Pump(accepted, data: Self.pattern(size, seed: seed &+ 7))
+                backward = Pump(accepted, token: 12, data: Self.pattern(size, seed: seed &+ 7))
                 try? accepted.watch(token: 12, readable: true, writable: true)
             }
         }
@@ -147,6 +152,20 @@ struct TwoStacksTests {
 
     @Test func aMegabyteEachWayOnACleanWire() throws {
         try transfer(size: 1 << 20, faults: WireFaults(), seed: 1, limit: .seconds(60))
+    }
+
+    /// One fault at a time, so a failure names its cause.
+    @Test(arguments: ["loss", "reordering", "duplication", "corruption", "delay"])
+    func twoMegabytesEachWayThroughOneFault(kind: String) throws {
+        var faults = WireFaults()
+        switch kind {
+        case "loss": faults.loss = 0.05
+        case "reordering": faults.reordering = 0.05
+        case "duplication": faults.duplication = 0.05
+        case "corruption": faults.corruption = 0.02
+        default: faults.delay = .milliseconds(5)
+        }
+        try transfer(size: 2 << 20, faults: faults, seed: 21, limit: .seconds(600))
     }
 
     @Test(arguments: [11, 12] as [UInt64])
