@@ -15,6 +15,8 @@ public enum CaptureError: Error, Equatable, Sendable {
     case malformedBlock(offset: Int)
     /// A pcapng packet block names an interface that no interface description declared.
     case unknownInterface(offset: Int, id: UInt32)
+    /// A block longer than `PcapStream.maximumBlockLength`: too long to buffer.
+    case blockTooLarge(offset: Int, length: Int)
 }
 
 extension CaptureError: CustomStringConvertible {
@@ -36,6 +38,9 @@ extension CaptureError: CustomStringConvertible {
             return "malformed pcapng block at offset " + String(offset)
         case .unknownInterface(let offset, let id):
             return "pcapng packet at offset " + String(offset) + " names undeclared interface " + String(id)
+        case .blockTooLarge(let offset, let length):
+            return "block at offset " + String(offset) + " claims " + String(length) + " bytes, more than "
+                + String(PcapStream.maximumBlockLength) + ": file is corrupt"
         }
     }
 }

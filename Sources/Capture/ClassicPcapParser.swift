@@ -7,11 +7,11 @@ struct ClassicPcapParser: Sendable {
     private let loader: EndianLoader
     private let nanosecond: Bool
     private let linkType: LinkType
-    private var offset = ClassicPcapParser.fileHeaderLength
 
-    /// `magic` is the first four bytes read big-endian, already known to be a pcap magic.
-    init(_ bytes: [UInt8], magic: UInt32) throws(CaptureError) {
-        let swapped: Bool
+    /// Reads the file header; `magic` is its first four bytes read big-endian. nil while
+    /// the window holds too few bytes.
+    static func open(_ window: inout CaptureWindow, magic: UInt32) throws(CaptureError) -> ClassicPcapParser? {
+        let swapped: Bool, nanosecond: Bool
         switch magic {
         case PcapMagic.microseconds: (swapped, nanosecond) = (false, false)
         case PcapMagic.microseconds.byteSwapped: (swapped, nanosecond) = (true, false)
@@ -19,36 +19,43 @@ struct ClassicPcapParser: Sendable {
         case PcapMagic.nanoseconds.byteSwapped: (swapped, nanosecond) = (true, true)
         default: throw .unknownMagic(magic)
         }
-        guard bytes.count >= Self.fileHeaderLength else { throw .truncatedFileHeader }
-        loader = EndianLoader(bytes: bytes, littleEndian: swapped)
-        let major = loader.u16(4), minor = loader.u16(6)
+        guard try window.has(fileHeaderLength, orThrow: .truncatedFileHeader) else { return nil }
+        let loader = EndianLoader(littleEndian: swapped)
+        let header = window.offset
+        let major = loader.u16(window.bytes, header + 4), minor = loader.u16(window.bytes, header + 6)
         guard major == 2 else { throw .unsupportedVersion(major: major, minor: minor) }
         // The top bits of the link-type field carry FCS information, not the type.
-        linkType = LinkType(rawValue: UInt16(truncatingIfNeeded: loader.u32(20)))
+        let linkType = LinkType(rawValue: UInt16(truncatingIfNeeded: loader.u32(window.bytes, header + 20)))
+        window.offset += fileHeaderLength
+        return ClassicPcapParser(loader: loader, nanosecond: nanosecond, linkType: linkType)
     }
 
-    mutating func next() throws(CaptureError) -> PcapRecord? {
-        let bytes = loader.bytes
-        let remaining = bytes.count - offset
-        if remaining == 0 { return nil }
-        guard remaining >= Self.recordHeaderLength else { throw .truncatedRecord(offset: offset) }
-        let seconds = loader.u32(offset)
-        let fraction = UInt64(loader.u32(offset + 4)) * (nanosecond ? 1 : 1000)
-        let captured = loader.u32(offset + 8)
-        let original = loader.u32(offset + 12)
+    private init(loader: EndianLoader, nanosecond: Bool, linkType: LinkType) {
+        self.loader = loader
+        self.nanosecond = nanosecond
+        self.linkType = linkType
+    }
+
+    mutating func next(_ window: inout CaptureWindow) throws(CaptureError) -> PcapRecord? {
+        guard !window.isExhausted, try window.has(Self.recordHeaderLength) else { return nil }
+        let bytes = window.bytes, offset = window.offset
+        let seconds = loader.u32(bytes, offset)
+        let fraction = UInt64(loader.u32(bytes, offset + 4)) * (nanosecond ? 1 : 1000)
+        let captured = loader.u32(bytes, offset + 8)
+        let original = loader.u32(bytes, offset + 12)
         guard captured <= PcapReader.maximumRecordLength else {
-            throw .recordTooLarge(offset: offset, length: captured)
+            throw .recordTooLarge(offset: window.fileOffset, length: captured)
         }
+        guard try window.has(Self.recordHeaderLength + Int(captured)) else { return nil }
         let start = offset + Self.recordHeaderLength
-        guard Int(captured) <= bytes.count - start else { throw .truncatedRecord(offset: offset) }
-        offset = start + Int(captured)
+        window.offset = start + Int(captured)
         // A garbage fraction above one second carries into the seconds rather than trapping.
         let timestamp = CaptureTimestamp(
             seconds: UInt64(seconds) + fraction / 1_000_000_000,
             nanoseconds: UInt32(fraction % 1_000_000_000))
         return PcapRecord(
             timestamp: timestamp, linkType: linkType,
-            originalLength: Int(max(original, captured)), data: bytes[start..<offset])
+            originalLength: Int(max(original, captured)), data: bytes[start..<window.offset])
     }
 }
 

@@ -14,36 +14,42 @@ struct PcapngParser: Sendable {
         var resolution: TimestampResolution
     }
 
-    private var loader: EndianLoader
-    private var offset = 0
+    private var loader = EndianLoader(littleEndian: false)
     private var interfaces: [Interface] = []
 
-    init(_ bytes: [UInt8]) throws(CaptureError) {
-        guard bytes.count >= 12 else { throw .truncatedFileHeader }
-        loader = EndianLoader(bytes: bytes, littleEndian: false)
+    /// Checks there is room for a first block; the section header itself is read as a
+    /// block by `next`. nil while the window holds too few bytes.
+    static func open(_ window: inout CaptureWindow) throws(CaptureError) -> PcapngParser? {
+        guard try window.has(12, orThrow: .truncatedFileHeader) else { return nil }
+        return PcapngParser()
     }
 
-    mutating func next() throws(CaptureError) -> PcapRecord? {
-        let bytes = loader.bytes
-        while offset < bytes.count {
-            let start = offset
-            guard bytes.count - start >= 12 else { throw .truncatedRecord(offset: start) }
-            let type = loader.u32(start)
-            if type == PcapMagic.pcapngSection { try beginSection(at: start) }
-            let length = loader.u32(start + 4)
-            guard length >= 12, length % 4 == 0 else { throw .malformedBlock(offset: start) }
-            guard Int(length) <= bytes.count - start else { throw .truncatedRecord(offset: start) }
+    private init() {}
+
+    mutating func next(_ window: inout CaptureWindow) throws(CaptureError) -> PcapRecord? {
+        while !window.isExhausted {
+            let start = window.offset, blockStart = window.fileOffset
+            guard try window.has(12) else { return nil }
+            let type = loader.u32(window.bytes, start)
+            if type == PcapMagic.pcapngSection {
+                guard try window.has(16) else { return nil }
+                try beginSection(window, blockStart: blockStart)
+            }
+            let length = loader.u32(window.bytes, start + 4)
+            guard length >= 12, length % 4 == 0 else { throw .malformedBlock(offset: blockStart) }
+            guard try window.has(Int(length)) else { return nil }
+            let bytes = window.bytes
             let end = start + Int(length)
-            guard loader.u32(end - 4) == length else { throw .malformedBlock(offset: start) }
-            offset = end
+            guard loader.u32(bytes, end - 4) == length else { throw .malformedBlock(offset: blockStart) }
+            window.offset = end
             let body = start + 8..<end - 4
             switch type {
             case BlockType.interfaceDescription:
-                try describeInterface(body, blockStart: start)
+                try describeInterface(bytes, body, blockStart: blockStart)
             case BlockType.enhancedPacket:
-                return try enhancedPacket(body, blockStart: start)
+                return try enhancedPacket(bytes, body, blockStart: blockStart)
             case BlockType.simplePacket:
-                return try simplePacket(body, blockStart: start)
+                return try simplePacket(bytes, body, blockStart: blockStart)
             default:
                 continue
             }
@@ -52,31 +58,29 @@ struct PcapngParser: Sendable {
     }
 
     /// A section header resets the byte order (from its byte-order magic) and interfaces.
-    private mutating func beginSection(at start: Int) throws(CaptureError) {
-        let bytes = loader.bytes
-        guard bytes.count - start >= 16 else { throw .truncatedRecord(offset: start) }
-        switch bigEndianU32(bytes, at: start + 8) {
-        case 0x1A2B_3C4D: loader = EndianLoader(bytes: bytes, littleEndian: false)
-        case 0x4D3C_2B1A: loader = EndianLoader(bytes: bytes, littleEndian: true)
-        default: throw .malformedBlock(offset: start)
+    private mutating func beginSection(_ window: CaptureWindow, blockStart: Int) throws(CaptureError) {
+        switch window.bigEndianU32(at: window.offset + 8) {
+        case 0x1A2B_3C4D: loader = EndianLoader(littleEndian: false)
+        case 0x4D3C_2B1A: loader = EndianLoader(littleEndian: true)
+        default: throw .malformedBlock(offset: blockStart)
         }
         interfaces.removeAll(keepingCapacity: true)
     }
 
-    private mutating func describeInterface(_ body: Range<Int>, blockStart: Int) throws(CaptureError) {
+    private mutating func describeInterface(_ bytes: [UInt8], _ body: Range<Int>, blockStart: Int) throws(CaptureError) {
         guard body.count >= 8 else { throw .malformedBlock(offset: blockStart) }
         var interface = Interface(
-            linkType: LinkType(rawValue: loader.u16(body.lowerBound)),
-            snapLength: loader.u32(body.lowerBound + 4),
+            linkType: LinkType(rawValue: loader.u16(bytes, body.lowerBound)),
+            snapLength: loader.u32(bytes, body.lowerBound + 4),
             resolution: .microseconds)
         var option = body.lowerBound + 8
         while body.upperBound - option >= 4 {
-            let code = loader.u16(option)
-            let length = Int(loader.u16(option + 2))
+            let code = loader.u16(bytes, option)
+            let length = Int(loader.u16(bytes, option + 2))
             let value = option + 4
             guard code != 0, length <= body.upperBound - value else { break }
             if code == 9, length >= 1 {  // if_tsresol
-                guard let resolution = TimestampResolution(code: loader.bytes[value]) else {
+                guard let resolution = TimestampResolution(code: bytes[value]) else {
                     throw .malformedBlock(offset: blockStart)
                 }
                 interface.resolution = resolution
@@ -86,12 +90,12 @@ struct PcapngParser: Sendable {
         interfaces.append(interface)
     }
 
-    private func enhancedPacket(_ body: Range<Int>, blockStart: Int) throws(CaptureError) -> PcapRecord {
+    private func enhancedPacket(_ bytes: [UInt8], _ body: Range<Int>, blockStart: Int) throws(CaptureError) -> PcapRecord {
         guard body.count >= 20 else { throw .malformedBlock(offset: blockStart) }
-        let interface = try self.interface(loader.u32(body.lowerBound), blockStart: blockStart)
-        let units = UInt64(loader.u32(body.lowerBound + 4)) << 32 | UInt64(loader.u32(body.lowerBound + 8))
-        let captured = loader.u32(body.lowerBound + 12)
-        let original = loader.u32(body.lowerBound + 16)
+        let interface = try self.interface(loader.u32(bytes, body.lowerBound), blockStart: blockStart)
+        let units = UInt64(loader.u32(bytes, body.lowerBound + 4)) << 32 | UInt64(loader.u32(bytes, body.lowerBound + 8))
+        let captured = loader.u32(bytes, body.lowerBound + 12)
+        let original = loader.u32(bytes, body.lowerBound + 16)
         guard captured <= PcapReader.maximumRecordLength else {
             throw .recordTooLarge(offset: blockStart, length: captured)
         }
@@ -99,20 +103,20 @@ struct PcapngParser: Sendable {
         guard Int(captured) <= body.upperBound - data else { throw .malformedBlock(offset: blockStart) }
         return PcapRecord(
             timestamp: interface.resolution.timestamp(units), linkType: interface.linkType,
-            originalLength: Int(max(original, captured)), data: loader.bytes[data..<data + Int(captured)])
+            originalLength: Int(max(original, captured)), data: bytes[data..<data + Int(captured)])
     }
 
     /// A simple packet block has no timestamp and implies interface 0.
-    private func simplePacket(_ body: Range<Int>, blockStart: Int) throws(CaptureError) -> PcapRecord {
+    private func simplePacket(_ bytes: [UInt8], _ body: Range<Int>, blockStart: Int) throws(CaptureError) -> PcapRecord {
         guard body.count >= 4 else { throw .malformedBlock(offset: blockStart) }
         let interface = try self.interface(0, blockStart: blockStart)
-        let original = Int(loader.u32(body.lowerBound))
+        let original = Int(loader.u32(bytes, body.lowerBound))
         var captured = min(original, body.count - 4)
         if interface.snapLength != 0 { captured = min(captured, Int(interface.snapLength)) }
         let data = body.lowerBound + 4
         return PcapRecord(
             timestamp: CaptureTimestamp(seconds: 0, nanoseconds: 0), linkType: interface.linkType,
-            originalLength: original, data: loader.bytes[data..<data + captured])
+            originalLength: original, data: bytes[data..<data + captured])
     }
 
     private func interface(_ id: UInt32, blockStart: Int) throws(CaptureError) -> Interface {

@@ -13,7 +13,8 @@ import Wire
 /// - a port readiness reads a bounded batch of frames into one reused buffer, each
 ///   handed to `receiveFrame`, and sends what it produced at once;
 /// - a pcap replay port is read in batches from the run queue once the switch is ready
-///   for traffic (a controller is connected, or none is configured);
+///   for traffic (a controller is connected, or none is configured), or from a timer
+///   at its next frame's due time when it is paced;
 /// - a controller the agent wants (`nextConnectAttempt`) is connected without blocking;
 ///   a refusal or a connect timeout is reported and the agent backs off;
 /// - a connection readiness reads in a bounded batch, each chunk handed to `receive`,
@@ -307,21 +308,40 @@ public final class SwitchLoop {
         }
     }
 
-    /// Feeds replay ports a batch each, from the run queue, while they have frames and
-    /// the switch is ready for them.
+    /// Feeds replay ports while they have frames and the switch is ready for them: from
+    /// the run queue when a frame is due, else from a timer at the next frame's due time
+    /// (a paced replay).
     private func scheduleReplay() {
-        guard !replayScheduled, agent.isControllerConnected || controllers.isEmpty,
-            ports.contains(where: { $0.fd == nil && $0.hasPendingInput })
-        else { return }
-        replayScheduled = true
-        loop.enqueue { [unowned self] in
-            replayScheduled = false
-            for index in ports.indices where ports[index].fd == nil && ports[index].hasPendingInput {
-                portReady(index)
-                if !ports[index].hasPendingInput { logger.info("port \(ports[index].name): replay finished") }
-            }
-            if options.stopAfterReplay, !ports.contains(where: { $0.fd == nil && $0.hasPendingInput }) { stopping = true }
+        guard !replayScheduled, agent.isControllerConnected || controllers.isEmpty else { return }
+        var due: Instant?
+        for index in ports.indices where ports[index].fd == nil && ports[index].hasPendingInput {
+            // Another port without a descriptor is read as fast as the loop goes.
+            let next = (ports[index] as? ReplayPort).map { $0.nextFrameDue() } ?? .zero
+            if let next { due = min(due ?? next, next) }
         }
+        guard let due else { return }
+        replayScheduled = true
+        if due <= platform.now() {
+            loop.enqueue { [unowned self] in feedReplay() }
+        } else {
+            loop.schedule(at: due) { [unowned self] in feedReplay() }
+        }
+    }
+
+    private func feedReplay() {
+        replayScheduled = false
+        let now = platform.now()
+        for index in ports.indices where ports[index].fd == nil && ports[index].hasPendingInput {
+            let replay = ports[index] as? ReplayPort
+            replay?.release(until: now)
+            portReady(index)
+            if let failure = replay?.failure {
+                logger.error("port \(ports[index].name): replay stopped: \(failure)")
+            } else if !ports[index].hasPendingInput {
+                logger.info("port \(ports[index].name): replay finished")
+            }
+        }
+        if options.stopAfterReplay, !ports.contains(where: { $0.fd == nil && $0.hasPendingInput }) { stopping = true }
     }
 
     /// Link state and the frames lost before we could read them, once a second.

@@ -17,7 +17,7 @@ struct OFSwitch: ParsableCommand {
             Each --port becomes an OpenFlow port, numbered 1, 2, 3... in the order given: a \
             network interface (read and written through a packet socket, promiscuous; needs \
             root), replay:FILE (the frames of a pcap or pcapng file enter the switch once it \
-            is ready) or record:FILE (frames sent out of the port are written to a pcap file). \
+            is ready, paced by their timestamps with --replay-speed) or record:FILE (frames sent out of the port are written to a pcap file). \
             On veth pairs turn offloads off on both ends (ethtool -K IFACE tx off tso off gso \
             off gro off), as for Open vSwitch's userspace datapath. Examples:
               ofswitch --port eth1 --port eth2 --controller tcp:127.0.0.1:6653
@@ -64,6 +64,11 @@ struct OFSwitch: ParsableCommand {
     @Flag(name: .customLong("exit-after-replay"), help: "Exit once every replay:FILE port has been read to its end.")
     var exitAfterReplay = false
 
+    @Option(
+        name: .customLong("replay-speed"),
+        help: ArgumentHelp("Pace replay:FILE ports by their timestamps: 1 the recorded rate, 2 twice as fast; 0 as fast as possible.", valueName: "X"))
+    var replaySpeed: Double = 0
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -95,6 +100,7 @@ struct OFSwitch: ParsableCommand {
         if exitAfterReplay, !ports.contains(where: { $0.hasPrefix("replay:") }) {
             throw ValidationError("--exit-after-replay needs a replay:FILE port")
         }
+        guard replaySpeed.isFinite, replaySpeed >= 0 else { throw ValidationError("--replay-speed must be 0 or more") }
         guard parsedDatapathID != nil else { throw ValidationError("--datapath-id takes up to 16 hex digits, got '\(datapathID)'") }
         guard (0...65536).contains(buffers) else { throw ValidationError("--buffers must be between 0 and 65536") }
         guard (1...10_000_000).contains(maxFlows) else { throw ValidationError("--max-flows must be between 1 and 10000000") }
@@ -123,7 +129,7 @@ struct OFSwitch: ParsableCommand {
         var opened: [FramePort] = []
         for (index, text) in ports.enumerated() {
             do {
-                opened.append(try PortSpec(parsing: text)!.open(number: index + 1))
+                opened.append(try PortSpec(parsing: text)!.open(number: index + 1, replaySpeed: replaySpeed))
             } catch {
                 logger.critical("\(error)")
                 throw ExitCode.failure

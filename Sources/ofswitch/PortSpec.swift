@@ -37,7 +37,7 @@ enum PortSpec: Hashable, Sendable, CustomStringConvertible {
 
     /// Opens the port as OpenFlow port `number`. Pcap ports get a locally administered
     /// address ending in their number and a name such as `replay3`.
-    func open(number: Int) throws -> FramePort {
+    func open(number: Int, replaySpeed: Double) throws -> FramePort {
         let address: [UInt8] = [0x02, 0x00, 0x00, 0x00, UInt8(truncatingIfNeeded: number >> 8), UInt8(truncatingIfNeeded: number)]
         switch self {
         case .interface(let name):
@@ -47,7 +47,7 @@ enum PortSpec: Hashable, Sendable, CustomStringConvertible {
                     + (error.code == ENODEV ? " (no such interface)" : ""))
             }
         case .replay(let path):
-            return try ReplayPort(path: path, name: "replay" + String(number), hardwareAddress: address)
+            return try ReplayPort(path: path, name: "replay" + String(number), hardwareAddress: address, speed: replaySpeed)
         case .record(let path):
             return try RecordPort(path: path, name: "record" + String(number), hardwareAddress: address)
         }
