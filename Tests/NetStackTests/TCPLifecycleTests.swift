@@ -86,6 +86,24 @@ import Wire
         #expect(sim.now - enteredTimeWait < .seconds(61))
     }
 
+    @Test func closedConnectionGivesUpOnAPeerThatNeverSendsFin() {
+        var sim = TCPSimulation()
+        let (client, server) = sim.open()
+        sim.a.close(client)
+        sim.run { $0.a.state(client) == .finWait2 }
+        let start = sim.now
+        sim.run(for: .seconds(120)) { $0.eventsA.contains(.closed(client, .timedOut)) }
+        #expect(sim.now - start == .seconds(60))
+        #expect(sim.a.state(client) == nil)
+        #expect(sim.b.state(server) == .closeWait)
+        // A half close (shutdownWrite only) waits as long as the peer keeps sending.
+        var other = TCPSimulation()
+        let (halfClient, _) = other.open()
+        other.a.shutdownWrite(halfClient)
+        other.advance(by: .seconds(300))
+        #expect(other.a.state(halfClient) == .finWait2)
+    }
+
     @Test func simultaneousCloseGoesThroughClosing() {
         var sim = TCPSimulation()
         let (client, server) = sim.open()

@@ -1,12 +1,13 @@
 import Scheduler
 
-/// Timers: retransmission (RFC 6298), persist, delayed ACK, keepalive, TIME_WAIT.
+/// Timers: retransmission (RFC 6298), persist, delayed ACK, keepalive, TIME_WAIT and
+/// the orphaned FIN_WAIT_2 timeout.
 /// `refreshTimers` arms and disarms them from the state after every change, so the
 /// rules live in one place; `fireTimers` handles those that are due.
 extension TCPConnection {
     /// The earliest of the connection's deadlines.
     var deadline: Instant? {
-        earlier(earlier(timeWaitDeadline, retransmitDeadline), earlier(earlier(persistDeadline, delayedAckDeadline), keepAliveDeadline))
+        earlier(earlier(closeDeadline, retransmitDeadline), earlier(earlier(persistDeadline, delayedAckDeadline), keepAliveDeadline))
     }
 
     private func earlier(_ a: Instant?, _ b: Instant?) -> Instant? {
@@ -17,6 +18,9 @@ extension TCPConnection {
 
     mutating func refreshTimers(now: Instant, limits: TCPLimits) {
         guard state != .closed, state != .timeWait, state != .listen else { return }
+        if state == .finWait2, appClosed, closeDeadline == nil {
+            closeDeadline = now + limits.finWait2Timeout
+        }
         // RFC 6298 5.1 and 5.2: running while anything is unacknowledged.
         if sendMax == sendUnacknowledged {
             retransmitDeadline = nil
@@ -42,8 +46,8 @@ extension TCPConnection {
     }
 
     mutating func fireTimers(now: Instant, limits: TCPLimits, effects: inout TCPEffects) {
-        if let due = timeWaitDeadline, !(now < due) {
-            enterClosed(.normal)
+        if let due = closeDeadline, !(now < due) {
+            enterClosed(state == .timeWait ? .normal : .timedOut)
             return
         }
         if let due = retransmitDeadline, !(now < due) {

@@ -101,7 +101,8 @@ struct TCPConnection {
     var keepAliveIdle: Interval?
     var keepAliveDeadline: Instant?
     var keepAlivesSent = 0
-    var timeWaitDeadline: Instant?
+    /// When TIME_WAIT ends, or an orphaned FIN_WAIT_2 gives up on the peer's FIN.
+    var closeDeadline: Instant?
 
     init(limits: TCPLimits) {
         retransmitTimer = TCPRetransmitTimer(initial: limits.initialRTO, minimum: limits.minimumRTO, maximum: limits.maximumRTO)
@@ -172,7 +173,7 @@ struct TCPConnection {
         state = .closed
         closeReason = reason
         stopTimers()
-        timeWaitDeadline = nil
+        closeDeadline = nil
         ackNow = false
         probe = false
     }
@@ -180,7 +181,7 @@ struct TCPConnection {
     mutating func enterTimeWait(now: Instant, limits: TCPLimits) {
         state = .timeWait
         stopTimers()
-        timeWaitDeadline = now + Interval(nanoseconds: limits.msl.nanoseconds &* 2)
+        closeDeadline = now + Interval(nanoseconds: limits.msl.nanoseconds &* 2)
     }
 
     mutating func stopTimers() {

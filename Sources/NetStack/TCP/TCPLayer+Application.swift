@@ -15,7 +15,7 @@ extension TCPLayer {
         for slot in 0..<table.capacity where table.live[slot] {
             if table.slots[slot].listenerPort == listener.port, !table.slots[slot].appOwned {
                 abortSlot(slot)
-                settle(slot, now: .zero)
+                settle(slot, now: clock)
             }
         }
         listeners.removeAll { $0.port == listener.port }
@@ -59,6 +59,7 @@ extension TCPLayer {
     public mutating func connect(
         from local: IPv4Address, port localPort: UInt16, to remote: IPv4Address, port: UInt16, now: Instant
     ) throws(TCPError) -> TCPHandle {
+        advanceClock(now)
         guard table.find(local: local, localPort: localPort, remote: remote, remotePort: port) == nil else { throw .portInUse }
         guard let slot = table.allocate() else { throw .connectionLimit }
         startConnection(slot, local: local, localPort: localPort, remote: remote, remotePort: port, now: now)
@@ -80,7 +81,7 @@ extension TCPLayer {
     public mutating func read(_ handle: TCPHandle, into buffer: UnsafeMutableRawBufferPointer) throws(TCPError) -> Int {
         guard let slot = usable(handle) else { throw .invalidHandle }
         let count = table.slots[slot].read(into: buffer)
-        if count > 0 { settle(slot, now: .zero, mayHaveOutput: table.slots[slot].ackNow) }
+        if count > 0 { settle(slot, now: clock, mayHaveOutput: table.slots[slot].ackNow) }
         return count
     }
 
@@ -102,14 +103,14 @@ extension TCPLayer {
     public mutating func close(_ handle: TCPHandle) {
         guard let slot = usable(handle) else { return }
         if !table.slots[slot].close() { abortSlot(slot) }
-        settle(slot, now: .zero)
+        settle(slot, now: clock)
     }
 
     /// Sends RST and frees the connection at once (`.closed(handle, .aborted)` follows).
     public mutating func abort(_ handle: TCPHandle) {
         guard let slot = usable(handle) else { return }
         abortSlot(slot)
-        settle(slot, now: .zero)
+        settle(slot, now: clock)
     }
 
     /// The state while the slot holds this connection (TIME_WAIT included, after `.closed`).

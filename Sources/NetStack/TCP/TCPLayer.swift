@@ -17,6 +17,9 @@ public struct TCPLayer {
     var receivePool: [TCPReceiveBuffer] = []
     /// Where the next ephemeral port search starts.
     var ephemeralCursor: Int
+    /// The latest `now` passed in: the application's calls carry no time, and timers
+    /// they arm start from here.
+    var clock = Instant.zero
 
     static let ephemeralPorts = 49152...65535
 
@@ -39,6 +42,7 @@ public struct TCPLayer {
 
     /// A TCP segment addressed to us (IP header already removed; checksum not yet checked).
     public mutating func receive(source: IPv4Address, destination: IPv4Address, segment: ArraySlice<UInt8>, now: Instant) {
+        advanceClock(now)
         effects.counters.segmentsReceived &+= 1
         guard let header = try? TCPHeader(segment), header.sourcePort != 0, header.destinationPort != 0 else {
             effects.counters.malformed &+= 1
@@ -68,6 +72,7 @@ public struct TCPLayer {
     /// Writes the next segment to send into `buffer` (at least `limits.mss + 60` bytes);
     /// nil when nothing is due.
     public mutating func nextSegment(now: Instant, into buffer: UnsafeMutableRawBufferPointer) -> TCPOutgoing? {
+        advanceClock(now)
         guard buffer.count >= TCPHeader.minimumLength + 8 else { return nil }
         if let reset = effects.resets.popFirst() {
             let header = TCPSegmentHeader(
@@ -94,6 +99,7 @@ public struct TCPLayer {
     public var nextDeadline: Instant? { timers.earliest }
 
     public mutating func tick(now: Instant) {
+        advanceClock(now)
         while let slot = timers.due(now: now) {
             table.slots[slot].fireTimers(now: now, limits: limits, effects: &effects)
             settle(slot, now: now)
@@ -107,10 +113,14 @@ public struct TCPLayer {
             table.slots[slot].state == .synSent
         else { return }
         table.slots[slot].enterClosed(.unreachable)
-        settle(slot, now: .zero)
+        settle(slot, now: clock)
     }
 
     // MARK: Internals shared by the extensions
+
+    mutating func advanceClock(_ now: Instant) {
+        if clock < now { clock = now }
+    }
 
     /// After anything touched a slot: hand a completed passive open to its listener,
     /// report and free a closed connection, give TIME_WAIT's buffers back, and re-arm the

@@ -12,6 +12,9 @@ public struct TCPLimits: Sendable {
 
     /// Maximum segment lifetime; TIME_WAIT lasts twice this.
     public var msl: Interval = .seconds(30)
+    /// How long a connection the application closed waits in FIN_WAIT_2 for the peer's
+    /// FIN (Linux's tcp_fin_timeout), so a peer that never closes cannot hold a slot.
+    public var finWait2Timeout: Interval = .seconds(60)
     /// RFC 6298 bounds.
     public var initialRTO: Interval = .seconds(1)
     public var minimumRTO: Interval = .milliseconds(200)
