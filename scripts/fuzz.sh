@@ -3,7 +3,7 @@
 # it for SECONDS (default 60). Exits non-zero on any crash; the input is saved under
 # Fuzz/crashes/. Prints the number of executions and the duration at the end.
 #
-#   scripts/fuzz.sh [SECONDS] [--text | --switch [--seeds]] [--keep-going] [libFuzzer -flag=value...]
+#   scripts/fuzz.sh [SECONDS] [--text | --switch [--seeds] | --netstack [--seeds]] [--keep-going] [libFuzzer -flag=value...]
 #
 # --text also builds Sources/OpenFlow/Text (left out by default while it is being
 # written) and fuzzes the text forms, compiled in with -D FUZZ_TEXT.
@@ -15,6 +15,12 @@
 # only rewrites the generated seeds (Fuzz/corpus-switch/seed-*) and exits. To replay an
 # input step by step, with every message and frame the switch sent:
 #   SWITCH_FUZZ_TRACE=1 .build-fuzz-switch/switch-fuzz Fuzz/crashes/switch-crash-...
+# --netstack fuzzes our TCP/IP stack (Fuzz/NetStack*.swift over Wire, Scheduler and
+# NetStack): each input is a script driving two NetStacks on one in-memory wire (frames
+# forged or rewritten from the peer's real segments, time, application calls; the format
+# is described in Fuzz/NetStackFuzz.swift). Built in .build-fuzz-netstack, seeds in
+# Fuzz/corpus-netstack, crash inputs saved as Fuzz/crashes/netstack-*; --seeds rewrites
+# Fuzz/corpus-netstack/seed-*. Trace an input: NETSTACK_FUZZ_TRACE=1 .build-fuzz-netstack/netstack-fuzz FILE
 # --keep-going runs libFuzzer in fork mode with -ignore_crashes=1, so a long run goes on
 # past a crash (each one still saved, and the exit status still non-zero).
 # Sanitizers: -sanitize=fuzzer,address. AddressSanitizer works with the Swift runtime
@@ -35,18 +41,19 @@ while (($#)); do
         [0-9]*) duration=$1 ;;
         --text) defines=(-D FUZZ_TEXT) sources=() build=.build-fuzz-text ;;
         --switch) target=switch build=.build-fuzz-switch ;;
+        --netstack) target=netstack build=.build-fuzz-netstack ;;
         --seeds) seeds_only=1 ;;
         --keep-going) mode=(-fork=1 -ignore_crashes=1) ;;
         *) break ;;
     esac
     shift
 done
-if [[ $target == switch && ${#defines[@]} -gt 0 ]]; then
-    echo "fuzz: --text and --switch are separate targets; pick one" >&2
+if [[ $target != openflow && ${#defines[@]} -gt 0 ]]; then
+    echo "fuzz: --text, --switch and --netstack are separate targets; pick one" >&2
     exit 2
 fi
-if ((seeds_only)) && [[ $target != switch ]]; then
-    echo "fuzz: --seeds goes with --switch (scripts/make-fuzz-corpus.sh makes the OpenFlow seeds)" >&2
+if ((seeds_only)) && [[ $target == openflow ]]; then
+    echo "fuzz: --seeds goes with --switch or --netstack (scripts/make-fuzz-corpus.sh makes the OpenFlow seeds)" >&2
     exit 2
 fi
 
@@ -60,9 +67,21 @@ echo "fuzz: building in $build" >&2
 "$swiftc" "${flags[@]}" -module-name Scheduler -emit-module -emit-module-path "$build/Scheduler.swiftmodule" \
     -c Sources/Scheduler/*.swift -o "$build/Scheduler.o"
 # shellcheck disable=SC2046
-"$swiftc" "${flags[@]}" -module-name OpenFlow -emit-module -emit-module-path "$build/OpenFlow.swiftmodule" \
+[[ $target == netstack ]] || "$swiftc" "${flags[@]}" -module-name OpenFlow -emit-module -emit-module-path "$build/OpenFlow.swiftmodule" \
     -c $(find Sources/OpenFlow "${sources[@]}" -name '*.swift' -print | sort) -o "$build/OpenFlow.o"
-if [[ $target == switch ]]; then
+if [[ $target == netstack ]]; then
+    # shellcheck disable=SC2046
+    "$swiftc" "${flags[@]}" -module-name NetStack -emit-module -emit-module-path "$build/NetStack.swiftmodule" \
+        -c $(find Sources/NetStack -name '*.swift' -print | sort) -o "$build/NetStack.o"
+    "$swiftc" "${flags[@]}" Fuzz/NetStack*.swift "$build/Wire.o" "$build/Scheduler.o" "$build/NetStack.o" -o "$build/netstack-fuzz"
+    binary=$build/netstack-fuzz seeds=Fuzz/corpus-netstack artifacts=Fuzz/crashes/netstack-
+    if ((seeds_only)); then
+        mkdir -p "$seeds"
+        NETSTACK_FUZZ_WRITE_SEEDS=$seeds ASAN_OPTIONS=detect_leaks=0 "$binary"
+        find "$seeds" -type f | wc -l | xargs echo "fuzz: seeds in $seeds:"
+        exit 0
+    fi
+elif [[ $target == switch ]]; then
     # shellcheck disable=SC2046
     "$swiftc" "${flags[@]}" -module-name Switch -emit-module -emit-module-path "$build/Switch.swiftmodule" \
         -c $(find Sources/Switch -name '*.swift' -print | sort) -o "$build/Switch.o"
