@@ -26,6 +26,17 @@ public protocol ByteStream: AnyObject {
     func watch(token: UInt64, readable: Bool, writable: Bool) throws(StreamError)
     /// Stops the reports and closes the stream; safe to call twice.
     func close()
+    /// True while an active open is under way: watch for writability, which (or a
+    /// failure) ends it, then call `finishConnect`.
+    var isConnecting: Bool { get }
+    /// Throws why the open failed (refused, unreachable, timed out); returns once it is up.
+    func finishConnect() throws(StreamError)
+}
+
+extension ByteStream {
+    /// Streams that are handed out connected (accepted ones, in-memory pairs).
+    public var isConnecting: Bool { false }
+    public func finishConnect() throws(StreamError) {}
 }
 
 /// A listening endpoint that hands out streams.

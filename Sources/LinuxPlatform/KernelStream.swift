@@ -45,6 +45,21 @@ public final class KernelStream: ByteStream {
         if watched { platform.deregister(fd: connection.fd) }
         connection.close()
     }
+
+    /// Starts a non-blocking connect to `host:port` (see `TCPConnection.connect`).
+    public static func connect(host: String, port: UInt16, platform: EpollPlatform) throws(StreamError) -> KernelStream {
+        do throws(SocketError) {
+            return KernelStream(try TCPConnection.connect(host: host, port: port), platform: platform)
+        } catch {
+            throw StreamError(error, .connect)
+        }
+    }
+
+    public var isConnecting: Bool { connection.isConnecting }
+
+    public func finishConnect() throws(StreamError) {
+        do throws(SocketError) { try connection.finishConnect() } catch { throw StreamError(error, .connect) }
+    }
 }
 
 /// A kernel TCP listener as a `StreamListener` of `KernelStream`s.

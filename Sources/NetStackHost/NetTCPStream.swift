@@ -78,6 +78,12 @@ public final class NetTCPStream<Device: FrameDevice, P: Platform>: ByteStream, R
         return (readHint || endReason != nil, connected && writeHint, failed)
     }
 
+    public var isConnecting: Bool { !connected && endReason == nil }
+
+    public func finishConnect() throws(StreamError) {
+        if let endReason, !connected { throw Self.error(.connect, endReason) }
+    }
+
     /// The stack released the connection.
     func ended(_ reason: TCPCloseReason) {
         if endReason == nil { endReason = reason }

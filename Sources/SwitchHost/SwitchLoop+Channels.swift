@@ -11,19 +11,19 @@ extension SwitchLoop {
         let now = platform.now()
         while let index = agent.nextConnectAttempt(now: now) {
             let endpoint = controllers[index]
-            let socket: TCPConnection
-            do throws(SocketError) {
-                socket = try TCPConnection.connect(host: endpoint.host, port: endpoint.port)
+            let stream: any ByteStream
+            do throws(StreamError) {
+                stream = try connectStream(endpoint)
             } catch {
                 logger.debug("\(endpoint): \(error.description)")
                 agent.connectFailed(controller: index, now: now)
                 continue
             }
-            guard let slot = open(socket, controller: index) else {
+            guard let slot = open(stream, controller: index) else {
                 agent.connectFailed(controller: index, now: now)
                 continue
             }
-            if socket.isConnecting {
+            if stream.isConnecting {
                 let id = channels[slot]!.id
                 loop.schedule(at: now + options.connectTimeout) { [unowned self] in
                     guard let slot = self.slot(of: id), channels[slot]!.connecting else { return }
@@ -40,7 +40,7 @@ extension SwitchLoop {
         guard let listener else { return }
         do throws(SocketError) {
             try listener.acceptAll(limit: 64) { socket in
-                if let slot = open(socket, controller: nil) {
+                if let slot = open(KernelStream(socket, platform: platform), controller: nil) {
                     agent.connectionOpened(channels[slot]!.id, role: .passive, now: platform.now())
                 }
             }
@@ -49,21 +49,22 @@ extension SwitchLoop {
         }
     }
 
-    /// Watches a new socket in a free slot; nil (socket closed) when it cannot be watched.
-    private func open(_ socket: TCPConnection, controller: Int?) -> Int? {
+    /// Watches a new stream in a free slot; nil (stream closed) when it cannot be watched.
+    private func open(_ stream: any ByteStream, controller: Int?) -> Int? {
         let slot = newChannelSlot()
         let token = Self.firstChannelToken + UInt64(slot)
-        do throws(SocketError) {
-            try platform.register(fd: socket.fd, token: token, readable: !socket.isConnecting, writable: socket.isConnecting)
+        let connecting = stream.isConnecting
+        do throws(StreamError) {
+            try stream.watch(token: token, readable: !connecting, writable: connecting)
         } catch {
             logger.warning("cannot watch a connection: \(error.description)")
-            socket.close()
+            stream.close()
             releaseChannelSlot(slot)
             return nil
         }
         channels[slot] = Channel(
-            socket: socket, id: newChannelID(slot: slot), controller: controller, connecting: socket.isConnecting,
-            watchingReadable: !socket.isConnecting, watchingWritable: socket.isConnecting)
+            stream: stream, id: newChannelID(slot: slot), controller: controller, connecting: connecting,
+            watchingReadable: !connecting, watchingWritable: connecting)
         loop.register(token: token) { [unowned self] ready in channelReady(slot, ready) }
         return slot
     }
@@ -72,10 +73,11 @@ extension SwitchLoop {
         guard let channel = channels[slot] else { return }
         if channel.connecting {
             guard ready.writable || ready.closed else { return }
-            do throws(SocketError) { try channel.socket.finishConnect() } catch {
+            do throws(StreamError) { try channel.stream.finishConnect() } catch {
                 connectFailed(slot, reason: error.description)
                 return
             }
+            guard !channel.stream.isConnecting else { return }
             connected(slot)
             flush(slot)
             return
@@ -110,9 +112,9 @@ extension SwitchLoop {
         let id = channel.id
         var total = 0
         while total < options.readBudget, agent.wantsInput(id) {
-            let result: ReadResult
-            do throws(SocketError) {
-                result = try channel.socket.read(into: scratch)
+            let result: StreamRead
+            do throws(StreamError) {
+                result = try channel.stream.read(into: scratch)
             } catch {
                 closeChannel(slot, flushing: false, reason: error.description)
                 return
@@ -139,8 +141,8 @@ extension SwitchLoop {
         guard let channel = channels[slot], !channel.connecting else { return true }
         var pending = agent.outputCount(channel.id)
         if pending > 0 {
-            do throws(SocketError) {
-                try agent.withOutput(channel.id) { (bytes) throws(SocketError) -> Int in try channel.socket.write(from: bytes) }
+            do throws(StreamError) {
+                try agent.withOutput(channel.id) { (bytes) throws(StreamError) -> Int in try channel.stream.write(from: bytes) }
             } catch {
                 closeChannel(slot, flushing: false, reason: error.description)
                 return false
@@ -150,8 +152,8 @@ extension SwitchLoop {
         let readable = agent.wantsInput(channel.id)
         let writable = pending > 0
         guard readable != channel.watchingReadable || writable != channel.watchingWritable else { return true }
-        do throws(SocketError) {
-            try platform.modify(fd: channel.socket.fd, token: Self.firstChannelToken + UInt64(slot), readable: readable, writable: writable)
+        do throws(StreamError) {
+            try channel.stream.watch(token: Self.firstChannelToken + UInt64(slot), readable: readable, writable: writable)
         } catch {
             closeChannel(slot, flushing: false, reason: error.description)
             return false
@@ -165,8 +167,8 @@ extension SwitchLoop {
     func closeChannel(_ slot: Int, flushing: Bool, reason: String?) {
         guard let channel = channels[slot] else { return }
         if flushing, agent.outputCount(channel.id) > 0 {
-            let socket = channel.socket
-            try? agent.withOutput(channel.id) { (bytes) throws(SocketError) -> Int in try socket.write(from: bytes) }
+            let stream = channel.stream
+            try? agent.withOutput(channel.id) { (bytes) throws(StreamError) -> Int in try stream.write(from: bytes) }
         }
         let name = channel.controller.map { controllers[$0].description } ?? "service connection"
         if let reason { logger.info("\(name): \(reason)") }
@@ -174,12 +176,11 @@ extension SwitchLoop {
         agent.connectionClosed(channel.id, now: platform.now())
     }
 
-    /// Stops watching a slot's socket, closes it and frees the slot.
+    /// Stops watching a slot's stream, closes it and frees the slot.
     private func forget(_ slot: Int) {
         guard let channel = channels[slot] else { return }
         loop.deregister(token: Self.firstChannelToken + UInt64(slot))
-        platform.deregister(fd: channel.socket.fd)
-        channel.socket.close()
+        channel.stream.close()
         releaseChannelSlot(slot)
     }
 }

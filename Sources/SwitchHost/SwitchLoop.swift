@@ -52,11 +52,40 @@ public final class SwitchLoop {
         }
     }
 
+    /// How the loop reaches its controllers: the platform and loop it runs on (epoll,
+    /// plus soft readiness for streams without a descriptor) and how a connection to a
+    /// controller is opened. Kernel TCP by default; our own TCP/IP stack in the direct
+    /// deployment (`ofswitch --net`).
+    public struct Transport {
+        public var platform: EpollPlatform
+        public var loop: RunLoop<SoftPlatform<EpollPlatform>>
+        public var connect: (Endpoint) throws(StreamError) -> any ByteStream
+
+        public init(
+            platform: EpollPlatform, loop: RunLoop<SoftPlatform<EpollPlatform>>,
+            connect: @escaping (Endpoint) throws(StreamError) -> any ByteStream
+        ) {
+            self.platform = platform
+            self.loop = loop
+            self.connect = connect
+        }
+
+        /// Kernel TCP on a new epoll loop.
+        public static func kernel() throws(SocketError) -> Transport {
+            let platform = try EpollPlatform(maxEventsPerWait: 256)
+            return Transport(platform: platform, loop: RunLoop(platform: SoftPlatform(base: platform))) {
+                (endpoint) throws(StreamError) -> any ByteStream in
+                try KernelStream.connect(host: endpoint.host, port: endpoint.port, platform: platform)
+            }
+        }
+    }
+
     public let options: Options
     public let ports: [FramePort]
     public let controllers: [Endpoint]
     let platform: EpollPlatform
-    let loop: RunLoop<EpollPlatform>
+    let loop: RunLoop<SoftPlatform<EpollPlatform>>
+    let connectStream: (Endpoint) throws(StreamError) -> any ByteStream
     var agent: SwitchAgent
     let logger: Logger
     let listener: TCPListener?
@@ -85,7 +114,7 @@ public final class SwitchLoop {
 
     /// One OpenFlow connection: to a controller (maybe still connecting) or accepted.
     struct Channel {
-        let socket: TCPConnection
+        let stream: any ByteStream
         let id: ChannelID
         /// The controller's index for an active connection; nil for an accepted one.
         let controller: Int?
@@ -95,10 +124,11 @@ public final class SwitchLoop {
     }
 
     /// Builds the datapath with `ports` numbered 1, 2, 3... and opens the listener.
-    /// `agentSettings.controllers` is replaced by the endpoints' names.
+    /// `agentSettings.controllers` is replaced by the endpoints' names. Without a
+    /// `transport`, controllers are reached over kernel TCP.
     public init(
         datapath datapathSettings: DatapathSettings, agent agentSettings: AgentSettings, controllers: [Endpoint],
-        ports: [FramePort], options: Options, logger: Logger
+        ports: [FramePort], options: Options, logger: Logger, transport: Transport? = nil
     ) throws(SocketError) {
         precondition(ports.count < 0xff00, "more ports than OpenFlow 1.0 numbers")
         self.options = options
@@ -116,8 +146,10 @@ public final class SwitchLoop {
         outgoing = ports.map { _ in FrameBatch(capacity: 32, slotSize: 2048) }
         sendDrops = Array(repeating: 0, count: ports.count)
         sendErrors = Array(repeating: 0, count: ports.count)
-        platform = try EpollPlatform(maxEventsPerWait: 256)
-        loop = RunLoop(platform: platform)
+        let transport = if let transport { transport } else { try Transport.kernel() }
+        platform = transport.platform
+        loop = transport.loop
+        connectStream = transport.connect
         status = SwitchStatus(start: platform.now())
         readScratch = .allocate(byteCount: 1 << 16, alignment: 16)
         var fds: [Int32] = [-1, -1]
@@ -158,7 +190,7 @@ public final class SwitchLoop {
 
     /// Stops the loop when one of `source`'s signals arrives. Call before `run`.
     public func stopOnSignals(_ source: SignalSource) throws(SocketError) {
-        try source.watch(on: loop, token: Self.signalToken) { [unowned self] signal in
+        try source.watch(on: loop, epoll: platform, token: Self.signalToken) { [unowned self] signal in
             logger.info("signal \(signal): shutting down")
             stopping = true
         }
