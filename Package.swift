@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "ofswitch",
             dependencies: [
-                "SwitchHost", "Switch", "OpenFlow", "Scheduler", "LinuxPlatform",
+                "SwitchHost", "Switch", "OpenFlow", "Scheduler", "LinuxPlatform", "DirectNetwork", "NetStackHost", "Devices", "Wire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
