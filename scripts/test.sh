@@ -23,6 +23,7 @@ bash scripts/embedded-check.sh
 step "fuzz the framer and decoder (${FUZZ_SECONDS:=60} s), then the switch core (${SWITCH_FUZZ_SECONDS:=30} s)"
 bash scripts/fuzz.sh "$FUZZ_SECONDS"
 bash scripts/fuzz.sh "$SWITCH_FUZZ_SECONDS" --switch
+bash scripts/fuzz.sh "${NETSTACK_FUZZ_SECONDS:=30}" --netstack
 
 step "ofdump over the shipped captures"
 # The ovs-testcontroller session is all valid; the ovs-ofctl session carries four
@@ -47,7 +48,7 @@ step "interop: ofcontroller, ofswitch and our TCP/IP stack against real peers"
 bin_dir=$(swift build --show-bin-path)
 interop_status=0
 for script in controller-ovs controller-bad-input switch-ofctl switch-bad-input switch-controllers \
-    netstack-linux netstack-iperf3 controller-ovs-netstack; do
+    netstack-linux netstack-iperf3 controller-ovs-netstack switch-netstack; do
     bash "Tests/Interop/$script.sh" "$bin_dir" || { interop_status=1; echo "interop: $script failed" >&2; }
 done
 [ "$interop_status" -eq 0 ] || { echo "interop: failures above" >&2; exit 1; }
