@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "ofdump",
             dependencies: [
-                "OpenFlow", "Capture",
+                "OpenFlow", "Capture", "PcapDevice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

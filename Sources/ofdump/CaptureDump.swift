@@ -6,6 +6,7 @@ struct CaptureDump {
     let ports: Set<UInt16>
     let emit: (String) -> Void
     private var directions: [FlowKey: DirectionDecoder] = [:]
+    private var reassembler = TCPReassembler()
     private(set) var malformedMessages = 0
     private(set) var skippedFragments = 0
     private(set) var skippedMalformed = 0
@@ -18,24 +19,37 @@ struct CaptureDump {
     /// Decodes the whole file; returns the error that stopped reading early, if any,
     /// after printing everything read up to it.
     mutating func run(_ bytes: [UInt8]) -> CaptureError? {
-        // The reassembler is local so its delivery callback may update `self`.
-        var reassembler = TCPReassembler()
         var failure: CaptureError?
         do throws(CaptureError) {
             var reader = try PcapReader(bytes)
-            while let record = try reader.next() {
-                guard let segment = segment(in: record) else { continue }
-                reassembler.receive(segment) { key, event in handle(key, event) }
-            }
+            while let record = try reader.next() { receive(record) }
         } catch {
             failure = error
         }
+        finish()
+        return failure
+    }
+
+    /// One captured packet (from a file or a live capture); lines are emitted as soon
+    /// as the messages in it are complete.
+    mutating func receive(_ record: PcapRecord) {
+        guard let segment = segment(in: record) else { return }
+        // The reassembler is moved out while it runs, so its callback may update `self`.
+        var reassembler = TCPReassembler()
+        swap(&reassembler, &self.reassembler)
+        reassembler.receive(segment) { key, event in handle(key, event) }
+        swap(&reassembler, &self.reassembler)
+    }
+
+    /// The capture ended: streams still open are closed and what they left is reported.
+    mutating func finish() {
+        var reassembler = TCPReassembler()
+        swap(&reassembler, &self.reassembler)
         reassembler.finish { key, event in handle(key, event) }
         for key in directions.keys.sorted() {
             let label = label(key)
             directions[key]?.finish(label: label, emit: emit)
         }
-        return failure
     }
 
     /// The record's TCP segment when it belongs to an OpenFlow connection.

@@ -21,17 +21,42 @@ struct OFDump: ParsableCommand {
               incomplete: <n> bytes ...
                                  the stream or capture ended inside a message
 
+            With -i IFACE it captures live through libpcap instead (a BPF filter keeps only \
+            the OpenFlow ports; "any" captures on every interface) until SIGINT or SIGTERM, \
+            --count packets or --duration seconds, printing each message as it completes.
+
             Exit status: 0 when every message decoded, 1 when any was malformed, 2 when the \
-            file cannot be read or parsed (the reason goes to stderr).
+            file cannot be read or parsed or the interface cannot be opened (the reason goes \
+            to stderr).
             """)
 
     @Argument(help: "A capture file (pcap or pcapng; Ethernet, Linux cooked, raw IP or loopback).")
-    var file: String
+    var file: String?
+
+    @Option(name: .customShort("i"), help: ArgumentHelp("Capture live on this interface instead of reading a file.", valueName: "IFACE"))
+    var interface: String?
+
+    @Option(name: .customLong("count"), help: ArgumentHelp("With -i: stop after this many packets.", valueName: "N"))
+    var count: Int?
+
+    @Option(name: .customLong("duration"), help: ArgumentHelp("With -i: stop after this many seconds.", valueName: "SECONDS"))
+    var duration: Double?
 
     @Option(name: .customLong("port"), help: "Also decode TCP streams on this port (repeatable; 6653 and 6633 are always included).")
     var ports: [UInt16] = []
 
+    func validate() throws {
+        guard (file == nil) != (interface == nil) else { throw ValidationError("give a capture file or -i IFACE, not both") }
+        if interface == nil, count != nil || duration != nil { throw ValidationError("--count and --duration go with -i") }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if let duration, !(duration > 0 && duration < 1e6) { throw ValidationError("--duration must be a positive number of seconds") }
+    }
+
     mutating func run() throws {
+        guard let file else {
+            try LiveDump(interface: interface!, ports: Set([6653, 6633] + ports), count: count, duration: duration).run()
+            return
+        }
         let bytes: [UInt8]
         do {
             bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
@@ -48,11 +73,11 @@ struct OFDump: ParsableCommand {
         if dump.malformedMessages > 0 { throw ExitCode(1) }
     }
 
-    private static func note(_ text: String) {
+    static func note(_ text: String) {
         FileHandle.standardError.write(Data(("ofdump: " + text + "\n").utf8))
     }
 
-    private static func fail(_ text: String) -> Never {
+    static func fail(_ text: String) -> Never {
         note(text)
         Self.exit(withError: ExitCode(2))
     }

@@ -60,6 +60,10 @@ TSHARK_PID=$!
 BACKGROUND_PIDS+=("$TSHARK_PID")
 wait_for 15 grep -q "Capturing on" "$INTEROP_DIR/tshark.log" || log "tshark did not say it is capturing"
 
+"$BIN_DIR/ofdump" -i "$TAP" >"$INTEROP_DIR/ofdump-live.txt" 2>"$INTEROP_DIR/ofdump-live.err" &
+LIVE_PID=$!
+BACKGROUND_PIDS+=("$LIVE_PID")
+sleep 1 # the capture is open before the controller's first segment
 start_controller --app learning
 check "learning: OVS connects to ofcontroller over NetStack" wait_for 30 switch_up
 ovs-appctl -t "$OVS_D/run/vswitchd.ctl" revalidator/purge >/dev/null
@@ -71,6 +75,12 @@ check "learning: a flow from h1 to h2 out of port 2" has_flow 'dl_src=00:00:00:0
 check "learning: a flow from h3 to h1 out of port 1" has_flow 'dl_src=00:00:00:00:00:03,dl_dst=00:00:00:00:00:01.*actions=output:1'
 check "the controller logged the datapath through its own stack" grep -q "our own TCP/IP stack on tap:$TAP" "$RUN_LOG"
 sleep 1
+kill -INT "$LIVE_PID"
+status=0
+wait "$LIVE_PID" || status=$?
+check "ofdump -i $TAP (live, libpcap) exits 0 on SIGINT (got $status)" [ "$status" -eq 0 ]
+check "ofdump -i $TAP saw the handshake live" grep -q "OFPT_FEATURES_REPLY" "$INTEROP_DIR/ofdump-live.txt"
+check "ofdump -i $TAP saw flow_mods live" grep -q "OFPT_FLOW_MOD" "$INTEROP_DIR/ofdump-live.txt"
 kill -INT "$TSHARK_PID"
 wait "$TSHARK_PID" 2>/dev/null || true
 messages=$("$BIN_DIR/ofdump" "$CAPTURE" 2>/dev/null | wc -l) && status=0 || status=$?
