@@ -25,12 +25,12 @@ import Wire
         _ = sim.open()
         let syn = sim.sent[0]
         #expect(syn.has(TCPHeader.Flags.syn) && !syn.has(TCPHeader.Flags.ack))
-        // MSS 1400, then NOP + window scale 3 (256 KB buffer), padded to 4 bytes.
-        #expect(Array(syn.header.options) == [2, 4, 0x05, 0x78, 1, 3, 3, 3])
+        // MSS 1400, SACK-permitted, window scale 3 (256 KB buffer), each padded to 4 bytes.
+        #expect(Array(syn.header.options) == [2, 4, 0x05, 0x78, 1, 1, 4, 2, 1, 3, 3, 3])
         let synAck = sim.sent[1]
         #expect(synAck.has(TCPHeader.Flags.syn) && synAck.has(TCPHeader.Flags.ack))
         #expect(synAck.ack == syn.sequence &+ 1)
-        #expect(Array(synAck.header.options) == [2, 4, 0x05, 0x78, 1, 3, 3, 3])
+        #expect(Array(synAck.header.options) == [2, 4, 0x05, 0x78, 1, 1, 4, 2, 1, 3, 3, 3])
         // After the handshake windows are scaled: 256 KB >> 3.
         let ack = sim.sent[2]
         #expect(ack.header.window == UInt16(256 * 1024 >> 3))

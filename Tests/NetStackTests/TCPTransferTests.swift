@@ -88,12 +88,58 @@ import Wire
         #expect(sim.readAll(.b, server).isEmpty)
         let queued = sim.b.table.slots[Int(server.index)].receive.outOfOrder
         #expect(queued == [TCPReceiveBuffer.Range(lower: 1460, upper: 1460 * 5)])
-        // Each out-of-order segment was answered at once with a duplicate ACK.
+        // Each out-of-order segment was answered at once with a duplicate ACK listing
+        // what is held (RFC 2018): NOP, NOP, SACK, one block.
         let dupAcks = sim.segments(from: .b).suffix(4)
         #expect(dupAcks.allSatisfy { $0.ack == held[0].sequence })
+        let lastBlock = Array(dupAcks.last!.header.options)
+        #expect(lastBlock == [1, 1, 5, 10] + Frames.be32(held[1].sequence) + Frames.be32(held[4].sequence &+ 1460))
         sim.inject(held[0].bytes, to: .b)
         let reassembled = sim.readAll(.b, server) == data
         #expect(reassembled)
         #expect(sim.segments(from: .b).last!.ack == held[4].sequence &+ 1460)
+        #expect(sim.segments(from: .b).last!.header.options.isEmpty)
+    }
+
+    /// A's data segments `indices` delivered to B by hand, after all were held back.
+    static func holdAndDeliver(_ sim: inout TCPSimulation, _ client: TCPHandle, segments: Int, deliver indices: [Int]) -> [TCPSimulation.Sent] {
+        var held: [TCPSimulation.Sent] = []
+        sim.filter = { segment in
+            if segment.from == .a, segment.payloadCount > 0 {
+                held.append(segment)
+                return false
+            }
+            return true
+        }
+        sim.a.setNoDelay(client, true)
+        _ = sim.write(.a, client, [UInt8](repeating: 1, count: 1460 * segments)[...])
+        sim.flush()
+        sim.filter = nil
+        for i in indices { sim.inject(held[i].bytes, to: .b) }
+        return held
+    }
+
+    @Test func sackBlocksPutTheLatestRangeFirst() {
+        var sim = TCPSimulation()
+        let (client, _) = sim.open()
+        // Holes at segments 0, 2 and 4: ranges [1], [3], [5]; the latest arrival is [3].
+        let held = Self.holdAndDeliver(&sim, client, segments: 6, deliver: [5, 1, 3])
+        let options = Array(sim.segments(from: .b).last!.header.options)
+        #expect(Array(options[0..<4]) == [1, 1, 5, 26])
+        var expected: [UInt8] = []
+        for (left, right) in [(3, 4), (1, 2), (5, 6)] {
+            expected += Frames.be32(held[left].sequence) + Frames.be32(held[right - 1].sequence &+ 1460)
+        }
+        #expect(Array(options[4...]) == expected)
+    }
+
+    @Test func noSackBlocksWithoutSackPermitted() {
+        var limits = TCPLimits()
+        limits.selectiveAck = false
+        var sim = TCPSimulation(limits: limits, limitsB: TCPLimits())
+        let (client, _) = sim.open()
+        #expect(Array(sim.sent[0].header.options) == [2, 4, 0x05, 0xB4, 1, 3, 3, 3])
+        _ = Self.holdAndDeliver(&sim, client, segments: 2, deliver: [1])
+        #expect(sim.segments(from: .b).last!.header.options.isEmpty)
     }
 }

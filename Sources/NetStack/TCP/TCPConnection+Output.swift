@@ -17,13 +17,15 @@ extension TCPConnection {
         default:
             break
         }
-        let room = buffer.count &- TCPHeader.minimumLength
+        // Options come out of the segment's MSS bytes (RFC 6691), so segments fit the MTU.
+        let optionBytes = sackBlockCount > 0 ? 4 &+ 8 &* sackBlockCount : 0
+        let segmentSize = Swift.min(mss &- optionBytes, buffer.count &- TCPHeader.minimumLength &- optionBytes)
         let dataEnd = send.end
         let finSent = finQueued && sendMax == dataEnd + 1
 
         if retransmitFirst {
             retransmitFirst = false
-            let length = Swift.min(mss, room, Swift.max(dataEnd - sendUnacknowledged, 0))
+            let length = Swift.min(segmentSize, Swift.max(dataEnd - sendUnacknowledged, 0))
             let fin = finSent && sendUnacknowledged + length == dataEnd
             if length > 0 || fin {
                 return writeData(sequence: sendUnacknowledged, length: length, fin: fin, now: now, into: buffer, counters: &counters)
@@ -33,8 +35,8 @@ extension TCPConnection {
         let unsent = dataEnd - sendNext
         if unsent > 0 {
             let usable = Swift.min(sendWindow, congestion.window) &- inFlight
-            let length = Swift.min(unsent, mss, room, Swift.max(usable, 0))
-            if length > 0, forceSend || sendNext < sendMax || sendAllowed(length: length, unsent: unsent) {
+            let length = Swift.min(unsent, segmentSize, Swift.max(usable, 0))
+            if length > 0, forceSend || sendNext < sendMax || sendAllowed(length: length, unsent: unsent, segmentSize: segmentSize) {
                 forceSend = false
                 return writeData(sequence: sendNext, length: length, fin: finQueued && length == unsent, now: now, into: buffer, counters: &counters)
             }
@@ -57,8 +59,8 @@ extension TCPConnection {
     /// Nagle (RFC 896) and sender SWS avoidance (RFC 1122 4.2.3.4): send a full segment,
     /// or everything buffered when nothing is unacknowledged (or Nagle is off, or the
     /// FIN follows), or at least half the largest window the peer offered.
-    private func sendAllowed(length: Int, unsent: Int) -> Bool {
-        if length == mss { return true }
+    private func sendAllowed(length: Int, unsent: Int, segmentSize: Int) -> Bool {
+        if length == segmentSize { return true }
         let idle = inFlight == 0 || noDelay || finQueued
         if length == unsent { return idle }
         return idle && maxSendWindow > 0 && length >= maxSendWindow / 2
@@ -72,7 +74,8 @@ extension TCPConnection {
             acknowledgment: passive ? receiveNext : TCPSequenceNumber(0),
             flags: TCPHeader.Flags.syn | (passive ? TCPHeader.Flags.ack : 0),
             window: UInt16(Swift.min(receive.window, 65535)),
-            mss: UInt16(clamping: limits.mss), windowScale: offerScale ? limits.windowScale : nil)
+            mss: UInt16(clamping: limits.mss), windowScale: offerScale ? limits.windowScale : nil,
+            sackPermitted: passive ? selectiveAck : limits.selectiveAck)
         guard buffer.count >= header.length else { return nil }
         let length = TCPSegmentWriter.writeHeader(header, into: buffer)
         TCPSegmentWriter.finish(buffer, length: length, source: localAddress, destination: remoteAddress)
@@ -89,8 +92,9 @@ extension TCPConnection {
         if fin { flags |= TCPHeader.Flags.fin }
         let header = TCPSegmentHeader(
             sourcePort: localPort, destinationPort: remotePort, sequence: sequence,
-            acknowledgment: receiveNext, flags: flags, window: advertiseWindow())
+            acknowledgment: receiveNext, flags: flags, window: advertiseWindow(), sackBlocks: sackBlockCount)
         let headerLength = TCPSegmentWriter.writeHeader(header, into: buffer)
+        writeSackBlocks(header.sackBlocks, into: buffer)
         if length > 0, let base = buffer.baseAddress {
             send.copy(from: sequence, length: length, into: base + headerLength)
         }
@@ -105,10 +109,37 @@ extension TCPConnection {
     private mutating func writeControl(sequence: TCPSequenceNumber, into buffer: UnsafeMutableRawBufferPointer) -> Int {
         let header = TCPSegmentHeader(
             sourcePort: localPort, destinationPort: remotePort, sequence: sequence,
-            acknowledgment: receiveNext, flags: TCPHeader.Flags.ack, window: advertiseWindow())
+            acknowledgment: receiveNext, flags: TCPHeader.Flags.ack, window: advertiseWindow(), sackBlocks: sackBlockCount)
         let length = TCPSegmentWriter.writeHeader(header, into: buffer)
+        writeSackBlocks(header.sackBlocks, into: buffer)
         TCPSegmentWriter.finish(buffer, length: length, source: localAddress, destination: remoteAddress)
         return length
+    }
+
+    /// SACK blocks for the out-of-order ranges, when the peer agreed to SACK (at most 4,
+    /// the most the 40 option bytes hold).
+    private var sackBlockCount: Int {
+        selectiveAck ? Swift.min(receive.outOfOrder.count, 4) : 0
+    }
+
+    /// RFC 2018 section 4: the block holding the latest segment first, then the others
+    /// in sequence order.
+    private func writeSackBlocks(_ count: Int, into buffer: UnsafeMutableRawBufferPointer) {
+        guard count > 0 else { return }
+        let ranges = receive.outOfOrder
+        let recent = receive.recentRange ?? 0
+        var offset = TCPHeader.minimumLength &+ 4
+        var written = 0
+        var i = -1
+        while written < count, i < ranges.count {
+            let index = i < 0 ? recent : i
+            i &+= 1
+            if i > 0, index == recent { continue }
+            TCPSegmentWriter.writeSackBlock(
+                left: receiveNext + ranges[index].lower, right: receiveNext + ranges[index].upper, at: offset, into: buffer)
+            offset &+= 8
+            written &+= 1
+        }
     }
 
     /// Moves SND.NXT and SND.MAX past a segment that occupies sequence space, and

@@ -50,6 +50,8 @@ struct TCPConnection {
     var receiveScale: UInt8 = 0
     /// Both SYNs carry a window scale (RFC 7323 2.2); otherwise neither side scales.
     var scaling = false
+    /// Both SYNs offered SACK: ACKs carry SACK blocks.
+    var selectiveAck = false
     var mss = 536
     var send = TCPSendBuffer()
     /// The application shut down writing: a FIN follows the buffered bytes.
@@ -160,6 +162,7 @@ struct TCPConnection {
             sendScale = scale
             receiveScale = limits.windowScale
         }
+        selectiveAck = options.sackPermitted && limits.selectiveAck
         congestion = TCPCongestion(mss: mss, initialSegments: limits.initialWindowSegments, start: iss)
     }
 

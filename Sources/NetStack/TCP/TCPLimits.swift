@@ -33,6 +33,8 @@ public struct TCPLimits: Sendable {
     public var keepAliveIdle: Interval? = nil
     public var keepAliveInterval: Interval = .seconds(75)
     public var keepAliveProbes = 9
+    /// Offer SACK (RFC 2018): with a peer that agrees, ACKs list the out-of-order ranges.
+    public var selectiveAck = true
     /// Out-of-order byte ranges kept per connection; more are dropped.
     public var outOfOrderRanges = 16
     /// Resets and ACKs for segments that have no connection, waiting to be sent.

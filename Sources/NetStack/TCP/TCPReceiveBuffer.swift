@@ -14,6 +14,8 @@ struct TCPReceiveBuffer {
     /// Sorted, disjoint, not touching offset 0; bounded by `rangeLimit`.
     private(set) var outOfOrder: [Range] = []
     private var rangeLimit = 0
+    /// A byte offset inside the range that grew last (RFC 2018: its block goes first).
+    private(set) var recentOffset = 0
 
     var capacity: Int { ring.capacity }
     /// Bytes the peer may still send beyond RCV.NXT.
@@ -22,6 +24,7 @@ struct TCPReceiveBuffer {
     mutating func prepare(capacity: Int, rangeLimit: Int) {
         ring.prepare(capacity: capacity)
         readable = 0
+        recentOffset = 0
         if outOfOrder.capacity < rangeLimit { outOfOrder.reserveCapacity(rangeLimit) }
         outOfOrder.removeAll(keepingCapacity: true)
         self.rangeLimit = rangeLimit
@@ -43,6 +46,7 @@ struct TCPReceiveBuffer {
         guard bytes.count > 0, offset >= 0, upper <= window else { return .advanced(0) }
         if offset > 0 {
             guard insert(Range(lower: offset, upper: upper)) else { return .dropped }
+            recentOffset = offset
             ring.write(bytes, at: readable &+ offset)
             return .queued
         }
@@ -59,6 +63,7 @@ struct TCPReceiveBuffer {
             outOfOrder[i].lower &-= advance
             outOfOrder[i].upper &-= advance
         }
+        recentOffset &-= advance
         readable &+= advance
         return .advanced(advance)
     }
@@ -82,6 +87,11 @@ struct TCPReceiveBuffer {
             if last > first &+ 1 { outOfOrder.removeSubrange((first &+ 1)..<last) }
         }
         return true
+    }
+
+    /// The index of the out-of-order range that grew last.
+    var recentRange: Int? {
+        outOfOrder.firstIndex { $0.lower <= recentOffset && recentOffset < $0.upper }
     }
 
     /// Copies up to `buffer.count` in-order bytes out and frees their space.

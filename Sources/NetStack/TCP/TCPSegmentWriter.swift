@@ -11,10 +11,14 @@ struct TCPSegmentHeader {
     /// Options for a SYN; nil leaves them out.
     var mss: UInt16? = nil
     var windowScale: UInt8? = nil
+    var sackPermitted = false
+    /// SACK blocks (RFC 2018) written by the caller after the header; at most 4.
+    var sackBlocks = 0
 
     /// Header plus options, padded with NOPs to a multiple of 4 (as Linux writes them).
     var length: Int {
-        TCPHeader.minimumLength + (mss == nil ? 0 : 4) + (windowScale == nil ? 0 : 4)
+        TCPHeader.minimumLength + (mss == nil ? 0 : 4) + (windowScale == nil ? 0 : 4) + (sackPermitted ? 4 : 0)
+            + (sackBlocks > 0 ? 4 &+ 8 &* sackBlocks : 0)
     }
 }
 
@@ -39,13 +43,31 @@ enum TCPSegmentWriter {
             writer.uncheckedU8(4)
             writer.uncheckedU16(mss)
         }
+        if header.sackPermitted {
+            writer.uncheckedU8(TCPOptions.Kind.noOperation)
+            writer.uncheckedU8(TCPOptions.Kind.noOperation)
+            writer.uncheckedU8(TCPOptions.Kind.sackPermitted)
+            writer.uncheckedU8(2)
+        }
         if let scale = header.windowScale {
             writer.uncheckedU8(TCPOptions.Kind.noOperation)
             writer.uncheckedU8(TCPOptions.Kind.windowScale)
             writer.uncheckedU8(3)
             writer.uncheckedU8(scale)
         }
+        if header.sackBlocks > 0 {
+            writer.uncheckedU8(TCPOptions.Kind.noOperation)
+            writer.uncheckedU8(TCPOptions.Kind.noOperation)
+            writer.uncheckedU8(TCPOptions.Kind.sack)
+            writer.uncheckedU8(UInt8(2 &+ 8 &* header.sackBlocks))
+        }
         return length
+    }
+
+    /// Writes one SACK block at `offset` (inside the option `writeHeader` announced).
+    static func writeSackBlock(left: TCPSequenceNumber, right: TCPSequenceNumber, at offset: Int, into buffer: UnsafeMutableRawBufferPointer) {
+        buffer.storeBytes(of: left.rawValue.bigEndian, toByteOffset: offset, as: UInt32.self)
+        buffer.storeBytes(of: right.rawValue.bigEndian, toByteOffset: offset &+ 4, as: UInt32.self)
     }
 
     /// Fills in the checksum of the `length`-byte segment at the start of `buffer`.
