@@ -14,6 +14,8 @@ apt_packages=(
     ethtool       # offloads off on the veth pairs ofswitch reads with packet sockets
     python3-venv  # the venv os-ken is installed into (Tests/Interop/osken-venv.sh)
     iperf3        # the veth throughput comparison with Open vSwitch (scripts/veth-compare.sh)
+    python3-scapy # hostile frames against our TCP/IP stack (Tests/Interop/netstack-hostile.sh)
+    dnsmasq-base  # the DHCP server our DHCP client is tested against (Tests/Interop/netstack-dhcp.sh)
 )
 
 missing=()
