@@ -16,6 +16,26 @@ public enum InternetChecksum {
         return fold(total)
     }
 
+    /// The same sum over raw memory (a frame in a device's buffer, a body handed in as a
+    /// buffer), four bytes at a time: a sum of 32-bit big-endian words folds to the
+    /// same one's-complement sum as the 16-bit words.
+    @inlinable
+    public static func sum(raw bytes: UnsafeRawBufferPointer, initial: UInt32 = 0) -> UInt32 {
+        var total = UInt64(initial)
+        var i = 0
+        let end = bytes.count
+        while i &+ 4 <= end {
+            total &+= UInt64(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
+            i &+= 4
+        }
+        if i &+ 2 <= end {
+            total &+= UInt64(bytes[i]) << 8 | UInt64(bytes[i &+ 1])
+            i &+= 2
+        }
+        if i < end { total &+= UInt64(bytes[i]) << 8 }
+        return fold(total)
+    }
+
     /// Folds carries into 16 bits.
     @inlinable
     public static func fold(_ value: UInt64) -> UInt32 {

@@ -116,4 +116,16 @@ struct InternetChecksumTests {
             #expect(updated == InternetChecksum.checksum(h[...]), "seed \(seed) case \(i)")
         }
     }
+
+    /// The word-at-a-time sum over raw memory agrees with the byte-pair sum, for every
+    /// length's remainder and with a chained initial value.
+    @Test func rawSumMatchesTheSliceSum() {
+        var rng = SplitMix64(seed: 0x5157)
+        for length in 0..<300 {
+            let bytes = rng.bytes(length)
+            let initial = UInt32(rng.u16())
+            let raw = bytes.withUnsafeBytes { InternetChecksum.sum(raw: $0, initial: initial) }
+            #expect(raw == InternetChecksum.sum(bytes[...], initial: initial), "length \(length)")
+        }
+    }
 }
