@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include "CLinuxPlatform.h"
 
@@ -187,20 +188,29 @@ int c_linux_platform_interface_flags(const char *name) {
     return result < 0 ? -1 : (unsigned short)request.ifr_flags;
 }
 
-int c_linux_platform_tap_open(const char *name, int *created) {
+int c_linux_platform_tap_open(const char *name, int offloads, int *created) {
     struct ifreq request;
     if (copy_name(&request, name) < 0) return -1;
     *created = if_nametoindex(name) == 0;
     int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return -1;
-    request.ifr_flags = IFF_TAP | IFF_NO_PI;
-    if (ioctl(fd, TUNSETIFF, &request) < 0) {
+    request.ifr_flags = IFF_TAP | IFF_NO_PI | (offloads ? IFF_VNET_HDR : 0);
+    int header = 10; /* struct virtio_net_hdr, without num_buffers */
+    if (ioctl(fd, TUNSETIFF, &request) < 0 ||
+        (offloads && (ioctl(fd, TUNSETVNETHDRSZ, &header) < 0 ||
+                      ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) < 0))) {
         int saved = errno;
         close(fd);
         errno = saved;
         return -1;
     }
     return fd;
+}
+
+ssize_t c_linux_platform_tap_write_plain(int fd, const void *frame, size_t length) {
+    static const unsigned char header[10];
+    struct iovec parts[2] = {{(void *)header, sizeof header}, {(void *)frame, length}};
+    return writev(fd, parts, 2);
 }
 
 int c_linux_platform_interface_set_up(const char *name) {

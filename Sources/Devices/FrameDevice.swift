@@ -12,6 +12,9 @@ public protocol FrameDevice: AnyObject {
     var macAddress: MACAddress { get }
     /// The largest IP packet the device carries (Ethernet payload, header excluded).
     var mtu: Int { get }
+    /// The room one frame needs in a receive batch's slot: more than the MTU allows when
+    /// the device coalesces (a tap with offloads hands over 64 KB TCP frames).
+    var largestFrame: Int { get }
     /// Reads the frames waiting, up to the batch's capacity; returns how many were read
     /// (fewer than the capacity: nothing more is waiting).
     func receive(into batch: inout FrameBatch) throws(DeviceError) -> Int
@@ -20,4 +23,9 @@ public protocol FrameDevice: AnyObject {
     func transmit(_ batch: inout FrameBatch) throws(DeviceError) -> Int
     /// Whether frames can flow: administratively up and with carrier.
     func isLinkUp() -> Bool
+}
+
+extension FrameDevice {
+    /// An Ethernet frame of the MTU with a VLAN tag.
+    public var largestFrame: Int { mtu + 18 }
 }

@@ -39,6 +39,8 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
     public private(set) var lastDeviceError: DeviceError?
     /// Frames the device refused because its queue was full.
     public private(set) var transmitDrops: UInt64 = 0
+    /// Frames too long for a receive slot, dropped by the device.
+    public private(set) var receiveOversized: UInt64 = 0
 
     /// Frames per device read, and per device write.
     public static var batchSize: Int { 32 }
@@ -48,9 +50,9 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
         self.stack = stack
         self.loop = loop
         self.soft = soft
-        let slot = FrameBatch.headroom + max(stack.minimumTransmitBuffer, device.mtu + 18)
-        receiveBatch = FrameBatch(capacity: Self.batchSize, slotSize: slot)
-        transmitBatch = FrameBatch(capacity: Self.batchSize, slotSize: slot)
+        let transmitSlot = FrameBatch.headroom + max(stack.minimumTransmitBuffer, device.mtu + 18)
+        receiveBatch = FrameBatch(capacity: Self.batchSize, slotSize: FrameBatch.headroom + device.largestFrame)
+        transmitBatch = FrameBatch(capacity: Self.batchSize, slotSize: transmitSlot)
         loop.register(token: deviceToken) { _ in self.deviceReady() }
         timer = DeadlineTimer { now in
             self.stack.tick(now: now)
@@ -77,6 +79,7 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
                 lastDeviceError = error
                 break
             }
+            receiveOversized &+= UInt64(receiveBatch.oversized)
             let storage = receiveBatch.storage
             for frame in receiveBatch.frames {
                 stack.receive(frame: storage[frame], now: now)

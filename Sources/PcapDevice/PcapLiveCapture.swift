@@ -14,7 +14,7 @@ public final class PcapLiveCapture {
     public init(interface: String, filter: String?, snapLength: Int32 = 262_144) throws(PcapCaptureError) {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let handle = pcap_create(interface, &errorBuffer) else {
-            throw PcapCaptureError(message: String(cString: errorBuffer))
+            throw PcapCaptureError(message: errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
         }
         pcap_set_snaplen(handle, snapLength)
         pcap_set_immediate_mode(handle, 1)

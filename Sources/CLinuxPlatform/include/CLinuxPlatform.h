@@ -45,8 +45,14 @@ int c_linux_platform_interface_flags(const char *name);
 
 /// Opens the tap device `name` (IFF_TAP, no packet information header), non-blocking:
 /// attaches to it if it exists, creates it (non-persistent) if not; `*created` says
-/// which. Returns the descriptor, or -1 with errno set.
-int c_linux_platform_tap_open(const char *name, int *created);
+/// which. With `offloads`, each frame carries a 10-byte virtio-net header and the
+/// kernel may hand over large TCP frames (TSO/GSO) with partial checksums
+/// (IFF_VNET_HDR, TUNSETOFFLOAD CSUM|TSO4|TSO6). Returns the descriptor, or -1 with errno.
+int c_linux_platform_tap_open(const char *name, int offloads, int *created);
+
+/// Writes one frame to a tap opened with offloads, behind an all-zero virtio-net
+/// header (a finished frame: no offload asked of the kernel).
+ssize_t c_linux_platform_tap_write_plain(int fd, const void *frame, size_t length);
 
 /// Sets IFF_UP on interface `name` (the kernel's side of a tap). 0, or -1 with errno.
 int c_linux_platform_interface_set_up(const char *name);
