@@ -102,6 +102,7 @@ let package = Package(
         .testTarget(name: "OpenFlowTests", dependencies: ["OpenFlow", "Wire", "Capture", "TestSupport"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
+        .testTarget(name: "DirectNetworkTests", dependencies: ["DirectNetwork", "Wire"]),
         .testTarget(name: "NetStackHostTests", dependencies: ["NetStackHost", "NetStack", "Devices", "Wire", "Scheduler", "TestSupport"]),
         .testTarget(name: "NetStackTests", dependencies: ["NetStack", "Wire", "Scheduler", "TestSupport"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "ControllerHost", "Devices", "OpenFlow", "Wire", "Scheduler"]),
