@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a fresh Debian machine (apt packages,
 # and os-ken in a venv), skipping what is already there. Needs root (CI and the dev
-# machines run as root).
+# machines run as root). With --build, only what building needs (libpcap-dev).
 set -euo pipefail
 
-apt_packages=(
-    libpcap-dev   # the design card's system package (pcap ports use our own reader and writer)
+build_only=0
+[ "${1:-}" = --build ] && build_only=1
+
+build_packages=(
+    libpcap-dev   # the design card's system package: live capture and injection (pcap:IFACE, ofdump -i)
+)
+test_packages=(
     tshark        # independent OpenFlow decoder for the cross-check test
     openvswitch-switch          # a real OpenFlow switch (userspace datapath) for the controller interop test
     openvswitch-testcontroller  # the reference controller the benchmarks compare against
@@ -17,6 +22,8 @@ apt_packages=(
     python3-scapy # hostile frames against our TCP/IP stack (Tests/Interop/netstack-hostile.sh)
     dnsmasq-base  # the DHCP server our DHCP client is tested against (Tests/Interop/netstack-dhcp.sh)
 )
+apt_packages=("${build_packages[@]}")
+((build_only)) || apt_packages+=("${test_packages[@]}")
 
 missing=()
 for package in "${apt_packages[@]}"; do
@@ -31,6 +38,8 @@ if ((${#missing[@]})); then
 else
     echo "install-deps: apt packages present"
 fi
+
+((build_only)) && exit 0
 
 # os-ken, the Python controller the switch interop test and the cbench runner use as
 # a peer, in its own venv.
