@@ -46,5 +46,16 @@ let package = Package(
             path: "Benchmarks/ControllerCore",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "NetStackSegments",
+            dependencies: [
+                .product(name: "NetStack", package: "SwiftOpenFlow"),
+                .product(name: "Scheduler", package: "SwiftOpenFlow"),
+                .product(name: "Wire", package: "SwiftOpenFlow"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/NetStackSegments",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
