@@ -2,7 +2,7 @@
 /// byte kept; copies in and out wrap around the end with at most two `memcpy`s.
 /// The storage is allocated once and kept when a connection slot is reused.
 struct TCPByteRing {
-    private(set) var storage: [UInt8] = []
+    private var storage: [UInt8] = []
     /// Index in `storage` of offset 0.
     private(set) var head = 0
 
@@ -11,19 +11,6 @@ struct TCPByteRing {
     /// Sizes the ring (allocating only if the size changes) and empties it.
     mutating func prepare(capacity: Int) {
         if storage.count != capacity { storage = [UInt8](repeating: 0, count: capacity) }
-        head = 0
-    }
-
-    /// Gives the storage back (for a pool) and leaves the ring empty.
-    mutating func takeStorage() -> [UInt8] {
-        let taken = storage
-        storage = []
-        head = 0
-        return taken
-    }
-
-    mutating func adopt(_ storage: [UInt8]) {
-        self.storage = storage
         head = 0
     }
 

@@ -19,10 +19,14 @@ extension TCPConnection {
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         readableReported = false
         let count = receive.read(into: buffer)
-        // RFC 1122 4.2.3.3: tell the peer once the window has grown by enough to matter.
+        // A window update when the peer's view is stale enough to slow it: the window
+        // at least doubled and grew by a segment or more (as Linux decides; RFC 1122
+        // 4.2.3.3 asks for growth of at least min(buffer / 2, MSS)). Otherwise the next
+        // ACK carries the new window anyway.
         if count > 0, state == .established || state == .finWait1 || state == .finWait2 {
             let window = Swift.min(receive.window >> Int(receiveScale), 65535) << Int(receiveScale)
-            if window &- lastAdvertisedWindow >= Swift.min(receive.capacity / 2, 2 &* mss) { ackNow = true }
+            let grown = window &- lastAdvertisedWindow
+            if grown >= Swift.min(receive.capacity / 2, mss), window >= 2 &* lastAdvertisedWindow { ackNow = true }
         }
         return count
     }

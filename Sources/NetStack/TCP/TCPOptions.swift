@@ -16,8 +16,6 @@ struct TCPOptions: Equatable {
         static let sack: UInt8 = 5
     }
 
-    init() {}
-
     init(parsing bytes: ArraySlice<UInt8>) {
         var i = bytes.startIndex
         let end = bytes.endIndex

@@ -14,8 +14,6 @@ struct TCPReadyList {
         linked = [Bool](repeating: false, count: slots)
     }
 
-    var isEmpty: Bool { head < 0 }
-
     mutating func append(_ slot: Int) {
         guard !linked[slot] else { return }
         linked[slot] = true
