@@ -78,7 +78,7 @@ extension TCPConnection {
             }
             keepAlivesSent &+= 1
             probe = true
-            keepAliveDeadline = now + limits.keepAliveInterval
+            keepAliveDeadline = now + Swift.max(limits.keepAliveInterval, .milliseconds(1))
         }
     }
 

@@ -12,9 +12,10 @@ struct TCPRetransmitTimer {
     let maximum: Interval
 
     init(initial: Interval, minimum: Interval, maximum: Interval) {
-        rto = initial
-        self.minimum = minimum
-        self.maximum = maximum
+        // Never zero: a timer re-armed at `now` would fire again in the same tick.
+        self.minimum = Swift.max(minimum, .milliseconds(1))
+        self.maximum = Swift.max(maximum, self.minimum)
+        rto = Swift.min(Swift.max(initial, self.minimum), self.maximum)
     }
 
     /// Takes one round-trip measurement (RFC 6298 2.2 and 2.3).
