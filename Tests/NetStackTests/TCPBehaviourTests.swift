@@ -113,3 +113,20 @@ import Wire
         }
     }
 }
+
+extension TCPBehaviourTests {
+    @Test func smallOutputBuffersGetWholeSegmentsOrNothing() {
+        var sim = TCPSimulation()
+        let (client, _) = sim.open()
+        sim.a.setNoDelay(client, true)
+        _ = sim.write(.a, client, [UInt8](repeating: 3, count: 500)[...])
+        var tiny = [UInt8](repeating: 0, count: 59)
+        #expect(tiny.withUnsafeMutableBytes { sim.a.nextSegment(now: sim.now, into: $0) } == nil)
+        // 100 bytes: a 20-byte header and 80 bytes of data, checksum valid.
+        var small = [UInt8](repeating: 0, count: 100)
+        let out = small.withUnsafeMutableBytes { sim.a.nextSegment(now: sim.now, into: $0) }
+        #expect(out?.length == 100)
+        let pseudo = InternetChecksum.pseudoHeaderSum(source: TCPSimulation.addressA, destination: TCPSimulation.addressB, protocol: 6, length: 100)
+        #expect(InternetChecksum.checksum(small[...], initial: pseudo) == 0)
+    }
+}

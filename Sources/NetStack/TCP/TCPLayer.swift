@@ -73,7 +73,8 @@ public struct TCPLayer {
     /// nil when nothing is due.
     public mutating func nextSegment(now: Instant, into buffer: UnsafeMutableRawBufferPointer) -> TCPOutgoing? {
         advanceClock(now)
-        guard buffer.count >= TCPHeader.minimumLength + 8 else { return nil }
+        // Room for the largest header (40 option bytes); data is cut to what fits.
+        guard buffer.count >= TCPHeader.minimumLength + 40 else { return nil }
         if let reset = effects.resets.popFirst() {
             let header = TCPSegmentHeader(
                 sourcePort: reset.sourcePort, destinationPort: reset.destinationPort, sequence: reset.sequence,
