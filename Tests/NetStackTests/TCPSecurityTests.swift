@@ -86,20 +86,6 @@ import Wire
         #expect(sim.a.state(client) == .established)
     }
 
-    @Test func synBacklogOverflowDropsTheExtraSyns() {
-        var limits = TCPLimits()
-        limits.synBacklog = 4
-        var sim = TCPSimulation(limits: limits)
-        _ = try! sim.b.listen(port: 80)
-        for port in UInt16(40000)..<40010 {
-            sim.inject(TCPCraft.segment(
-                from: TCPSimulation.addressA, to: TCPSimulation.addressB, sourcePort: port, destinationPort: 80,
-                sequence: 1, flags: TCPHeader.Flags.syn), to: .b)
-        }
-        #expect(sim.segments(from: .b).filter { $0.has(TCPHeader.Flags.syn) }.count == 4)
-        #expect(sim.b.counters.synDropped == 6)
-    }
-
     @Test func connectionLimitRefusesConnect() {
         var limits = TCPLimits()
         limits.maxConnections = 2
@@ -150,5 +136,26 @@ import Wire
         sim.advance(by: .seconds(61))
         let again = try? sim.a.connect(from: TCPSimulation.addressA, to: TCPSimulation.addressB, port: 80, now: sim.now)
         #expect(again != nil)
+    }
+}
+
+extension TCPSecurityTests {
+    @Test func challengeAcksAreLimitedPerSecond() {
+        var limits = TCPLimits()
+        limits.challengeAcksPerSecond = 10
+        var sim = TCPSimulation(limits: limits)
+        let (client, _) = sim.open()
+        let before = sim.segments(from: .a).count
+        for _ in 0..<50 {
+            sim.inject(Self.toClient(sim, client, sequenceOffset: 100, flags: TCPHeader.Flags.rst), to: .a)
+        }
+        #expect(sim.segments(from: .a).count - before == 10)
+        #expect(sim.a.counters.challengeAcks == 10)
+        #expect(sim.a.counters.challengeAcksSuppressed == 40)
+        // The next second has a new budget.
+        sim.advance(by: .seconds(1))
+        sim.inject(Self.toClient(sim, client, sequenceOffset: 100, flags: TCPHeader.Flags.syn), to: .a)
+        #expect(sim.a.counters.challengeAcks == 11)
+        #expect(sim.a.state(client) == .established)
     }
 }

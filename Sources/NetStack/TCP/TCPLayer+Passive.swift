@@ -22,7 +22,9 @@ extension TCPLayer {
             return
         }
         guard flags & TCPHeader.Flags.syn != 0 else { return }
-        guard listeners[listener].pending < limits.synBacklog, let slot = table.allocate() else {
+        guard listeners[listener].pending < limits.synBacklog || evictHalfOpen(of: listener, startingAt: Int(header.sequenceNumber), now: now),
+            let slot = table.allocate()
+        else {
             effects.counters.synDropped &+= 1
             return
         }
@@ -40,6 +42,29 @@ extension TCPLayer {
         table.slots[slot].windowUpdateSequence = sequence
         table.slots[slot].noteHeard(now: now)
         settle(slot, now: now)
+    }
+
+    /// A full backlog under a SYN flood: one half-open connection of the listener, picked
+    /// from a point the new SYN decides, is dropped without a word to make room, so a real
+    /// client's SYN still gets its SYN-ACK while spoofed ones wait out their retries (an
+    /// attacker cannot keep any one slot). False when every entry is an accepted
+    /// connection waiting for the application: then the SYN is dropped.
+    mutating func evictHalfOpen(of listener: Int, startingAt start: Int, now: Instant) -> Bool {
+        let port = listeners[listener].port
+        let count = table.slots.count
+        guard count > 0 else { return false }
+        let first = (start % count + count) % count
+        for step in 0..<count {
+            let slot = (first &+ step) % count
+            guard table.slots[slot].state == .synReceived, table.slots[slot].countedHalfOpen,
+                table.slots[slot].listenerPort == port
+            else { continue }
+            table.slots[slot].enterClosed(.aborted)
+            settle(slot, now: now, mayHaveOutput: false)
+            effects.counters.synDropped &+= 1
+            return true
+        }
+        return false
     }
 
     /// The reset for a segment nobody takes (RFC 9293 3.10.7.1); a RST itself gets none.
