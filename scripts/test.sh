@@ -48,7 +48,7 @@ step "interop: ofcontroller, ofswitch and our TCP/IP stack against real peers"
 bin_dir=$(swift build --show-bin-path)
 interop_status=0
 for script in controller-ovs controller-bad-input switch-ofctl switch-bad-input switch-controllers \
-    netstack-linux netstack-iperf3 netstack-dhcp netstack-tshark controller-ovs-netstack switch-netstack; do
+    netstack-linux netstack-iperf3 netstack-dhcp netstack-tshark netstack-hostile controller-ovs-netstack switch-netstack; do
     bash "Tests/Interop/$script.sh" "$bin_dir" || { interop_status=1; echo "interop: $script failed" >&2; }
 done
 [ "$interop_status" -eq 0 ] || { echo "interop: failures above" >&2; exit 1; }
