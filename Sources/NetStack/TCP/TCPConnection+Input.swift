@@ -80,7 +80,7 @@ extension TCPConnection {
         let window = receive.window
         let length = payload.count &+ (hasSyn ? 1 : 0) &+ (hasFin ? 1 : 0)
         if flags & TCPHeader.Flags.rst != 0 {
-            processReset(sequence: sequence, window: window, effects: &effects)
+            processReset(sequence: sequence, window: window, now: now, effects: &effects)
             return
         }
         if !isAcceptable(sequence: sequence, length: length, window: window) {
@@ -93,8 +93,7 @@ extension TCPConnection {
 
         // 4. A SYN in a synchronized state: challenge ACK (RFC 5961 4.2).
         if hasSyn {
-            effects.counters.challengeAcks &+= 1
-            ackNow = true
+            if effects.allowChallengeAck(now: now) { ackNow = true }
             return
         }
 
@@ -146,11 +145,10 @@ extension TCPConnection {
 
     /// RFC 5961 3.2: a RST is believed only at exactly RCV.NXT; elsewhere in the window it
     /// gets a challenge ACK, outside it is ignored.
-    private mutating func processReset(sequence: TCPSequenceNumber, window: Int, effects: inout TCPEffects) {
+    private mutating func processReset(sequence: TCPSequenceNumber, window: Int, now: Instant, effects: inout TCPEffects) {
         guard sequence.isIn(receiveNext, receiveNext + Swift.max(window, 1)) else { return }
         guard sequence == receiveNext else {
-            effects.counters.challengeAcks &+= 1
-            ackNow = true
+            if effects.allowChallengeAck(now: now) { ackNow = true }
             return
         }
         switch state {

@@ -16,6 +16,8 @@ public struct TCPCounters: Sendable, Equatable {
     public var fastRetransmits = 0
     /// RFC 5961 challenge ACKs for in-window RST or SYN.
     public var challengeAcks = 0
+    /// Challenge ACKs not sent because the per-second limit was reached.
+    public var challengeAcksSuppressed = 0
     /// Segments outside the receive window (answered with an ACK).
     public var outOfWindow = 0
     /// SYNs refused because the backlog or the connection table was full.

@@ -28,7 +28,7 @@ public struct TCPLayer {
         table = TCPConnectionTable(limits: limits, seed: seed)
         timers = TCPTimerQueue(slots: table.capacity)
         ready = TCPReadyList(slots: table.capacity)
-        effects = TCPEffects(resetCapacity: limits.pendingResets)
+        effects = TCPEffects(resetCapacity: limits.pendingResets, challengeAckLimit: limits.challengeAcksPerSecond)
         initialSequence = TCPInitialSequence(seed: seed)
         sendPool.reserveCapacity(table.capacity)
         receivePool.reserveCapacity(table.capacity)

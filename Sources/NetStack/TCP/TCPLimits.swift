@@ -37,6 +37,8 @@ public struct TCPLimits: Sendable {
     public var selectiveAck = true
     /// Out-of-order byte ranges kept per connection; more are dropped.
     public var outOfOrderRanges = 16
+    /// RFC 5961 challenge ACKs per second, for the whole layer.
+    public var challengeAcksPerSecond = 1000
     /// Resets and ACKs for segments that have no connection, waiting to be sent.
     public var pendingResets = 64
 
