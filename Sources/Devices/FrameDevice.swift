@@ -23,9 +23,13 @@ public protocol FrameDevice: AnyObject {
     func transmit(_ batch: inout FrameBatch) throws(DeviceError) -> Int
     /// Whether frames can flow: administratively up and with carrier.
     func isLinkUp() -> Bool
+    /// Releases the device (a tap we created disappears); safe to call twice.
+    func close()
 }
 
 extension FrameDevice {
     /// An Ethernet frame of the MTU with a VLAN tag.
     public var largestFrame: Int { mtu + 18 }
+    /// Devices that hold nothing to release.
+    public func close() {}
 }

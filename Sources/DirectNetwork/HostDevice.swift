@@ -37,6 +37,7 @@ public final class HostDevice: FrameDevice {
     public func receive(into batch: inout FrameBatch) throws(DeviceError) -> Int { try device.receive(into: &batch) }
     public func transmit(_ batch: inout FrameBatch) throws(DeviceError) -> Int { try device.transmit(&batch) }
     public func isLinkUp() -> Bool { device.isLinkUp() }
+    public func close() { device.close() }
 }
 
 /// An existing interface through a packet socket, as a frame device for our stack.
@@ -63,6 +64,7 @@ public final class PacketDevice: FrameDevice {
     }
 
     public func isLinkUp() -> Bool { (try? socket.isLinkUp()) ?? false }
+    public func close() { socket.close() }
 }
 
 extension DeviceError: CustomStringConvertible {

@@ -7,8 +7,8 @@ import Wire
 /// immediate, non-blocking mode, frames in with `pcap_dispatch` and out with
 /// `pcap_inject`. Register `fd` (pcap's selectable descriptor) with the platform.
 ///
-/// libpcap hands back our own transmissions on some interfaces, so frames whose source
-/// is our address are skipped.
+/// Only frames arriving on the interface are read (PCAP_D_IN); frames whose source is
+/// our address are skipped too, for platforms where that direction filter is missing.
 public final class PcapLiveDevice: FrameDevice {
     private var handle: OpaquePointer?
     /// The selectable descriptor, for registration with the platform.
@@ -32,7 +32,10 @@ public final class PcapLiveDevice: FrameDevice {
             pcap_close(handle)
             throw DeviceError(.open, code: activated == PCAP_ERROR_NO_SUCH_DEVICE ? ENODEV : activated == PCAP_ERROR_PERM_DENIED ? EPERM : EIO)
         }
-        guard pcap_datalink(handle) == DLT_EN10MB, pcap_setnonblock(handle, 1, &errorBuffer) == 0 else {
+        // Only frames arriving on the interface: what we inject must not come back in.
+        guard pcap_datalink(handle) == DLT_EN10MB, pcap_setnonblock(handle, 1, &errorBuffer) == 0,
+            pcap_setdirection(handle, PCAP_D_IN) == 0
+        else {
             pcap_close(handle)
             throw DeviceError(.configure, code: EINVAL)
         }
