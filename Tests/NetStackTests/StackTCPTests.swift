@@ -7,7 +7,7 @@ import Wire
 /// TCP carried by the IP layer: segments pulled in `transmit`, framed in place, parked
 /// behind ARP, and delivered to the peer's TCP.
 @Suite struct StackTCPTests {
-    @Test(.disabled("TCPLayer is being implemented"))
+    @Test
     func twoStacksConnectAndExchangeData() throws {
         var wire = TwoStacks()
         let listener = try wire.b.tcp.listen(port: 6633)
@@ -32,7 +32,7 @@ import Wire
         #expect(tcpFrames.allSatisfy { $0.ip.checksumIsValid && $0.ip.flagsAndFragmentOffset == 0x4000 && $0.ip.ttl == 64 })
     }
 
-    @Test(.disabled("TCPLayer is being implemented"))
+    @Test
     func portUnreachableAboutOurSYNReachesTCP() throws {
         var stack = Net.stack()
         Net.learnPeer(&stack)
