@@ -7,7 +7,7 @@
 # Traffic stays inside the namespace. About 30 s.
 #
 #   netstack-dhcp.sh BIN_DIR
-source "$(dirname "$0")/ovs-lib.sh"
+source "$(dirname "$0")/netstack-lib.sh"
 BIN=$1
 NS=ofn-dhcp
 TAP=ofdhcp0
@@ -23,16 +23,8 @@ if ! command -v dnsmasq >/dev/null; then
     exit 1
 fi
 
-ip netns del "$NS" 2>/dev/null || true
-ip netns add "$NS"
-HOSTS+=("$NS")
-in_ns() { ip netns exec "$NS" "$@"; }
-in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-in_ns sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-in_ns ip link set lo up
-in_ns ip tuntap add dev "$TAP" mode tap
-in_ns ip addr add "$SERVER_IP/24" dev "$TAP"
-in_ns ip link set "$TAP" up
+LINUX_IP=$SERVER_IP
+make_tap_namespace
 
 LEASES=$INTEROP_DIR/dnsmasq.leases
 DNSMASQ_LOG=$INTEROP_DIR/dnsmasq.log

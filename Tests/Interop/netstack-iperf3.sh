@@ -8,7 +8,7 @@
 # busy. Traffic stays inside the namespace.
 #
 #   netstack-iperf3.sh BIN_DIR        (IPERF3_TIME=5 seconds per run, MIN_MBPS=10)
-source "$(dirname "$0")/ovs-lib.sh"
+source "$(dirname "$0")/netstack-lib.sh"
 BIN=$1
 NS=ofn-ip1
 TAP=oftap1
@@ -17,27 +17,10 @@ OUR_IP=10.99.0.2
 TIME=${IPERF3_TIME:-5}
 MIN_MBPS=${MIN_MBPS:-10}
 
-ip netns add "$NS"
-HOSTS+=("$NS")
-in_ns() { ip netns exec "$NS" "$@"; }
-in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-in_ns sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-in_ns ip link set lo up
-in_ns ip tuntap add dev "$TAP" mode tap
-in_ns ip addr add "$LINUX_IP/24" dev "$TAP"
-in_ns ip link set "$TAP" up
+make_tap_namespace
 
 log "ofnet --iperf3 on tap:$TAP as $OUR_IP/24"
-ip netns exec "$NS" "$BIN/ofnet" --net "tap:$TAP" --ip "$OUR_IP/24" --iperf3 --status-interval 0 >"$INTEROP_DIR/ofnet.log" 2>&1 &
-OFNET=$!
-BACKGROUND_PIDS+=("$OFNET")
-
-ready=0
-for _ in $(seq 1 50); do
-    if in_ns ping -c 1 -W 1 "$OUR_IP" >/dev/null 2>&1; then ready=1; break; fi
-    sleep 0.1
-done
-check "ofnet answers ping" [ "$ready" = 1 ]
+start_ofnet "$INTEROP_DIR/ofnet.log" --iperf3
 
 # above_min MBPS: true when the figure is a number above MIN_MBPS.
 above_min() { awk -v v="$1" -v min="$MIN_MBPS" 'BEGIN { exit !(v + 0 > min + 0) }'; }
@@ -119,11 +102,7 @@ first_status=0
 wait "$FIRST" || first_status=$?
 check "the first client's test still completes (exit $first_status)" [ "$first_status" = 0 ]
 
-kill -TERM "$OFNET"
-status=0
-wait "$OFNET" || status=$?
-BACKGROUND_PIDS=()
-check "ofnet --iperf3 exits 0 on SIGTERM (got $status)" [ "$status" = 0 ]
+stop_ofnet
 log "ofnet log tail:"
 tail -6 "$INTEROP_DIR/ofnet.log" | sed 's/^/    /'
 

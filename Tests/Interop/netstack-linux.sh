@@ -5,7 +5,7 @@
 # exit. Traffic stays inside the namespace.
 #
 #   netstack-linux.sh BIN_DIR
-source "$(dirname "$0")/ovs-lib.sh"
+source "$(dirname "$0")/netstack-lib.sh"
 BIN=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 NS=ofn-h1
@@ -13,27 +13,10 @@ TAP=oftap0
 LINUX_IP=10.99.0.1
 OUR_IP=10.99.0.2
 
-ip netns add "$NS"
-HOSTS+=("$NS")
-in_ns() { ip netns exec "$NS" "$@"; }
-in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-in_ns sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-in_ns ip link set lo up
-in_ns ip tuntap add dev "$TAP" mode tap
-in_ns ip addr add "$LINUX_IP/24" dev "$TAP"
-in_ns ip link set "$TAP" up
+make_tap_namespace
 
 log "ofnet on tap:$TAP as $OUR_IP/24"
-ip netns exec "$NS" "$BIN/ofnet" --net "tap:$TAP" --ip "$OUR_IP/24" --status-interval 0 >"$INTEROP_DIR/ofnet.log" 2>&1 &
-OFNET=$!
-BACKGROUND_PIDS+=("$OFNET")
-
-ready=0
-for _ in $(seq 1 50); do
-    if in_ns ping -c 1 -W 1 "$OUR_IP" >/dev/null 2>&1; then ready=1; break; fi
-    sleep 0.1
-done
-check "ofnet answers ping" [ "$ready" = 1 ]
+start_ofnet "$INTEROP_DIR/ofnet.log"
 
 ping_loss() { { in_ns ping "$@" "$OUR_IP" 2>&1 || true; } | sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p'; }
 loss=$(ping_loss -c 20 -i 0.01 -s 1472)
@@ -56,11 +39,7 @@ check "1000 concurrent TCP connections" client concurrent "$OUR_IP" 1000
 loss=$(ping_loss -c 5 -i 0.05)
 check "still answering ping after all that: $loss% loss" [ "$loss" = 0 ]
 
-kill -TERM "$OFNET"
-status=0
-wait "$OFNET" || status=$?
-BACKGROUND_PIDS=()
-check "ofnet exits 0 on SIGTERM (got $status)" [ "$status" = 0 ]
+stop_ofnet
 log "ofnet log tail:"
 tail -5 "$INTEROP_DIR/ofnet.log" | sed 's/^/    /'
 

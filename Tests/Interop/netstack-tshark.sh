@@ -7,7 +7,7 @@
 # Prints the figures. Traffic stays inside the namespace.
 #
 #   netstack-tshark.sh BIN_DIR
-source "$(dirname "$0")/ovs-lib.sh"
+source "$(dirname "$0")/netstack-lib.sh"
 BIN=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 NS=ofn-tshark
@@ -16,26 +16,9 @@ LINUX_IP=10.98.2.1
 OUR_IP=10.98.2.2
 SIZE=$((16 << 20))
 
-ip netns del "$NS" 2>/dev/null || true
-ip netns add "$NS"
-HOSTS+=("$NS")
-in_ns() { ip netns exec "$NS" "$@"; }
-in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-in_ns sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-in_ns ip link set lo up
-in_ns ip tuntap add dev "$TAP" mode tap
-in_ns ip addr add "$LINUX_IP/24" dev "$TAP"
-in_ns ip link set "$TAP" up
+make_tap_namespace
 
-ip netns exec "$NS" "$BIN/ofnet" --net "tap:$TAP" --ip "$OUR_IP/24" --status-interval 0 >"$INTEROP_DIR/ofnet.log" 2>&1 &
-OFNET=$!
-BACKGROUND_PIDS+=("$OFNET")
-ready=0
-for _ in $(seq 1 50); do
-    if in_ns ping -c 1 -W 1 "$OUR_IP" >/dev/null 2>&1; then ready=1; break; fi
-    sleep 0.1
-done
-check "ofnet answers ping" [ "$ready" = 1 ]
+start_ofnet "$INTEROP_DIR/ofnet.log"
 
 CAPTURE=$INTEROP_DIR/tcp.pcap
 log "tshark capturing TCP on $TAP"
@@ -124,10 +107,6 @@ figures() {
 figures 9 discard
 figures 19 chargen
 
-kill -TERM "$OFNET"
-status=0
-wait "$OFNET" || status=$?
-BACKGROUND_PIDS=()
-check "ofnet exits 0 on SIGTERM (got $status)" [ "$status" = 0 ]
+stop_ofnet
 
 finish
