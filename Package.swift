@@ -50,7 +50,10 @@ let package = Package(
         .target(name: "NetStackHost", dependencies: ["NetStack", "Devices", "Scheduler", "Wire"]),
         .target(
             name: "DirectNetwork",
-            dependencies: ["NetStackHost", "NetStack", "Devices", "LinuxPlatform", "PcapDevice", "Scheduler", "Wire"]
+            dependencies: [
+                "NetStackHost", "NetStack", "Devices", "LinuxPlatform", "PcapDevice", "Scheduler", "Wire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .target(
             name: "SwitchHost",

@@ -62,20 +62,7 @@ struct OFController: ParsableCommand {
     @Option(name: .customLong("threads"), help: ArgumentHelp("Independent loops, each on its own thread and SO_REUSEPORT listener.", valueName: "N"))
     var threads = 1
 
-    @Option(name: .customLong("net"), help: ArgumentHelp("Run on our own TCP/IP stack over this device (" + NetworkSpec.syntax + ") instead of the kernel's TCP.", valueName: "DEVICE"))
-    var net: String?
-
-    @Option(name: .customLong("ip"), help: ArgumentHelp("With --net: our address and prefix length.", valueName: "ADDRESS/PREFIX"))
-    var ip: String?
-
-    @Option(name: .customLong("gateway"), help: ArgumentHelp("With --net: the router for addresses off the subnet.", valueName: "ADDRESS"))
-    var gateway: String?
-
-    @Flag(name: .customLong("dhcp"), help: "With --net: get the address from DHCP instead of --ip.")
-    var dhcp = false
-
-    @Option(name: .customLong("mac"), help: ArgumentHelp("With --net: our MAC address (default: a random locally administered one).", valueName: "MAC"))
-    var mac: String?
+    @OptionGroup var netFlags: NetFlags
 
     func validate() throws {
         guard ListenAddress(parsing: listen) != nil else { throw ValidationError("--listen takes HOST:PORT, got '\(listen)'") }
@@ -89,17 +76,12 @@ struct OFController: ParsableCommand {
         if chain.contains(.static), staticFlows == nil { throw ValidationError("--app static needs --static-flows FILE") }
         if firewallRules != nil, !chain.contains(.firewall) { throw ValidationError("--firewall-rules is for --app firewall, which is not in the chain") }
         if staticFlows != nil, !chain.contains(.static) { throw ValidationError("--static-flows is for --app static, which is not in the chain") }
-        if let net {
-            if case .failure(let error) = DirectNetworkOptions.parse(net: net, ip: ip, gateway: gateway, dhcp: dhcp, mac: mac) {
-                throw ValidationError(error.message)
-            }
+        if netFlags.net != nil {
             guard threads == 1 else { throw ValidationError("--net runs one loop: --threads must be 1") }
             let host = ListenAddress(parsing: listen)!.host
-            guard host == "0.0.0.0" || host == ip?.split(separator: "/").first.map(String.init) else {
+            guard host == "0.0.0.0" || host == netFlags.ip?.split(separator: "/").first.map(String.init) else {
                 throw ValidationError("with --net, --listen takes PORT or 0.0.0.0:PORT (the stack has one address)")
             }
-        } else if ip != nil || gateway != nil || dhcp || mac != nil {
-            throw ValidationError("--ip, --gateway, --dhcp and --mac go with --net")
         }
     }
 
@@ -114,8 +96,7 @@ struct OFController: ParsableCommand {
         let address = ListenAddress(parsing: listen)!
         let specs = try appSpecs()
         let settings = controllerSettings()
-        if let net {
-            let options = try DirectNetworkOptions.parse(net: net, ip: ip, gateway: gateway, dhcp: dhcp, mac: mac).get()
+        if let options = try netFlags.options() {
             let direct = DirectController(
                 options: options, port: address.port, apps: specs, settings: settings, statusInterval: statusInterval)
             try direct.run(logger: logger)

@@ -31,20 +31,7 @@ struct OFNet: ParsableCommand {
             (CAP_NET_ADMIN for tap, CAP_NET_RAW otherwise). SIGINT or SIGTERM exits 0.
             """)
 
-    @Option(name: .customLong("net"), help: ArgumentHelp("The device: " + NetworkSpec.syntax + ".", valueName: "DEVICE"))
-    var net: String
-
-    @Option(name: .customLong("ip"), help: ArgumentHelp("Our address and prefix length.", valueName: "ADDRESS/PREFIX"))
-    var ip: String?
-
-    @Option(name: .customLong("gateway"), help: ArgumentHelp("The router for addresses off the subnet.", valueName: "ADDRESS"))
-    var gateway: String?
-
-    @Flag(name: .customLong("dhcp"), help: "Get the address, prefix and router from DHCP instead of --ip.")
-    var dhcp = false
-
-    @Option(name: .customLong("mac"), help: ArgumentHelp("Our MAC address (default: a random locally administered one).", valueName: "MAC"))
-    var mac: String?
+    @OptionGroup var netFlags: NetFlags
 
     @Flag(name: .customLong("busy-poll"), help: "Spin instead of sleeping between frames: lower latency for a whole core.")
     var busyPoll = false
@@ -68,17 +55,13 @@ struct OFNet: ParsableCommand {
     var iperf3Reverse = false
 
     func validate() throws {
-        if case .failure(let error) = parsedOptions { throw ValidationError(error.message) }
+        guard netFlags.net != nil else { throw ValidationError("give --net DEVICE (" + NetworkSpec.syntax + ")") }
         guard statusInterval >= 0, statusInterval < 1e6 else { throw ValidationError("--status-interval must be 0 or more seconds") }
         if let iperf3Client, IPv4Address(iperf3Client) == nil { throw ValidationError("--iperf3-client needs an IPv4 address, not \(iperf3Client)") }
         guard (1...86_400).contains(iperf3Time) else { throw ValidationError("--iperf3-time must be 1 to 86400 seconds") }
         if iperf3Client == nil && (iperf3Reverse || iperf3Time != 10) {
             throw ValidationError("--iperf3-time and --iperf3-reverse go with --iperf3-client")
         }
-    }
-
-    private var parsedOptions: Result<DirectNetworkOptions, FlagError> {
-        DirectNetworkOptions.parse(net: net, ip: ip, gateway: gateway, dhcp: dhcp, mac: mac)
     }
 
     func run() throws {
@@ -89,7 +72,7 @@ struct OFNet: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "ofnet")
-        var options = try parsedOptions.get()
+        guard var options = try netFlags.options() else { throw ExitCode.validationFailure }
         options.busyPoll = busyPoll
         let network: DirectNetwork
         do throws(DirectNetworkError) {
@@ -143,7 +126,7 @@ struct OFNet: ParsableCommand {
                 logger.info("iperf3 client: \(iperf3Time) s to \(server):\(Iperf3.port)\(iperf3Reverse ? ", reverse (the server sends)" : "")")
                 client.start()
             }
-            if !dhcp {
+            if !netFlags.dhcp {
                 loop.enqueue { startClient?(); startClient = nil }
             }
         }

@@ -74,20 +74,7 @@ struct OFSwitch: ParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
-    @Option(name: .customLong("net"), help: ArgumentHelp("Reach the controllers over our own TCP/IP stack on this device (" + NetworkSpec.syntax + ") instead of the kernel's TCP.", valueName: "DEVICE"))
-    var net: String?
-
-    @Option(name: .customLong("ip"), help: ArgumentHelp("With --net: our address and prefix length.", valueName: "ADDRESS/PREFIX"))
-    var ip: String?
-
-    @Option(name: .customLong("gateway"), help: ArgumentHelp("With --net: the router for addresses off the subnet.", valueName: "ADDRESS"))
-    var gateway: String?
-
-    @Flag(name: .customLong("dhcp"), help: "With --net: get the address from DHCP instead of --ip.")
-    var dhcp = false
-
-    @Option(name: .customLong("mac"), help: ArgumentHelp("With --net: our MAC address (default: a random locally administered one).", valueName: "MAC"))
-    var mac: String?
+    @OptionGroup var netFlags: NetFlags
 
     func validate() throws {
         guard !ports.isEmpty else { throw ValidationError("give at least one --port") }
@@ -125,16 +112,11 @@ struct OFSwitch: ParsableCommand {
             guard value > 0, value < 1e6 else { throw ValidationError("\(name) must be a positive number of seconds") }
         }
         guard statusInterval >= 0, statusInterval < 1e6 else { throw ValidationError("--status-interval must be 0 or more seconds") }
-        if let net {
-            if case .failure(let error) = DirectNetworkOptions.parse(net: net, ip: ip, gateway: gateway, dhcp: dhcp, mac: mac) {
-                throw ValidationError(error.message)
-            }
+        if netFlags.net != nil {
             guard !controllers.isEmpty else { throw ValidationError("--net is for the controller connections: give a --controller") }
             for controller in controllers where IPv4Address(Endpoint(parsing: controller)!.host[...]) == nil {
                 throw ValidationError("with --net, --controller takes tcp:IPV4ADDRESS:PORT (there is no resolver), got '\(controller)'")
             }
-        } else if ip != nil || gateway != nil || dhcp || mac != nil {
-            throw ValidationError("--ip, --gateway, --dhcp and --mac go with --net")
         }
     }
 
@@ -181,8 +163,7 @@ struct OFSwitch: ParsableCommand {
         options.statusInterval = statusInterval > 0 ? Interval(nanoseconds: UInt64(statusInterval * 1e9)) : nil
 
         var transport: SwitchLoop.Transport?
-        if let net {
-            let networkOptions = try DirectNetworkOptions.parse(net: net, ip: ip, gateway: gateway, dhcp: dhcp, mac: mac).get()
+        if let networkOptions = try netFlags.options() {
             do throws(DirectNetworkError) {
                 let network = try DirectNetwork(networkOptions, seed: UInt64.random(in: .min ... .max))
                 network.interface.onLease = { event in
