@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, and runs every test: unit and
 # property tests, the tshark cross-check, the Embedded build of the core, bounded fuzz
-# runs of the codec and of the switch core, ofdump over the shipped captures, and the
-# interop tests against real peers.
+# runs of the codec, the switch core and the TCP/IP stack, ofdump over the shipped
+# captures, and the interop tests against real peers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,10 +20,10 @@ OFP_REQUIRE_TSHARK=1 swift test --skip-build
 step "Embedded Swift build of the core"
 bash scripts/embedded-check.sh
 
-step "fuzz the framer and decoder (${FUZZ_SECONDS:=60} s), then the switch core (${SWITCH_FUZZ_SECONDS:=30} s)"
+step "fuzz the framer and decoder (${FUZZ_SECONDS:=60} s), the switch core (${SWITCH_FUZZ_SECONDS:=30} s) and the TCP/IP stack (${NETSTACK_FUZZ_SECONDS:=30} s)"
 bash scripts/fuzz.sh "$FUZZ_SECONDS"
 bash scripts/fuzz.sh "$SWITCH_FUZZ_SECONDS" --switch
-bash scripts/fuzz.sh "${NETSTACK_FUZZ_SECONDS:=30}" --netstack
+bash scripts/fuzz.sh "$NETSTACK_FUZZ_SECONDS" --netstack
 
 step "ofdump over the shipped captures"
 # The ovs-testcontroller session is all valid; the ovs-ofctl session carries four
