@@ -92,7 +92,7 @@ in_ns timeout 20 iperf3 -c "$OUR_IP" -t 1 >/dev/null 2>&1 || status=$?
 check "a test after the bad parameters completes (exit $status)" [ "$status" = 0 ]
 
 # A second client while a test runs is told the server is busy.
-in_ns iperf3 -c "$OUR_IP" -t 3 >/dev/null 2>&1 &
+ip netns exec "$NS" iperf3 -c "$OUR_IP" -t 3 >/dev/null 2>&1 &
 FIRST=$!
 sleep 1
 busy=$(in_ns timeout 15 iperf3 -c "$OUR_IP" -t 1 2>&1 || true)
@@ -135,7 +135,7 @@ ip netns exec "$NS" timeout 30 "$BIN/ofnet" --net "tap:$TAP" --ip "$OUR_IP/24" -
 log "ofnet --iperf3-client with no server (exit $status): $(grep -m1 'error' "$INTEROP_DIR/refused.err")"
 check "ofnet --iperf3-client with no server exits 1 with an error" [ "$status" = 1 ]
 
-in_ns iperf3 -s -B "$LINUX_IP" >"$INTEROP_DIR/iperf3-server.log" 2>&1 &
+ip netns exec "$NS" iperf3 -s -B "$LINUX_IP" >"$INTEROP_DIR/iperf3-server.log" 2>&1 &
 SERVER=$!
 BACKGROUND_PIDS+=("$SERVER")
 for _ in $(seq 1 50); do
