@@ -11,7 +11,8 @@
 #   - iperf3 TCP for SECONDS: Linux -> ours (we receive), ours -> Linux (-R, we send),
 #     and Linux -> Linux over the veth; median Mbit/s of the repetitions (needs ofnet
 #     --iperf3; skipped with a note when ofnet has no such flag);
-#   - ping -f -c PINGS: ours against Linux's; avg and mdev RTT;
+#   - ping -f -c PINGS: ours (sleeping in epoll, and with --busy-poll) against Linux's;
+#     avg and mdev RTT;
 #   - ofbench -t (cbench throughput mode, 16 switches): ofcontroller on kernel TCP
 #     (loopback) against ofcontroller --net on the tap; median responses/s.
 # The machine's load average is recorded before and after. Nothing is pinned.
@@ -118,6 +119,9 @@ for rep in $(seq 1 "$REPS"); do
     fi
     ping_stats "$TAPNS" 10.97.0.2 >>"$RAW/ours.ping"
     stop_pid "$OFNET"
+    start_ofnet --busy-poll
+    ping_stats "$TAPNS" 10.97.0.2 >>"$RAW/ours-busy.ping"
+    stop_pid "$OFNET"
     # The controller, kernel TCP then our stack.
     ip netns exec "$TAPNS" "$BIN_DIR/ofcontroller" --listen 127.0.0.1:6653 --status-interval 0 --log-level warning \
         >>"$RAW/ofcontroller.log" 2>&1 &
@@ -135,7 +139,7 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 set +e # the summary reads files that a skipped measurement never wrote
-touch "$RAW"/{linux-linux.mbps,linux-ours.mbps,ours-linux.mbps,ours.ping,linux.ping,cbench-kernel,cbench-ours}
+touch "$RAW"/{linux-linux.mbps,linux-ours.mbps,ours-linux.mbps,ours.ping,ours-busy.ping,linux.ping,cbench-kernel,cbench-ours}
 median() { sort -n "$1" | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "-"}'; }
 avg_col() { awk -v c="$2" '{s+=$c; n++} END {if (n) printf "%.3f", s/n; else print "-"}' "$1"; }
 ratio() { python3 -c "import sys; a,b=sys.argv[1],sys.argv[2]; print('%.2f' % (float(a)/float(b)) if a not in ('-','','0') and b not in ('-','','0') else '-')" "$1" "$2"; }
@@ -143,6 +147,7 @@ ratio() { python3 -c "import sys; a,b=sys.argv[1],sys.argv[2]; print('%.2f' % (f
 ll=$(median "$RAW/linux-linux.mbps"); lo=$(median "$RAW/linux-ours.mbps"); ol=$(median "$RAW/ours-linux.mbps")
 ours_ping=$(avg_col "$RAW/ours.ping" 1); linux_ping=$(avg_col "$RAW/linux.ping" 1)
 ours_mdev=$(avg_col "$RAW/ours.ping" 2); linux_mdev=$(avg_col "$RAW/linux.ping" 2)
+busy_ping=$(avg_col "$RAW/ours-busy.ping" 1); busy_mdev=$(avg_col "$RAW/ours-busy.ping" 2)
 ck=$(median "$RAW/cbench-kernel"); co=$(median "$RAW/cbench-ours")
 mkdir -p "$REPO/results/netstack"
 OUT="$REPO/results/netstack/$(date -u +%Y%m%dT%H%M%SZ).md"
@@ -161,6 +166,8 @@ OUT="$REPO/results/netstack/$(date -u +%Y%m%dT%H%M%SZ).md"
     fi
     echo "| ping -f RTT avg, ms | $ours_ping | $linux_ping | $(ratio "$ours_ping" "$linux_ping") |"
     echo "| ping -f RTT mdev, ms | $ours_mdev | $linux_mdev | |"
+    echo "| ping -f RTT avg, ms, ofnet --busy-poll | $busy_ping | $linux_ping | $(ratio "$busy_ping" "$linux_ping") |"
+    echo "| ping -f RTT mdev, ms, ofnet --busy-poll | $busy_mdev | $linux_mdev | |"
     echo "| cbench throughput: ofcontroller --net tap vs on kernel TCP, responses/s (median) | $co | $ck | $(ratio "$co" "$ck") |"
     echo
     echo "Raw samples: Linux->Linux $(tr '\n' ' ' <"$RAW/linux-linux.mbps"); Linux->ours $(tr '\n' ' ' <"$RAW/linux-ours.mbps"); ours->Linux $(tr '\n' ' ' <"$RAW/ours-linux.mbps"); cbench kernel $(tr '\n' ' ' <"$RAW/cbench-kernel"); cbench ours $(tr '\n' ' ' <"$RAW/cbench-ours")."
