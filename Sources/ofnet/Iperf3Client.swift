@@ -252,30 +252,14 @@ final class Iperf3Client<Stream: ByteStream, P: Platform> {
                 }
                 return
             }
-            var budget = Self.burst
             if running && !parameters.reverse {
-                let block = buffer.prefix(parameters.length)
-                while budget > 0 {
-                    let written = try data.write(from: block)
-                    bytes &+= UInt64(written)
-                    budget -= block.count
-                    if written < block.count { return }
-                }
+                bytes &+= try buffer.send(length: parameters.length, to: data, budget: Self.burst)
                 return
             }
             // Receiving, or draining after TEST_END.
-            while budget > 0 {
-                switch try data.read(into: buffer.bytes) {
-                case .bytes(let count):
-                    if running { bytes &+= UInt64(count) }
-                    budget -= count
-                case .wouldBlock:
-                    return
-                case .closed:
-                    closeData()
-                    return
-                }
-            }
+            let received = try buffer.receive(from: data, budget: Self.burst)
+            if running { bytes &+= received.bytes }
+            if received.closed { closeData() }
         } catch {
             if running {
                 fail("data stream: " + error.description)

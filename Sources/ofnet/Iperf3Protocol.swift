@@ -458,4 +458,38 @@ final class Iperf3Buffer {
     func prefix(_ count: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[..<min(max(count, 1), bytes.count)])
     }
+
+    /// Writes blocks of `length` bytes to `stream` until `budget` bytes are out or the
+    /// stream is full; returns how many bytes it took.
+    func send<S: ByteStream>(length: Int, to stream: S, budget: Int) throws(StreamError) -> UInt64 {
+        let block = prefix(length)
+        var sent: UInt64 = 0
+        var left = budget
+        while left > 0 {
+            let written = try stream.write(from: block)
+            sent &+= UInt64(written)
+            left -= block.count
+            if written < block.count { break }
+        }
+        return sent
+    }
+
+    /// Reads from `stream` into the buffer until it is empty or `budget` bytes came in;
+    /// returns how many bytes arrived and whether the peer closed.
+    func receive<S: ByteStream>(from stream: S, budget: Int) throws(StreamError) -> (bytes: UInt64, closed: Bool) {
+        var received: UInt64 = 0
+        var left = budget
+        while left > 0 {
+            switch try stream.read(into: bytes) {
+            case .bytes(let count):
+                received &+= UInt64(count)
+                left -= count
+            case .wouldBlock:
+                return (received, false)
+            case .closed:
+                return (received, true)
+            }
+        }
+        return (received, false)
+    }
 }

@@ -417,28 +417,12 @@ final class Iperf3Server<Listener: StreamListener, P: Platform> {
     private func dataReady() {
         guard let data, phase == .running else { return }
         do throws(StreamError) {
-            var budget = Self.burst
             if parameters.reverse {
-                let block = buffer.prefix(parameters.length)
-                while budget > 0 {
-                    let written = try data.write(from: block)
-                    bytes &+= UInt64(written)
-                    budget -= block.count
-                    if written < block.count { return }
-                }
+                bytes &+= try buffer.send(length: parameters.length, to: data, budget: Self.burst)
             } else {
-                while budget > 0 {
-                    switch try data.read(into: buffer.bytes) {
-                    case .bytes(let count):
-                        bytes &+= UInt64(count)
-                        budget -= count
-                    case .wouldBlock:
-                        return
-                    case .closed:
-                        closeData()
-                        return
-                    }
-                }
+                let received = try buffer.receive(from: data, budget: Self.burst)
+                bytes &+= received.bytes
+                if received.closed { closeData() }
             }
         } catch {
             logger.debug("iperf3: data stream: \(error.description)")
