@@ -40,6 +40,15 @@ struct ControllerHostTests {
             fake = fakes[0]
         }
 
+        /// A fake switch connected and through its handshake.
+        func connectSwitch(datapathID: UInt64) throws -> (FakeSwitch, MemoryStream) {
+            let stream = listener.connect()
+            var fake = FakeSwitch(datapathID: datapathID)
+            fake.start()
+            try exchange(&fake, stream)
+            return (fake, stream)
+        }
+
         /// The same for several switches at once (each idle turn moves the virtual
         /// clock, so a switch left out would time out).
         func exchange(_ fakes: inout [FakeSwitch], _ streams: [MemoryStream], turns: Int = 20) throws {
@@ -59,12 +68,23 @@ struct ControllerHostTests {
         }
     }
 
+    /// Echo after 5 s of silence, close after 15 s.
+    static var keepalive: ControllerSettings {
+        var settings = ControllerSettings()
+        settings.echoInterval = .seconds(5)
+        settings.echoTimeout = .seconds(15)
+        return settings
+    }
+
+    /// True when the host has closed its end: a read gives `.closed`.
+    static func isClosed(_ stream: MemoryStream) throws -> Bool {
+        var byte: UInt8 = 0
+        return try withUnsafeMutableBytes(of: &byte) { bytes throws(StreamError) in try stream.read(into: bytes) } == .closed
+    }
+
     @Test func acceptsASwitchAndCompletesTheHandshake() throws {
         let harness = try Harness()
-        let stream = harness.listener.connect()
-        var fake = FakeSwitch(datapathID: 0x42)
-        fake.start()
-        try harness.exchange(&fake, stream)
+        let (fake, _) = try harness.connectSwitch(datapathID: 0x42)
         #expect(fake.count(.hello) == 1)
         #expect(fake.count(.featuresRequest) == 1)
         #expect(fake.count(.setConfig) == 1)
@@ -73,14 +93,8 @@ struct ControllerHostTests {
     }
 
     @Test func keepaliveRunsOnTheLoopsTimers() throws {
-        var settings = ControllerSettings()
-        settings.echoInterval = .seconds(5)
-        settings.echoTimeout = .seconds(15)
-        let harness = try Harness(settings: settings)
-        let stream = harness.listener.connect()
-        var fake = FakeSwitch(datapathID: 1)
-        fake.start()
-        try harness.exchange(&fake, stream)
+        let harness = try Harness(settings: Self.keepalive)
+        var (fake, stream) = try harness.connectSwitch(datapathID: 1)
         fake.forgetReceived()
         // Each idle turn jumps the virtual clock to the host's next deadline.
         try harness.exchange(&fake, stream, turns: 5)
@@ -90,20 +104,12 @@ struct ControllerHostTests {
     }
 
     @Test func aSilentSwitchIsDroppedAfterTheEchoTimeout() throws {
-        var settings = ControllerSettings()
-        settings.echoInterval = .seconds(5)
-        settings.echoTimeout = .seconds(15)
-        let harness = try Harness(settings: settings)
-        let stream = harness.listener.connect()
-        var fake = FakeSwitch(datapathID: 1)
-        fake.start()
-        try harness.exchange(&fake, stream)
+        let harness = try Harness(settings: Self.keepalive)
+        var (fake, stream) = try harness.connectSwitch(datapathID: 1)
         fake.answersEcho = false
         try harness.exchange(&fake, stream, turns: 20)
         #expect(harness.host.core.counters.connections == 0)
-        var byte: UInt8 = 0
-        let end = try withUnsafeMutableBytes(of: &byte) { bytes throws(StreamError) in try stream.read(into: bytes) }
-        #expect(end == .closed)
+        #expect(try Self.isClosed(stream))
     }
 
     @Test func aSwitchThatHangsUpIsClosedAndForgotten() throws {
@@ -130,15 +136,10 @@ struct ControllerHostTests {
 
     @Test func shutdownClosesEveryConnection() throws {
         let harness = try Harness()
-        let stream = harness.listener.connect()
-        var fake = FakeSwitch(datapathID: 7)
-        fake.start()
-        try harness.exchange(&fake, stream)
+        let (_, stream) = try harness.connectSwitch(datapathID: 7)
         harness.host.stop()
         harness.host.run()
         #expect(harness.host.core.counters.connections == 0)
-        var byte: UInt8 = 0
-        let end = try withUnsafeMutableBytes(of: &byte) { bytes throws(StreamError) in try stream.read(into: bytes) }
-        #expect(end == .closed)
+        #expect(try Self.isClosed(stream))
     }
 }
