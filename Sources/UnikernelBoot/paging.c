@@ -1,0 +1,100 @@
+/*
+ * The page tables that replace the boot map: 4 KiB pages over RAM, identity-mapped,
+ * with write-xor-execute. Text is read+execute, rodata read-only, data, bss, stack and
+ * heap read+write and no-execute. Page 0, a page below the stack and a page on each
+ * side of the heap stay unmapped, so a null dereference, a stack overflow or a heap
+ * overrun at its ends faults instead of corrupting. CR0.WP (set at entry) makes the
+ * permissions bind ring 0 too, and uk_seal_page_tables() makes the tables themselves
+ * read-only, so no later bug can remap text writable.
+ */
+#include "internal.h"
+#include "unikernel.h"
+
+#define PRESENT 0x1ull
+#define WRITABLE 0x2ull
+#define NO_EXECUTE (1ull << 63)
+#define ADDRESS_MASK 0x000ffffffffff000ull
+
+/* Enough for UK_MAPPED_LIMIT of 4 KiB pages, plus the upper levels and a few pages
+ * outside RAM (Xen's rings). */
+#define POOL_PAGES ((UK_MAPPED_LIMIT >> 21) + 16)
+static uint64_t pool[POOL_PAGES][512] __attribute__((aligned(4096), section(".bss.pagetables")));
+static unsigned pool_used;
+static uint64_t *root;
+static int sealed;
+static uint64_t heap_start, heap_end;
+
+uint64_t uk_heap_start(void) { return heap_start; }
+uint64_t uk_heap_end(void) { return heap_end; }
+int uk_page_tables_sealed(void) { return sealed; }
+void *uk_page_table_root(void) { return root; }
+
+struct uk_image_layout uk_image_layout(void) {
+    return (struct uk_image_layout){
+        (uintptr_t)__text_start, (uintptr_t)__text_end, (uintptr_t)__rodata_start, (uintptr_t)__rodata_end,
+        (uintptr_t)__data_start, (uintptr_t)__bss_end, (uintptr_t)__stack_guard, (uintptr_t)__image_end};
+}
+
+static uint64_t *new_table(void) {
+    if (pool_used == POOL_PAGES) uk_panic("paging: the page-table pool is exhausted");
+    uint64_t *table = pool[pool_used++];
+    for (int i = 0; i < 512; i++) table[i] = 0;
+    return table;
+}
+
+/* The level-1 entry for `address`, creating the tables above it. */
+static uint64_t *entry_for(uint64_t address) {
+    uint64_t *table = root;
+    for (int shift = 39; shift > 12; shift -= 9) {
+        uint64_t *slot = &table[(address >> shift) & 511];
+        if (!(*slot & PRESENT)) *slot = (uint64_t)(uintptr_t)new_table() | PRESENT | WRITABLE;
+        table = (uint64_t *)(uintptr_t)(*slot & ADDRESS_MASK);
+    }
+    return &table[(address >> 12) & 511];
+}
+
+static int inside(uint64_t page, const void *start, const void *end) {
+    return page >= (uint64_t)(uintptr_t)start && page < (uint64_t)(uintptr_t)end;
+}
+
+static uint64_t permissions(uint64_t page) {
+    if (page == 0) return 0;
+    if (inside(page, __stack_guard, __stack_guard + 4096)) return 0;
+    if (page == heap_start - 4096 || page == heap_end) return 0;
+    if (inside(page, __text_start, __text_end)) return PRESENT;
+    if (inside(page, __rodata_start, __rodata_end)) return PRESENT | NO_EXECUTE;
+    return PRESENT | WRITABLE | NO_EXECUTE;
+}
+
+static void load_root(void) { __asm__ __volatile__("mov %0, %%cr3" ::"r"((uint64_t)(uintptr_t)root) : "memory"); }
+
+void paging_init(uint64_t ram_top) {
+    heap_start = (((uint64_t)(uintptr_t)__image_end + 4095) & ~4095ull) + 4096;
+    heap_end = ram_top - 4096;
+    if (heap_end <= heap_start + (1u << 20)) uk_panic("paging: less than 1 MiB of RAM above the image");
+    root = new_table();
+    for (uint64_t page = 0; page <= heap_end; page += 4096) {
+        uint64_t flags = permissions(page);
+        if (flags) *entry_for(page) = page | flags;
+    }
+    load_root();
+}
+
+void uk_map_page(uint64_t physical) {
+    if (sealed) uk_panic("paging: a page was mapped after the tables were sealed");
+    physical &= ~4095ull;
+    *entry_for(physical) = physical | PRESENT | WRITABLE | NO_EXECUTE;
+    __asm__ __volatile__("invlpg (%0)" ::"r"(physical) : "memory");
+}
+
+void uk_seal_page_tables(void) {
+    if (sealed) return;
+    unsigned used = pool_used;
+    for (unsigned i = 0; i < used; i++) {
+        uint64_t page = (uint64_t)(uintptr_t)pool[i];
+        *entry_for(page) = page | PRESENT | NO_EXECUTE;
+    }
+    if (pool_used != used) uk_panic("paging: sealing needed a new table");
+    sealed = 1;
+    load_root();
+}
