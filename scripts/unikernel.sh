@@ -20,7 +20,8 @@ boot=Sources/UnikernelBoot
 # Images: name, then the Swift modules under it in dependency order (each a Sources/ folder),
 # then its own folder under Images/.
 images=(
-    "selftest:Wire Scheduler UnikernelHost:Images/selftest"
+    "selftest:Wire Scheduler Devices UnikernelHost:Images/selftest"
+    "echo:Wire Scheduler Devices NetStack NetStackHost UnikernelHost:Images/echo"
 )
 
 swift_flags=(-package-name SwiftOpenFlow -enable-experimental-feature Embedded -target x86_64-unknown-none-elf

@@ -10,6 +10,11 @@ public enum Console {
         }
     }
 
+    public static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
     public static func write(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress else { return }
         uk_console_write(base.assumingMemoryBound(to: CChar.self), bytes.count)

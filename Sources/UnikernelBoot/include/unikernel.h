@@ -75,6 +75,7 @@ int uk_enable_event_upcall(void);
 
 /* --- Memory --- */
 void *memset(void *destination, int value, size_t length);
+size_t strlen(const char *text);
 void *memcpy(void *destination, const void *source, size_t length);
 /* Maps one physical page (outside RAM, e.g. a Xen ring) read/write, no-execute, at the
  * same virtual address. Panics once the page tables are sealed. */

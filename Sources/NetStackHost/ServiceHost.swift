@@ -1,13 +1,13 @@
 import Devices
 import Scheduler
 
-/// The small TCP services `ofnet` offers for measurement and demos, over any stream
-/// listener: echo (RFC 862: everything back), discard (RFC 863: everything counted and
+/// The small TCP services `ofnet` and the network unikernel image offer for measurement
+/// and demos, over any stream listener: echo (RFC 862: everything back), discard (RFC 863: everything counted and
 /// dropped) and chargen (RFC 864: the rotating 72-character lines, as fast as the peer
 /// takes them). Each connection is served as far as its readiness allows, with a
 /// bounded backlog for echo, so a peer that sends without reading is pushed back on.
-final class ServiceHost<Listener: StreamListener, P: Platform> {
-    enum Service: String {
+public final class ServiceHost<Listener: StreamListener, P: Platform> {
+    public enum Service: String {
         case echo, discard, chargen
     }
 
@@ -31,16 +31,16 @@ final class ServiceHost<Listener: StreamListener, P: Platform> {
     private let scratch: UnsafeMutableRawBufferPointer
     private let pattern: [UInt8]
     /// Totals for the status line.
-    private(set) var connections = 0
-    private(set) var bytesIn: UInt64 = 0
-    private(set) var bytesOut: UInt64 = 0
-    private(set) var lastError: String?
+    public private(set) var connections = 0
+    public private(set) var bytesIn: UInt64 = 0
+    public private(set) var bytesOut: UInt64 = 0
+    public private(set) var lastError: String?
 
     private static var firstListenerToken: UInt64 { 1 << 40 }
     private static var firstSessionToken: UInt64 { 1 << 41 }
     private static var backlogLimit: Int { 1 << 18 }
 
-    init(loop: RunLoop<P>) {
+    public init(loop: RunLoop<P>) {
         self.loop = loop
         scratch = .allocate(byteCount: 1 << 16, alignment: 16)
         pattern = Self.chargenPattern()
@@ -48,7 +48,7 @@ final class ServiceHost<Listener: StreamListener, P: Platform> {
 
     deinit { scratch.deallocate() }
 
-    func serve(_ service: Service, on listener: Listener) throws(StreamError) {
+    public func serve(_ service: Service, on listener: Listener) throws(StreamError) {
         let token = Self.firstListenerToken + UInt64(listeners.count)
         let index = listeners.count
         listeners.append((service, listener))
