@@ -22,6 +22,12 @@ public struct TCPCounters: Sendable, Equatable {
     public var outOfWindow = 0
     /// SYNs refused because the backlog or the connection table was full.
     public var synDropped = 0
+    /// SYN-ACKs sent with a SYN cookie, because the backlog or the table was full.
+    public var cookiesSent = 0
+    /// ACKs that returned a valid cookie and opened a connection.
+    public var cookiesValidated = 0
+    /// ACKs checked as cookies (shortly after cookies were sent) that were not ours.
+    public var cookiesRejected = 0
     /// Out-of-order segments dropped because the range list was full.
     public var outOfOrderDropped = 0
     public init() {}

@@ -18,11 +18,18 @@ extension TCPLayer {
         let flags = header.flags
         if flags & TCPHeader.Flags.rst != 0 { return }
         if flags & TCPHeader.Flags.ack != 0 {
-            refuse(header, source: source, destination: destination)
+            let isCookie = flags & TCPHeader.Flags.syn == 0 && limits.synCookies
+                && acceptCookie(listener, header, source: source, destination: destination, now: now)
+            if !isCookie { refuse(header, source: source, destination: destination) }
             return
         }
         guard flags & TCPHeader.Flags.syn != 0 else { return }
-        guard listeners[listener].pending < limits.synBacklog || evictHalfOpen(of: listener, startingAt: Int(header.sequenceNumber), now: now),
+        let full = listeners[listener].pending >= limits.synBacklog || !table.hasFreeSlot
+        if full, limits.synCookies {
+            sendCookie(listener, header, source: source, destination: destination, now: now)
+            return
+        }
+        guard !full || evictHalfOpen(of: listener, startingAt: Int(header.sequenceNumber), now: now),
             let slot = table.allocate()
         else {
             effects.counters.synDropped &+= 1

@@ -12,6 +12,7 @@ public struct TCPLayer {
     var effects: TCPEffects
     var listeners: [TCPListener] = []
     let initialSequence: TCPInitialSequence
+    let synCookie: TCPSynCookie
     /// Buffers of connections in TIME_WAIT or closed, for the next connection.
     var sendPool: [TCPSendBuffer] = []
     var receivePool: [TCPReceiveBuffer] = []
@@ -30,6 +31,7 @@ public struct TCPLayer {
         ready = TCPReadyList(slots: table.capacity)
         effects = TCPEffects(resetCapacity: limits.pendingResets, challengeAckLimit: limits.challengeAcksPerSecond)
         initialSequence = TCPInitialSequence(seed: seed)
+        synCookie = TCPSynCookie(seed: seed)
         sendPool.reserveCapacity(table.capacity)
         receivePool.reserveCapacity(table.capacity)
         var state = seed
@@ -78,7 +80,7 @@ public struct TCPLayer {
         if let reset = effects.resets.popFirst() {
             let header = TCPSegmentHeader(
                 sourcePort: reset.sourcePort, destinationPort: reset.destinationPort, sequence: reset.sequence,
-                acknowledgment: reset.acknowledgment, flags: reset.flags, window: 0)
+                acknowledgment: reset.acknowledgment, flags: reset.flags, window: reset.window, mss: reset.mss)
             let length = TCPSegmentWriter.writeHeader(header, into: buffer)
             TCPSegmentWriter.finish(buffer, length: length, source: reset.source, destination: reset.destination)
             effects.counters.segmentsSent &+= 1
@@ -188,13 +190,15 @@ public struct TCPLayer {
         }
     }
 
-    /// Starts a connection in a fresh slot, with pooled buffers if there are any.
+    /// Starts a connection in a fresh slot, with pooled buffers if there are any. The ISS
+    /// is RFC 6528's unless given (a SYN cookie's).
     mutating func startConnection(
-        _ slot: Int, local: IPv4Address, localPort: UInt16, remote: IPv4Address, remotePort: UInt16, now: Instant
+        _ slot: Int, local: IPv4Address, localPort: UInt16, remote: IPv4Address, remotePort: UInt16,
+        iss given: TCPSequenceNumber? = nil, now: Instant
     ) {
         if table.slots[slot].send.capacity == 0, let buffer = sendPool.popLast() { table.slots[slot].send = buffer }
         if table.slots[slot].receive.capacity == 0, let buffer = receivePool.popLast() { table.slots[slot].receive = buffer }
-        let iss = initialSequence.isn(local: local, localPort: localPort, remote: remote, remotePort: remotePort, now: now)
+        let iss = given ?? initialSequence.isn(local: local, localPort: localPort, remote: remote, remotePort: remotePort, now: now)
         table.slots[slot].start(
             local: local, localPort: localPort, remote: remote, remotePort: remotePort, iss: iss, now: now, limits: limits)
         table.insert(slot)

@@ -8,6 +8,9 @@ public struct TCPLimits: Sendable {
     public var receiveBuffer = 256 * 1024
     /// Half-open plus not-yet-accepted connections a listener holds.
     public var synBacklog = 128
+    /// With a full backlog, answer SYNs with SYN cookies (`TCPSynCookie`); off, a
+    /// half-open entry is evicted for each new SYN instead.
+    public var synCookies = true
     public var mss: Int = 1460
 
     /// Maximum segment lifetime; TIME_WAIT lasts twice this.

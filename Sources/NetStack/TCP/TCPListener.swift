@@ -6,6 +6,9 @@ struct TCPListener {
     private(set) var waiting: [TCPHandle] = []
     /// Connections of this listener still in SYN-RECEIVED.
     var halfOpen = 0
+    /// The `TCPSynCookie` counter when this listener last sent a cookie: ACKs are checked
+    /// as cookies only shortly after (as Linux does), not as a standing target.
+    var cookieCounter: UInt64?
 
     init(port: UInt16, backlog: Int) {
         self.port = port

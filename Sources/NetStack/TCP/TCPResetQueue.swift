@@ -1,7 +1,7 @@
 import Wire
 
 /// A segment with no connection behind it: a RST (to a closed port, after `abort`, for
-/// an unacceptable ACK). Queued until `nextSegment`, in a bounded ring; when it is full
+/// an unacceptable ACK), or a SYN cookie's SYN-ACK. Queued until `nextSegment`, in a bounded ring; when it is full
 /// the reset is dropped and counted (the peer retransmits and gets another chance).
 struct TCPReset {
     var source: IPv4Address
@@ -11,6 +11,9 @@ struct TCPReset {
     var sequence: TCPSequenceNumber
     var acknowledgment: TCPSequenceNumber
     var flags: UInt16
+    /// Set for a SYN-ACK only: its window and MSS option.
+    var window: UInt16 = 0
+    var mss: UInt16? = nil
 }
 
 struct TCPResetQueue {
