@@ -10,6 +10,7 @@ enum ICMPCode {
     static let hostUnreachable: UInt8 = 1
     static let protocolUnreachable: UInt8 = 2
     static let portUnreachable: UInt8 = 3
+    static let fragmentationNeeded: UInt8 = 4
 }
 
 /// ICMP: echo replies (never rate-limited), unreachables (token bucket), the
@@ -57,17 +58,29 @@ extension NetStack {
         }
     }
 
-    /// A destination unreachable about one of our TCP segments goes to TCP.
+    /// A destination unreachable about one of our TCP segments goes to TCP, with the
+    /// quoted ports and sequence number (the 8 bytes RFC 792 guarantees); for
+    /// fragmentation needed, with the next-hop MTU (RFC 1191: the low 16 bits of the
+    /// header's second word).
     private mutating func receiveUnreachable(_ icmp: ICMPHeader) {
-        guard icmp.code <= ICMPCode.portUnreachable, let quoted = try? IPv4Header(icmp.payload) else { return }
+        guard icmp.code <= ICMPCode.fragmentationNeeded, let quoted = try? IPv4Header(icmp.payload) else { return }
         guard quoted.proto == .tcp, quoted.source == configuration.address else { return }
-        let ports = icmp.payload.dropFirst(quoted.headerLength)
-        guard ports.count >= 4 else { return }
-        let start = ports.startIndex
-        tcp.unreachable(
-            source: quoted.source, destination: quoted.destination,
-            sourcePort: UInt16(ports[start]) << 8 | UInt16(ports[start + 1]),
-            destinationPort: UInt16(ports[start + 2]) << 8 | UInt16(ports[start + 3]))
+        let segment = icmp.payload.dropFirst(quoted.headerLength)
+        guard segment.count >= 8 else { return }
+        let start = segment.startIndex
+        let sourcePort = UInt16(segment[start]) << 8 | UInt16(segment[start + 1])
+        let destinationPort = UInt16(segment[start + 2]) << 8 | UInt16(segment[start + 3])
+        var sequence: UInt32 = 0
+        for i in 4..<8 { sequence = sequence << 8 | UInt32(segment[start + i]) }
+        if icmp.code == ICMPCode.fragmentationNeeded {
+            tcp.fragmentationNeeded(
+                source: quoted.source, destination: quoted.destination, sourcePort: sourcePort,
+                destinationPort: destinationPort, sequence: sequence, mtu: Int(icmp.sequence))
+        } else {
+            tcp.unreachable(
+                source: quoted.source, destination: quoted.destination, sourcePort: sourcePort,
+                destinationPort: destinationPort, sequence: sequence, hard: icmp.code >= ICMPCode.protocolUnreachable)
+        }
     }
 
     /// Sends destination unreachable (`code`) quoting `datagram`, unless it was broadcast,

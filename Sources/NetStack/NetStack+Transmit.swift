@@ -51,7 +51,7 @@ extension NetStack {
         Self.writeEthernet(buffer, destination: mac, source: configuration.mac)
         Self.writeIPv4(
             buffer, totalLength: IPv4Header.minimumLength &+ segment.length, identification: nextIdentification(),
-            flags: 0x4000, proto: .tcp, source: segment.source, destination: segment.destination)
+            flags: segment.dontFragment ? 0x4000 : 0, proto: .tcp, source: segment.source, destination: segment.destination)
         if frameLength < Self.minimumFrame, buffer.count >= Self.minimumFrame {
             for i in frameLength..<Self.minimumFrame { buffer[i] = 0 }
             frameLength = Self.minimumFrame

@@ -306,7 +306,18 @@ import Wire
         let client = try! sim.a.connect(from: TCPSimulation.addressA, to: TCPSimulation.addressB, port: 80, now: sim.now)
         sim.flush()
         let syn = sim.sent[0]
-        sim.a.unreachable(source: TCPSimulation.addressA, destination: TCPSimulation.addressB, sourcePort: syn.header.sourcePort, destinationPort: 80)
+        sim.a.unreachable(
+            source: TCPSimulation.addressA, destination: TCPSimulation.addressB, sourcePort: syn.header.sourcePort,
+            destinationPort: 80, sequence: syn.sequence &+ 1, hard: true)
+        sim.a.unreachable(
+            source: TCPSimulation.addressA, destination: TCPSimulation.addressB, sourcePort: syn.header.sourcePort,
+            destinationPort: 80, sequence: syn.sequence, hard: false)
+        sim.flush()
+        #expect(sim.a.counters.icmpIgnored == 1, "the first quoted a sequence number never sent")
+        #expect(sim.a.state(client) == .synSent, "host unreachable is a soft error")
+        sim.a.unreachable(
+            source: TCPSimulation.addressA, destination: TCPSimulation.addressB, sourcePort: syn.header.sourcePort,
+            destinationPort: 80, sequence: syn.sequence, hard: true)
         sim.flush()
         #expect(sim.eventsA.contains(.closed(client, .unreachable)))
     }

@@ -6,7 +6,7 @@ struct TCPCongestion {
     /// SND.MAX when loss recovery began; recovery ends when it is acknowledged.
     private(set) var recover: TCPSequenceNumber
     private(set) var inFastRecovery = false
-    let mss: Int
+    private(set) var mss: Int
 
     init(mss: Int, initialSegments: Int, start: TCPSequenceNumber) {
         self.mss = mss
@@ -54,6 +54,11 @@ struct TCPCongestion {
         recover = sendMax
         inFastRecovery = true
         return true
+    }
+
+    /// Path MTU discovery made segments smaller: growth and the floors follow.
+    mutating func lowerSegmentSize(_ mss: Int) {
+        self.mss = Swift.min(self.mss, mss)
     }
 
     /// The retransmission timer expired (RFC 5681 eq. 4): back to one segment.

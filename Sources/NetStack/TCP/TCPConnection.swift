@@ -53,6 +53,8 @@ struct TCPConnection {
     /// Both SYNs offered SACK: ACKs carry SACK blocks.
     var selectiveAck = false
     var mss = 536
+    /// A router reported an MTU below `minimumPathMTU`: segments leave without DF.
+    var mayFragment = false
     var send = TCPSendBuffer()
     /// The application shut down writing: a FIN follows the buffered bytes.
     var finQueued = false

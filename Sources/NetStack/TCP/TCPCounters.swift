@@ -30,5 +30,10 @@ public struct TCPCounters: Sendable, Equatable {
     public var cookiesRejected = 0
     /// Out-of-order segments dropped because the range list was full.
     public var outOfOrderDropped = 0
+    /// ICMP errors about our segments that quoted a sequence number not in flight
+    /// (RFC 5927), a connection we do not have, or (fragmentation needed) a bogus MTU.
+    public var icmpIgnored = 0
+    /// Connections whose segments shrank after ICMP fragmentation needed (RFC 1191).
+    public var pathMTUDecreases = 0
     public init() {}
 }

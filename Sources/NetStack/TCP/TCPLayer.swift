@@ -92,7 +92,9 @@ public struct TCPLayer {
             settle(slot, now: now, mayHaveOutput: written != nil)
             if let written {
                 effects.counters.segmentsSent &+= 1
-                return TCPOutgoing(source: table.slots[slot].localAddress, destination: table.slots[slot].remoteAddress, length: written)
+                return TCPOutgoing(
+                    source: table.slots[slot].localAddress, destination: table.slots[slot].remoteAddress, length: written,
+                    dontFragment: !table.slots[slot].mayFragment)
             }
         }
         return nil
@@ -109,13 +111,38 @@ public struct TCPLayer {
         }
     }
 
-    /// ICMP said `destination` cannot be reached (port or host unreachable). A connection
-    /// still opening gives up; an established one carries on (RFC 1122 4.2.3.9: soft error).
-    public mutating func unreachable(source: IPv4Address, destination: IPv4Address, sourcePort: UInt16, destinationPort: UInt16) {
+    /// ICMP destination unreachable about our segment starting at `sequence`. Only a hard
+    /// error (protocol or port unreachable) ends a connection, and only one still opening;
+    /// net and host unreachable are soft (RFC 1122 4.2.3.9, RFC 5461) and ignored, as is
+    /// an error quoting a sequence number not in flight (RFC 5927).
+    public mutating func unreachable(
+        source: IPv4Address, destination: IPv4Address, sourcePort: UInt16, destinationPort: UInt16, sequence: UInt32, hard: Bool
+    ) {
         guard let slot = table.find(local: source, localPort: sourcePort, remote: destination, remotePort: destinationPort),
-            table.slots[slot].state == .synSent
-        else { return }
+            table.slots[slot].isInFlight(TCPSequenceNumber(sequence))
+        else {
+            effects.counters.icmpIgnored &+= 1
+            return
+        }
+        guard hard, table.slots[slot].state == .synSent else { return }
         table.slots[slot].enterClosed(.unreachable)
+        settle(slot, now: clock)
+    }
+
+    /// ICMP fragmentation needed (RFC 1191) about our segment starting at `sequence`: a
+    /// hop takes at most `mtu` bytes. If the segment is in flight (RFC 5927), the
+    /// connection's segments shrink to fit and what is in flight is sent again.
+    public mutating func fragmentationNeeded(
+        source: IPv4Address, destination: IPv4Address, sourcePort: UInt16, destinationPort: UInt16, sequence: UInt32, mtu: Int
+    ) {
+        guard mtu >= 68, let slot = table.find(local: source, localPort: sourcePort, remote: destination, remotePort: destinationPort),
+            table.slots[slot].sendsData, table.slots[slot].isInFlight(TCPSequenceNumber(sequence))
+        else {
+            effects.counters.icmpIgnored &+= 1
+            return
+        }
+        guard table.slots[slot].lowerPathMTU(mtu) else { return }
+        effects.counters.pathMTUDecreases &+= 1
         settle(slot, now: clock)
     }
 

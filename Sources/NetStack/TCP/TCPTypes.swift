@@ -60,9 +60,12 @@ public struct TCPOutgoing: Sendable, Equatable {
     public var destination: IPv4Address
     /// Bytes of the TCP segment (header, options, data) written, checksum filled in.
     public var length: Int
-    public init(source: IPv4Address, destination: IPv4Address, length: Int) {
+    /// Set DF (path MTU discovery); clear only when a router reported a tiny path MTU.
+    public var dontFragment: Bool
+    public init(source: IPv4Address, destination: IPv4Address, length: Int, dontFragment: Bool = true) {
         self.source = source
         self.destination = destination
         self.length = length
+        self.dontFragment = dontFragment
     }
 }
