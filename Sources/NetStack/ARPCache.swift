@@ -122,6 +122,15 @@ struct ARPCache {
         return (nil, nil)
     }
 
+    /// Our address was just taken after probing, and no request went out meanwhile:
+    /// every unresolved address gets a full set of requests, starting at the next tick.
+    mutating func expediteRequests(now: Instant) {
+        for i in 0..<entries.count where entries[i].state == .incomplete {
+            entries[i].retryAt = now
+            entries[i].tries = 0
+        }
+    }
+
     /// The earliest retry or give-up time.
     var nextDeadline: Instant? {
         var earliest: Instant?

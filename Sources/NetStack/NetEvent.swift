@@ -8,6 +8,9 @@ public enum NetEvent: Sendable, Equatable {
     case echoReply(from: IPv4Address, identifier: UInt16, sequence: UInt16, length: Int)
     /// Another machine (this MAC) claims our address.
     case addressConflict(IPv4Address, MACAddress)
+    /// Probing found this machine on the address we were about to take (RFC 5227): it
+    /// was given up (`address` is `.any` again). A DHCP lease is to be declined.
+    case addressInUse(IPv4Address, MACAddress)
 }
 
 /// Why an application call was refused.

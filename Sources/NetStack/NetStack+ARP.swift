@@ -2,7 +2,8 @@ import Scheduler
 import Wire
 
 /// ARP on the wire (RFC 826): answering for our address, learning neighbours, requests,
-/// gratuitous announcements, and noticing another machine using our address (RFC 5227).
+/// probes and gratuitous announcements, and noticing another machine using our address
+/// (RFC 5227).
 extension NetStack {
     /// Handles an ARP packet (the Ethernet payload).
     mutating func receiveARP(_ bytes: ArraySlice<UInt8>, now: Instant) {
@@ -23,12 +24,13 @@ extension NetStack {
             return
         }
         let ours = configuration.address
-        if configuration.isConfigured, senderIP == ours {
+        if probeConflict(operation: operation, senderIP: senderIP, senderMAC: senderMAC, targetIP: packet.targetIP) { return }
+        if addressInUse, senderIP == ours {
             counters.addressConflicts &+= 1
             post(.addressConflict(ours, senderMAC))
             return
         }
-        let forUs = configuration.isConfigured && packet.targetIP == ours
+        let forUs = addressInUse && packet.targetIP == ours
         if senderIP != .any, !configuration.isBroadcast(senderIP) {
             let learned = arp.learn(senderIP, mac: senderMAC, create: forUs, now: now)
             if let evicted = learned.evicted {
@@ -43,31 +45,42 @@ extension NetStack {
         }
     }
 
-    /// Broadcasts a request for `address`.
+    /// Broadcasts a request for `address` (not while probing: it would reveal ours).
     mutating func sendARPRequest(for address: IPv4Address) {
-        guard configuration.isConfigured else { return }
+        guard addressInUse else { return }
         queueARP(operation: ARPPacket.request, ethernetDestination: .broadcast, targetMAC: .zero, targetIP: address)
         counters.arpRequestsSent &+= 1
     }
 
     /// A gratuitous ARP announcement of our address (RFC 5227 section 2.3).
     mutating func announce() {
-        guard configuration.isConfigured else { return }
+        guard addressInUse else { return }
         queueARP(
             operation: ARPPacket.request, ethernetDestination: .broadcast, targetMAC: .zero,
             targetIP: configuration.address)
         counters.arpRequestsSent &+= 1
     }
 
+    /// An ARP probe for the address being claimed (RFC 5227 section 2.1.1): a request
+    /// from sender address 0.0.0.0, so no one's cache learns the address from it.
+    mutating func probe() {
+        guard configuration.isConfigured else { return }
+        queueARP(
+            operation: ARPPacket.request, ethernetDestination: .broadcast, targetMAC: .zero,
+            targetIP: configuration.address, senderIP: .any)
+        counters.arpProbesSent &+= 1
+    }
+
     private mutating func queueARP(
-        operation: UInt16, ethernetDestination: MACAddress, targetMAC: MACAddress, targetIP: IPv4Address
+        operation: UInt16, ethernetDestination: MACAddress, targetMAC: MACAddress, targetIP: IPv4Address,
+        senderIP: IPv4Address? = nil
     ) {
         guard let slot = output.reserve() else {
             counters.outputQueueFull &+= 1
             return
         }
         let ourMAC = configuration.mac
-        let ourIP = configuration.address
+        let ourIP = senderIP ?? configuration.address
         output.write(slot) { frame in
             Self.writeEthernet(frame, destination: ethernetDestination, source: ourMAC, type: .arp)
             var writer = ByteWriter(frame, offset: EthernetHeader.length)

@@ -75,7 +75,7 @@ extension NetStack {
         }
         let destination = header.destination
         let isBroadcast = configuration.isBroadcast(destination)
-        let isOurs = configuration.isConfigured && destination == configuration.address
+        let isOurs = addressInUse && destination == configuration.address
         // Before an address is configured, UDP unicast to our MAC is taken whatever its IP
         // destination: a DHCP server may send its offer to the address it offers.
         let isUnconfiguredUDP = !configuration.isConfigured && !linkBroadcast && header.proto == .udp

@@ -6,7 +6,7 @@ import Wire
 /// out (`nextEvent`, and `tcp.nextEvent()` for TCP). Every buffer is sized by
 /// `NetStackLimits` and allocated at init or when a slot is first used.
 public struct NetStack {
-    public private(set) var configuration: NetStackConfiguration
+    public internal(set) var configuration: NetStackConfiguration
     /// The TCP layer: the application listens, connects, reads and writes through it.
     public var tcp: TCPLayer
     public internal(set) var counters = NetStackCounters()
@@ -18,6 +18,10 @@ public struct NetStack {
     var icmpErrors: TokenBucket
     var events: Ring<NetEvent>
     var identification: UInt16
+    /// The address being probed or announced, if any.
+    var claim: AddressClaim?
+    /// SplitMix64 state for the probes' random delay.
+    var random: UInt64
     /// The bytes `ping` sends: the pattern 0, 1, 2... made once.
     let pingPattern: [UInt8]
 
@@ -38,11 +42,13 @@ public struct NetStack {
         icmpErrors = TokenBucket(rate: limits.icmpErrorsPerSecond, burst: limits.icmpErrorBurst)
         events = Ring(capacity: limits.events)
         identification = UInt16(truncatingIfNeeded: seed ^ seed >> 16 ^ seed >> 32 ^ seed >> 48)
+        random = seed ^ 0x4152_5050_524F_4245
         pingPattern = (0..<configuration.mtu).map { UInt8(truncatingIfNeeded: $0) }
     }
 
     public var mac: MACAddress { configuration.mac }
-    /// Our IPv4 address; `.any` until configured.
+    /// Our IPv4 address; `.any` until configured. While `isProbingAddress` it is the
+    /// candidate: connections may start from it, their frames wait until it is taken.
     public var address: IPv4Address { configuration.address }
     public var mtu: Int { configuration.mtu }
 
@@ -50,22 +56,26 @@ public struct NetStack {
     /// options beyond the MSS.
     public var minimumTransmitBuffer: Int { EthernetHeader.length + IPv4Header.minimumLength + configuration.mtu - 40 + 60 }
 
-    /// Sets (or, with `.any`, clears) the address, and announces it with a gratuitous ARP.
+    /// Sets (or, with `.any`, clears) the address. A new address is probed and then
+    /// announced (RFC 5227, see `AddressProbing`); the same address again (a DHCP
+    /// renewal) only updates the prefix and gateway.
     public mutating func configure(address: IPv4Address, prefixLength: Int, gateway: IPv4Address?, now: Instant) {
+        let same = address == configuration.address
         configuration.address = address
         configuration.prefixLength = Swift.min(Swift.max(prefixLength, 0), 32)
         configuration.gateway = gateway
-        announce()
+        if !same || address == .any { claimAddress(now: now) }
     }
 
-    /// The link came up: announce our address if we have one.
+    /// The link came up: probe and announce our address if we have one (we may be on
+    /// another network now).
     public mutating func start(now: Instant) {
-        announce()
+        claimAddress(now: now)
     }
 
     /// The earliest instant `tick` has work to do.
     public var nextDeadline: Instant? {
-        earliest(earliest(arp.nextDeadline, reassembly.nextDeadline), tcp.nextDeadline)
+        earliest(earliest(earliest(arp.nextDeadline, reassembly.nextDeadline), tcp.nextDeadline), claim?.deadline)
     }
 
     private func earliest(_ a: Instant?, _ b: Instant?) -> Instant? {
@@ -74,8 +84,10 @@ public struct NetStack {
         return Swift.min(a, b)
     }
 
-    /// Runs the timers due at `now`: ARP retries and give-ups, reassembly timeouts, TCP.
+    /// Runs the timers due at `now`: address probes and announcements, ARP retries and
+    /// give-ups, reassembly timeouts, TCP.
     public mutating func tick(now: Instant) {
+        advanceClaim(now: now)
         while let timeout = arp.nextTimeout(now: now) {
             switch timeout {
             case .retry(let address):

@@ -45,10 +45,12 @@ public struct NetStackConfiguration: Sendable {
     /// the stack keeps it within 576...9000.
     public var mtu: Int
     public var limits: NetStackLimits
+    /// How an address is probed and announced when configured or when the link comes up.
+    public var probing: AddressProbing
 
     public init(
         mac: MACAddress, address: IPv4Address = .any, prefixLength: Int = 24, gateway: IPv4Address? = nil,
-        mtu: Int = 1500, limits: NetStackLimits = NetStackLimits()
+        mtu: Int = 1500, limits: NetStackLimits = NetStackLimits(), probing: AddressProbing = AddressProbing()
     ) {
         self.mac = mac
         self.address = address
@@ -56,6 +58,7 @@ public struct NetStackConfiguration: Sendable {
         self.gateway = gateway
         self.mtu = mtu
         self.limits = limits
+        self.probing = probing
     }
 
     var isConfigured: Bool { address != .any }

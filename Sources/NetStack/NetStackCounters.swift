@@ -22,11 +22,15 @@ public struct NetStackCounters: Sendable, Equatable {
 
     // ARP.
     public var arpRequestsSent: UInt64 = 0
+    /// RFC 5227 probes for an address being claimed.
+    public var arpProbesSent: UInt64 = 0
     public var arpRepliesSent: UInt64 = 0
     /// Frames refused because their next hop already had as many pending as allowed.
     public var arpPendingOverflow: UInt64 = 0
     /// Pending frames dropped because their next hop never answered.
     public var arpTimeoutDrops: UInt64 = 0
+    /// Another machine on our address: found while probing (the address was given up)
+    /// or while using it.
     public var addressConflicts: UInt64 = 0
 
     // Fragments.

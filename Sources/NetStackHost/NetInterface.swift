@@ -60,7 +60,7 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
         }
     }
 
-    /// Link up: announces our address (gratuitous ARP) and starts the timers.
+    /// Link up: probes and announces our address (RFC 5227) and starts the timers.
     public func start() {
         let now = loop.now
         stack.start(now: now)
@@ -141,6 +141,7 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
             if case .udpReadable(let socket) = event, socket == dhcpSocket {
                 receiveDHCP(now: now)
             } else {
+                if case .addressInUse(let address, _) = event { dhcp?.decline(address, now: now) }
                 onEvent?(event)
             }
         }

@@ -33,8 +33,11 @@ import Wire
         #expect(stack.neighbor(Net.ipA) == nil)
     }
 
-    @Test func announcesTheAddressWhenConfiguredAndWhenStarted() {
-        var stack = NetStack(configuration: NetStackConfiguration(mac: Net.macB), seed: 1)
+    @Test func withoutProbingAnnouncesTheAddressWhenConfiguredAndWhenStarted() {
+        var probing = AddressProbing()
+        probing.probes = 0
+        probing.announcements = 1
+        var stack = NetStack(configuration: NetStackConfiguration(mac: Net.macB, probing: probing), seed: 1)
         stack.start(now: .zero)
         #expect(Net.drain(&stack).isEmpty, "no address, no announcement")
         stack.configure(address: Net.ipB, prefixLength: 24, gateway: Net.gateway, now: .zero)
@@ -43,6 +46,8 @@ import Wire
             Frames.arp(operation: 1, senderMAC: Net.macB, senderIP: Net.ipB, targetMAC: .zero, targetIP: Net.ipB))
             + [UInt8](repeating: 0, count: 18)
         #expect(Net.drain(&stack) == [announce])
+        stack.configure(address: Net.ipB, prefixLength: 24, gateway: nil, now: .zero)
+        #expect(Net.drain(&stack).isEmpty, "the same address again (a renewal) is not announced again")
         stack.start(now: .zero)
         #expect(Net.drain(&stack) == [announce])
     }

@@ -336,3 +336,31 @@ import Wire
         #expect(client.drainMessages(now: .zero).count == 1)
     }
 }
+
+/// RFC 2131 section 3.1 step 5: an address found in use is declined, and discovery
+/// starts again after a wait.
+@Suite struct DHCPDeclineTests {
+    @Test func anAddressInUseIsDeclinedAndDiscoveryRestartsAfterTenSeconds() throws {
+        let server = FakeDHCPServer()
+        var client = boundClient(server, now: DHCPTestClock.at(100))
+        client.decline(IPv4Address(192, 0, 2, 200), now: DHCPTestClock.at(101))
+        #expect(client.drainMessages(now: DHCPTestClock.at(101)).isEmpty, "not the leased address: ignored")
+        client.decline(server.offered, now: DHCPTestClock.at(101))
+        #expect(client.drainEvents() == [.lost])
+        #expect(client.lease == nil && client.state == .initial)
+        let decline = try #require(client.drainMessages(now: DHCPTestClock.at(101)).first)
+        #expect(decline.messageType == 4)
+        #expect(decline.option(50) == Frames.be32(server.offered.rawValue))
+        #expect(decline.option(54) == Frames.be32(server.serverID.rawValue))
+        #expect(decline.option(55) == nil)
+        #expect(decline.ciaddr == .any && decline.flags == 0)
+        #expect(decline.outgoing.source == .any && decline.outgoing.isBroadcast)
+        #expect(client.counters.declined == 1)
+
+        #expect(client.nextDeadline == DHCPTestClock.at(111))
+        client.tick(now: DHCPTestClock.at(110))
+        #expect(client.drainMessages(now: DHCPTestClock.at(110)).isEmpty)
+        client.tick(now: DHCPTestClock.at(111))
+        #expect(client.drainMessages(now: DHCPTestClock.at(111)).first?.messageType == 1)
+    }
+}

@@ -138,7 +138,7 @@ import Wire
         var wire = TwoStacks()
         wire.a.start(now: wire.now)
         wire.b.start(now: wire.now)
-        wire.run()
+        wire.advance(to: Net.seconds(5))
         try wire.a.ping(to: Net.ipB, identifier: 1, sequence: 1, payloadLength: 32, now: wire.now)
         wire.run()
         #expect(wire.a.nextEvent() == .echoReply(from: Net.ipB, identifier: 1, sequence: 1, length: 32))
@@ -155,6 +155,6 @@ import Wire
         wire.run()
         #expect(Self.read(&wire.a, client)?.2 == Array("hello".utf8))
         let arpRequests = (wire.sentByA + wire.sentByB).filter { (try? EthernetHeader($0[...]).etherType) == .arp }
-        #expect(arpRequests.count == 4, "two announcements, one request and its reply")
+        #expect(arpRequests.count == 12, "three probes and two announcements each, one request and its reply")
     }
 }

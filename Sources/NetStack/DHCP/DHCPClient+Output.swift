@@ -19,7 +19,7 @@ extension DHCPClient {
         self.pending = nil
         counters.transmitted &+= 1
         if message.type == DHCPMessageType.request, requestSentAt == nil { requestSentAt = now }
-        if message.type != DHCPMessageType.release { scheduleRetransmission(now: now) }
+        if message.type != DHCPMessageType.release, message.type != DHCPMessageType.decline { scheduleRetransmission(now: now) }
         var sent = outgoing
         sent.length = writer.offset
         return sent
@@ -69,6 +69,15 @@ extension DHCPClient {
             message.requestsParameters = false
             outgoing.source = address
             outgoing.destination = server
+        case (.decline(let address, let server), _):
+            // RFC 2131 table 5: no ciaddr (the address is not ours), flags 0, broadcast.
+            message.type = DHCPMessageType.decline
+            message.secs = 0
+            message.broadcast = false
+            message.requestedAddress = address
+            message.serverIdentifier = server
+            message.hostname = nil
+            message.requestsParameters = false
         default:
             return nil
         }

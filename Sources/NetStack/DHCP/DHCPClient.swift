@@ -121,4 +121,5 @@ enum DHCPPendingMessage: Equatable, Sendable {
     case discover
     case request
     case release(address: IPv4Address, server: IPv4Address)
+    case decline(address: IPv4Address, server: IPv4Address)
 }

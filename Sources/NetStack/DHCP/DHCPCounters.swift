@@ -12,6 +12,8 @@ public struct DHCPCounters: Equatable, Sendable {
     /// Ours, but not what the current state waits for, or missing what it needs
     /// (an OFFER without server identifier, an ACK without lease time).
     public var unexpected: UInt64 = 0
+    /// Leases declined because their address was in use (a DECLINE was sent).
+    public var declined: UInt64 = 0
     /// Events discarded because the owner did not drain `nextEvent()`.
     public var eventsDropped: UInt64 = 0
 

@@ -4,7 +4,8 @@ public enum DHCPEvent: Equatable, Sendable {
     case bound(DHCPLease)
     /// The same address, extended: update the times (and router, DNS if they changed).
     case renewed(DHCPLease)
-    /// The lease expired or a server refused it (NAK): stop using the address, if one
-    /// was configured. The client has already begun discovery again.
+    /// The lease expired, a server refused it (NAK), or it was declined (its address was
+    /// in use): stop using the address, if one was configured. The client has already
+    /// begun discovery again, or will after a wait.
     case lost
 }

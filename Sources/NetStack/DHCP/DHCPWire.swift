@@ -23,6 +23,7 @@ enum DHCPMessageType {
     static let discover: UInt8 = 1
     static let offer: UInt8 = 2
     static let request: UInt8 = 3
+    static let decline: UInt8 = 4
     static let ack: UInt8 = 5
     static let nak: UInt8 = 6
     static let release: UInt8 = 7
