@@ -208,6 +208,8 @@ struct NetSide {
         self.index = index
         var limits = NetStackLimits()
         limits.udpReceiveBytes = 8192
+        // Slots are allocated at init (64 KiB each): four keep every run cheap.
+        limits.reassemblySlots = 4
         if config.contains(.tinyNet) {
             limits.outputFrames = 4
             limits.pendingFramesPerAddress = 2
@@ -1104,7 +1106,7 @@ struct NetRun {
         case .icmp:
             guard let icmp = try? ICMPHeader(bytes) else { fatalError("\(name) sent a short ICMP message: \(netHex(frame))") }
             netCheck(InternetChecksum.checksum(bytes) == 0, "\(name) sent a bad ICMP checksum: \(netHex(frame))")
-            netCheck([0, 3, 8].contains(icmp.type), "\(name) sent ICMP type \(icmp.type)")
+            netCheck([0, 3, 8].contains(icmp.type) || (icmp.type == 11 && icmp.code == 1), "\(name) sent ICMP type \(icmp.type) code \(icmp.code)")
         default:
             fatalError("\(name) sent IP protocol \(proto.rawValue): \(netHex(frame))")
         }

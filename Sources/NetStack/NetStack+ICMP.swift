@@ -6,6 +6,9 @@ enum ICMPCode {
     static let echoReply: UInt8 = 0
     static let destinationUnreachable: UInt8 = 3
     static let echoRequest: UInt8 = 8
+    static let timeExceeded: UInt8 = 11
+    /// Time exceeded, code 1: fragment reassembly time exceeded.
+    static let reassemblyTimeExceeded: UInt8 = 1
     static let netUnreachable: UInt8 = 0
     static let hostUnreachable: UInt8 = 1
     static let protocolUnreachable: UInt8 = 2
@@ -13,8 +16,9 @@ enum ICMPCode {
     static let fragmentationNeeded: UInt8 = 4
 }
 
-/// ICMP: echo replies (never rate-limited), unreachables (token bucket), the
-/// application's pings, and unreachables about our TCP segments passed to TCP.
+/// ICMP: echo replies (never rate-limited), errors (unreachables and reassembly time
+/// exceeded, through the token bucket), the application's pings, and unreachables about
+/// our TCP segments passed to TCP.
 extension NetStack {
     /// An ICMP error quotes at most this much of the datagram, so it fits in 576 bytes (RFC 1812 4.3.2.3).
     static let maximumQuote = 576 - 28
@@ -86,14 +90,20 @@ extension NetStack {
     /// Sends destination unreachable (`code`) quoting `datagram`, unless it was broadcast,
     /// its source cannot be answered, or the token bucket is empty.
     mutating func sendUnreachable(code: UInt8, about datagram: Datagram, now: Instant) {
+        sendError(type: ICMPCode.destinationUnreachable, code: code, about: datagram, now: now)
+    }
+
+    /// Sends an ICMP error quoting `datagram` (as much as fits in 576 bytes), within the
+    /// same limits as `sendUnreachable`.
+    mutating func sendError(type: UInt8, code: UInt8, about datagram: Datagram, now: Instant) {
         guard !datagram.isBroadcast, configuration.isConfigured, datagram.source != .any else { return }
         guard icmpErrors.allow(now: now) else {
             counters.icmpRateLimited &+= 1
             return
         }
         let quote = datagram.packet.prefix(Self.maximumQuote)
-        let sum = InternetChecksum.sum(quote, initial: UInt32(ICMPCode.destinationUnreachable) << 8 | UInt32(code))
-        let header = UInt64(ICMPCode.destinationUnreachable) << 56 | UInt64(code) << 48 | UInt64(InternetChecksum.finish(sum)) << 32
+        let sum = InternetChecksum.sum(quote, initial: UInt32(type) << 8 | UInt32(code))
+        let header = UInt64(type) << 56 | UInt64(code) << 48 | UInt64(InternetChecksum.finish(sum)) << 32
         let ours = configuration.address
         do throws(NetError) {
             try sendIPv4(proto: .icmp, source: ours, destination: datagram.source, header: header, body: quote, now: now)

@@ -96,7 +96,7 @@ public struct NetStack {
                 if hadPending { counters.arpTimeoutDrops &+= UInt64(output.dropPending(for: address)) }
             }
         }
-        counters.reassemblyTimeouts &+= UInt64(reassembly.expire(now: now))
+        expireReassembly(now: now)
         tcp.tick(now: now)
     }
 

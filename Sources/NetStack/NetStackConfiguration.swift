@@ -16,8 +16,11 @@ public struct NetStackLimits: Sendable {
     /// Gap between ARP requests for one address, and how many are sent before giving up.
     public var arpRetryInterval = Interval.seconds(1)
     public var arpRequestTries = 3
-    /// Datagrams being reassembled at once; each slot owns a 64 KiB buffer from first use.
-    public var reassemblySlots = 4
+    /// Datagrams being reassembled at once; each slot owns a 64 KiB buffer, allocated at
+    /// init (16 slots: about 1 MiB).
+    public var reassemblySlots = 16
+    /// Slots one source address may hold, so one sender cannot take them all.
+    public var reassemblySlotsPerSource = 4
     /// Fragments one datagram may arrive in.
     public var fragmentsPerDatagram = 128
     public var reassemblyTimeout = Interval.seconds(30)

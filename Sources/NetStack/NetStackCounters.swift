@@ -40,7 +40,7 @@ public struct NetStackCounters: Sendable, Equatable {
     /// Datagrams dropped whole because two fragments overlapped (RFC 5722).
     public var reassemblyOverlaps: UInt64 = 0
     /// Fragments that were malformed, past 65535 bytes, beyond the per-datagram count,
-    /// or found every slot busy.
+    /// or found every slot busy (or their source holding its share of them).
     public var reassemblyDrops: UInt64 = 0
     public var fragmentsOut: UInt64 = 0
 

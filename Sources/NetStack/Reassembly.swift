@@ -1,10 +1,11 @@
 import Scheduler
 import Wire
 
-/// IPv4 reassembly (RFC 791, RFC 815) in a few fixed slots. Each slot's buffer holds the
-/// first fragment's header just before the payload, so a finished datagram is one
-/// contiguous packet. Overlapping fragments drop the whole datagram (as RFC 5722 asks of
-/// IPv6); an exact duplicate is ignored.
+/// IPv4 reassembly (RFC 791, RFC 815) in fixed slots, allocated at init. Each slot's
+/// buffer holds the first fragment's header just before the payload, so a finished
+/// datagram is one contiguous packet. Overlapping fragments drop the whole datagram (as
+/// RFC 5722 asks of IPv6); an exact duplicate is ignored. One source holds at most
+/// `perSource` slots.
 struct Reassembler {
     /// Room for the longest header (60 bytes) ahead of a 65535-byte payload.
     static let headerRoom = 60
@@ -38,18 +39,28 @@ struct Reassembler {
         case complete(slot: Int)
         case duplicate
         case overlap
-        /// Malformed, past 65535 bytes, too many fragments, or no free slot.
+        /// Malformed, past 65535 bytes, too many fragments, no free slot, or the source
+        /// already holds its share.
         case dropped
     }
 
     private var slots: [Slot]
     let timeout: Interval
     let maxFragments: Int
+    let perSource: Int
 
     init(limits: NetStackLimits) {
-        slots = [Slot](repeating: Slot(), count: Swift.max(limits.reassemblySlots, 1))
         timeout = limits.reassemblyTimeout
         maxFragments = Swift.max(limits.fragmentsPerDatagram, 2)
+        perSource = Swift.max(limits.reassemblySlotsPerSource, 1)
+        let fragments = maxFragments
+        slots = (0..<Swift.max(limits.reassemblySlots, 1)).map { _ in
+            var slot = Slot()
+            slot.buffer = [UInt8](repeating: 0, count: Self.bufferSize)
+            slot.starts.reserveCapacity(fragments)
+            slot.ends.reserveCapacity(fragments)
+            return slot
+        }
     }
 
     /// Adds one fragment (`packet` is its header and payload, cut to the total length).
@@ -109,22 +120,19 @@ struct Reassembler {
         return .overlap
     }
 
-    /// The slot already collecting `key`, else a free one (its buffers made on first use).
+    /// The slot already collecting `key`, else a free one if the source is within its share.
     private mutating func slotIndex(for key: Key, now: Instant) -> Int? {
         var free: Int?
+        var fromSource = 0
         for i in 0..<slots.count {
             if slots[i].inUse {
                 if slots[i].key == key { return i }
+                if slots[i].key.source == key.source { fromSource &+= 1 }
             } else if free == nil {
                 free = i
             }
         }
-        guard let i = free else { return nil }
-        if slots[i].buffer.isEmpty {
-            slots[i].buffer = [UInt8](repeating: 0, count: Self.bufferSize)
-            slots[i].starts.reserveCapacity(maxFragments)
-            slots[i].ends.reserveCapacity(maxFragments)
-        }
+        guard let i = free, fromSource < perSource else { return nil }
         slots[i].key = key
         slots[i].inUse = true
         slots[i].deadline = now + timeout
@@ -156,13 +164,19 @@ struct Reassembler {
         return earliest
     }
 
-    /// Frees the slots whose time ran out; returns how many.
-    mutating func expire(now: Instant) -> Int {
-        var expired = 0
-        for i in 0..<slots.count where slots[i].inUse && now >= slots[i].deadline {
-            release(i)
-            expired &+= 1
-        }
-        return expired
+    /// A slot whose time ran out, still held so the caller can quote its first fragment;
+    /// the caller releases it. Call until nil.
+    func expired(now: Instant) -> Int? {
+        for i in 0..<slots.count where slots[i].inUse && now >= slots[i].deadline { return i }
+        return nil
+    }
+
+    func key(_ slot: Int) -> Key { slots[slot].key }
+
+    /// The first fragment of an unfinished datagram, header and payload, if it arrived.
+    func firstFragment(_ slot: Int) -> ArraySlice<UInt8>? {
+        let s = slots[slot]
+        guard s.headerLength > 0, let i = s.starts.firstIndex(of: 0) else { return nil }
+        return s.buffer[(Self.headerRoom &- s.headerLength)..<(Self.headerRoom &+ s.ends[i])]
     }
 }
