@@ -86,6 +86,24 @@ import Wire
         #expect(sim.now - enteredTimeWait < .seconds(61))
     }
 
+    @Test func timeWaitAcksARetransmittedFinWithTheLastWindow() throws {
+        var sim = TCPSimulation()
+        let (client, server) = sim.open()
+        sim.a.close(client)
+        sim.run { $0.b.state(server) == .closeWait }
+        sim.b.close(server)
+        sim.run { $0.a.state(client) == .timeWait && $0.b.state(server) == nil }
+        let fin = try #require(sim.segments(from: .b).last { $0.has(TCPHeader.Flags.fin) })
+        let lastAck = try #require(sim.segments(from: .a).last)
+        #expect(lastAck.header.window > 0)
+        let before = sim.segments(from: .a).count
+        sim.inject(fin.bytes, to: .a)
+        #expect(sim.segments(from: .a).count == before + 1, "TIME_WAIT answered the FIN")
+        let again = try #require(sim.segments(from: .a).last)
+        #expect(again.ack == lastAck.ack)
+        #expect(again.header.window == lastAck.header.window, "not a zero window")
+    }
+
     @Test func closedConnectionGivesUpOnAPeerThatNeverSendsFin() {
         var sim = TCPSimulation()
         let (client, server) = sim.open()

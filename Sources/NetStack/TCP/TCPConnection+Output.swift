@@ -163,7 +163,9 @@ extension TCPConnection {
         ackNow = false
         unacknowledgedBytes = 0
         delayedAckDeadline = nil
-        let field = Swift.min(receive.window >> Int(receiveScale), 65535)
+        // TIME_WAIT gave its buffers back: repeat the last window rather than close it.
+        let window = receive.capacity > 0 ? receive.window : lastAdvertisedWindow
+        let field = Swift.min(window >> Int(receiveScale), 65535)
         lastAdvertisedWindow = field << Int(receiveScale)
         return UInt16(field)
     }
