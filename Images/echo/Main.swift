@@ -15,8 +15,10 @@ func unikernelMain() {
     let arguments = BootArguments(Array(UnsafeBufferPointer(start: UnsafeRawPointer(line).assumingMemoryBound(to: UInt8.self), count: strlen(line))))
     let platform = XenPlatform()
     let entered = platform.now()
+    Console.write("echo: booting\n")
     let store = XenStore(platform: platform)
     let grants = GrantTable()
+    Console.write("echo: connecting vif 0\n")
     let vif: Netfront
     do throws(NetfrontError) { vif = try Netfront(index: 0, store: store, grants: grants, platform: platform) } catch {
         Shutdown.panic("echo: vif 0 did not connect")

@@ -4,8 +4,17 @@ import CXen
 /// Xen event channels, 2-level ABI: binding, notifying, and finding which ports fired.
 /// A port is a wakeup, not a queue: the driver behind it looks at its ring to learn
 /// what happened.
-struct EventChannels {
+final class EventChannels {
     let shared: SharedInfo
+    /// Ports that fired and have not been drained: one bit each, 4096 ports (2-level ABI).
+    private var fired = [UInt64](repeating: 0, count: 64)
+    private var anyFired = false
+    /// Times the vCPU halted waiting for an event.
+    private(set) var halts: UInt64 = 0
+
+    init(shared: SharedInfo) {
+        self.shared = shared
+    }
 
     /// Binds a virtual interrupt (the timer) of vCPU 0 to a new port.
     func bindVirtualInterrupt(_ virq: UInt32) -> UInt32 {
@@ -33,9 +42,11 @@ struct EventChannels {
         _ = uk_atomic_fetch_and(mask + Int(port / 64), ~(1 << UInt64(port % 64)))
     }
 
-    /// Calls `fired` for each pending, unmasked port, clearing it first (so an event that
-    /// arrives while the handler runs is seen on the next scan).
-    func drain(_ fired: (UInt32) -> Void) {
+    /// Moves every pending, unmasked port into `fired`, clearing Xen's bits (the
+    /// per-vCPU selector first, then each port), so the next event on any port raises a
+    /// fresh upcall. Xen raises none while a port's bit or its selector bit is still set:
+    /// whoever waits must collect, or it waits forever.
+    private func collect() {
         uk_upcall_pending(shared.page).pointee = 0
         uk_barrier()
         var selector = uk_atomic_exchange(uk_evtchn_pending_selector(shared.page), 0)
@@ -44,13 +55,41 @@ struct EventChannels {
         while selector != 0 {
             let word = selector.trailingZeroBitCount
             selector &= selector - 1
-            var bits = pending[word] & ~mask[word]
+            let bits = pending[word] & ~mask[word]
+            guard bits != 0 else { continue }
+            _ = uk_atomic_fetch_and(pending + word, ~bits)
+            fired[word] |= bits
+            anyFired = true
+        }
+    }
+
+    /// Calls `handler` for each port that fired since the last drain.
+    func drain(_ handler: (UInt32) -> Void) {
+        collect()
+        guard anyFired else { return }
+        anyFired = false
+        for word in fired.indices where fired[word] != 0 {
+            var bits = fired[word]
+            fired[word] = 0
             while bits != 0 {
                 let bit = bits.trailingZeroBitCount
                 bits &= bits - 1
-                _ = uk_atomic_fetch_and(pending + word, ~(1 << UInt64(bit)))
-                fired(UInt32(word * 64 + bit))
+                handler(UInt32(word * 64 + bit))
             }
         }
+    }
+
+    /// Halts until some port fires or Xen's clock reaches `deadline` (nanoseconds of
+    /// system time). What fired stays collected for the next `drain`.
+    func block(until deadline: UInt64?) {
+        collect()
+        if anyFired { return }
+        if let deadline {
+            var timer = vcpu_set_singleshot_timer(timeout_abs_ns: deadline, flags: 0)
+            _ = Hypercall.vcpu(VCPUOP_set_singleshot_timer, &timer)
+        }
+        halts &+= 1
+        uk_idle_wait()
+        collect()
     }
 }

@@ -17,9 +17,8 @@ public struct XenPlatform: Platform {
     /// Nanoseconds per TSC tick, as a 32.32 fixed-point number (outside Xen).
     private let tscScale: UInt64
     private let tscStart: UInt64
-    /// Waits, and how many of them halted the vCPU.
+    /// Waits asked of the platform.
     public private(set) var waits: UInt64 = 0
-    public private(set) var halts: UInt64 = 0
 
     public init() {
         tscStart = uk_rdtsc()
@@ -69,14 +68,11 @@ public struct XenPlatform: Platform {
                 reported = true
             }
             if reported { return }
-            let current = now()
-            if let deadline, deadline <= current { return }
-            if let deadline {
-                var timer = vcpu_set_singleshot_timer(timeout_abs_ns: deadline.nanoseconds, flags: 0)
-                _ = Hypercall.vcpu(VCPUOP_set_singleshot_timer, &timer)
-            }
-            halts &+= 1
-            uk_idle_wait()
+            if let deadline, deadline <= now() { return }
+            channels.block(until: deadline?.nanoseconds)
         }
     }
+
+    /// Times the vCPU halted for want of work (0 outside Xen, where waits spin).
+    public var halts: UInt64 { channels?.halts ?? 0 }
 }

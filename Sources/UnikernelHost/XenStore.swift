@@ -199,8 +199,6 @@ public final class XenStore {
 
     /// Halts until an event arrives (the store's port among them) or the deadline.
     private func block(until deadline: UInt64) {
-        var timer = vcpu_set_singleshot_timer(timeout_abs_ns: deadline, flags: 0)
-        _ = Hypercall.vcpu(VCPUOP_set_singleshot_timer, &timer)
-        uk_idle_wait()
+        channels.block(until: deadline)
     }
 }
