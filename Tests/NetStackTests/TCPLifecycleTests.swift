@@ -25,12 +25,19 @@ import Wire
         _ = sim.open()
         let syn = sim.sent[0]
         #expect(syn.has(TCPHeader.Flags.syn) && !syn.has(TCPHeader.Flags.ack))
-        // MSS 1400, SACK-permitted, window scale 3 (256 KB buffer), each padded to 4 bytes.
-        #expect(Array(syn.header.options) == [2, 4, 0x05, 0x78, 1, 1, 4, 2, 1, 3, 3, 3])
+        // MSS 1400, SACK-permitted, timestamps (TSecr 0 on the SYN), window scale 3
+        // (256 KB buffer), as Linux lays them out: 20 bytes.
+        let synTimestamp = TCPOptions(parsing: syn.header.options).timestamp!
+        #expect(synTimestamp.echo == 0)
+        #expect(Array(syn.header.options) == [2, 4, 0x05, 0x78, 4, 2, 8, 10] + Frames.be32(synTimestamp.value) + [0, 0, 0, 0, 1, 3, 3, 3])
         let synAck = sim.sent[1]
         #expect(synAck.has(TCPHeader.Flags.syn) && synAck.has(TCPHeader.Flags.ack))
         #expect(synAck.ack == syn.sequence &+ 1)
-        #expect(Array(synAck.header.options) == [2, 4, 0x05, 0x78, 1, 1, 4, 2, 1, 3, 3, 3])
+        // The SYN-ACK echoes the SYN's TSval.
+        let synAckValue = TCPOptions(parsing: synAck.header.options).timestamp!.value
+        #expect(
+            Array(synAck.header.options)
+                == [2, 4, 0x05, 0x78, 4, 2, 8, 10] + Frames.be32(synAckValue) + Frames.be32(synTimestamp.value) + [1, 3, 3, 3])
         // After the handshake windows are scaled: 256 KB >> 3.
         let ack = sim.sent[2]
         #expect(ack.header.window == UInt16(256 * 1024 >> 3))

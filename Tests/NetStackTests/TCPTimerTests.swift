@@ -113,11 +113,12 @@ import Wire
     @Test func everySecondFullSegmentIsAcknowledgedAtOnce() {
         var sim = TCPSimulation()
         let (client, _) = sim.open()
-        let data = [UInt8](repeating: 7, count: 1460 * 2)
+        let size = sim.a.table.slots[Int(client.index)].segmentData
+        let data = [UInt8](repeating: 7, count: size * 2)
         _ = sim.write(.a, client, data[...])
         sim.flush()
         let second = sim.segments(from: .a).last!
-        sim.run(for: .seconds(1)) { $0.segments(from: .b).last!.ack == second.sequence &+ 1460 }
+        sim.run(for: .seconds(1)) { $0.segments(from: .b).last!.ack == second.sequence &+ UInt32(size) }
         let ack = sim.segments(from: .b).last!
         #expect(ack.at - second.at == .milliseconds(1))
     }

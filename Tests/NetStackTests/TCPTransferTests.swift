@@ -77,8 +77,11 @@ import Wire
             }
             return true
         }
+        // Full segments: the MSS less the 12 bytes of timestamps every segment carries.
+        let size = sim.a.table.slots[Int(client.index)].segmentData
+        #expect(size == 1448)
         var rng = SplitMix64(seed: 99)
-        let data = rng.bytes(1460 * 5)
+        let data = rng.bytes(size * 5)
         sim.a.setNoDelay(client, true)
         #expect(sim.write(.a, client, data[...]) == data.count)
         sim.flush()
@@ -87,18 +90,18 @@ import Wire
         for segment in held[1...] { sim.inject(segment.bytes, to: .b) }
         #expect(sim.readAll(.b, server).isEmpty)
         let queued = sim.b.table.slots[Int(server.index)].receive.outOfOrder
-        #expect(queued == [TCPReceiveBuffer.Range(lower: 1460, upper: 1460 * 5)])
+        #expect(queued == [TCPReceiveBuffer.Range(lower: size, upper: size * 5)])
         // Each out-of-order segment was answered at once with a duplicate ACK listing
-        // what is held (RFC 2018): NOP, NOP, SACK, one block.
+        // what is held (RFC 2018): after the timestamps, NOP, NOP, SACK, one block.
         let dupAcks = sim.segments(from: .b).suffix(4)
         #expect(dupAcks.allSatisfy { $0.ack == held[0].sequence })
-        let lastBlock = Array(dupAcks.last!.header.options)
-        #expect(lastBlock == [1, 1, 5, 10] + Frames.be32(held[1].sequence) + Frames.be32(held[4].sequence &+ 1460))
+        let lastBlock = Array(dupAcks.last!.header.options.dropFirst(12))
+        #expect(lastBlock == [1, 1, 5, 10] + Frames.be32(held[1].sequence) + Frames.be32(held[4].sequence &+ UInt32(size)))
         sim.inject(held[0].bytes, to: .b)
         let reassembled = sim.readAll(.b, server) == data
         #expect(reassembled)
-        #expect(sim.segments(from: .b).last!.ack == held[4].sequence &+ 1460)
-        #expect(sim.segments(from: .b).last!.header.options.isEmpty)
+        #expect(sim.segments(from: .b).last!.ack == held[4].sequence &+ UInt32(size))
+        #expect(sim.segments(from: .b).last!.header.options.count == 12)  // timestamps only
     }
 
     /// A's data segments `indices` delivered to B by hand, after all were held back.
@@ -112,23 +115,29 @@ import Wire
             return true
         }
         sim.a.setNoDelay(client, true)
-        _ = sim.write(.a, client, [UInt8](repeating: 1, count: 1460 * segments)[...])
+        let size = sim.a.table.slots[Int(client.index)].segmentData
+        _ = sim.write(.a, client, [UInt8](repeating: 1, count: size * segments)[...])
         sim.flush()
         sim.filter = nil
         for i in indices { sim.inject(held[i].bytes, to: .b) }
         return held
     }
 
-    @Test func sackBlocksPutTheLatestRangeFirst() {
-        var sim = TCPSimulation()
+    @Test(arguments: [true, false])
+    func sackBlocksPutTheLatestRangeFirst(timestamps: Bool) {
+        var limits = TCPLimits()
+        limits.timestamps = timestamps
+        var sim = TCPSimulation(limits: limits)
         let (client, _) = sim.open()
-        // Holes at segments 0, 2 and 4: ranges [1], [3], [5]; the latest arrival is [3].
-        let held = Self.holdAndDeliver(&sim, client, segments: 6, deliver: [5, 1, 3])
-        let options = Array(sim.segments(from: .b).last!.header.options)
-        #expect(Array(options[0..<4]) == [1, 1, 5, 26])
+        let size = UInt32(sim.a.table.slots[Int(client.index)].segmentData)
+        // Holes at segments 0, 2, 4 and 6: ranges [1], [3], [5], [7]; the latest arrival
+        // is [3]. Four blocks fit in 40 option bytes, three beside the timestamps.
+        let held = Self.holdAndDeliver(&sim, client, segments: 8, deliver: [5, 7, 1, 3])
+        let options = Array(sim.segments(from: .b).last!.header.options.dropFirst(timestamps ? 12 : 0))
+        #expect(Array(options[0..<4]) == [1, 1, 5, timestamps ? 26 : 34])
         var expected: [UInt8] = []
-        for (left, right) in [(3, 4), (1, 2), (5, 6)] {
-            expected += Frames.be32(held[left].sequence) + Frames.be32(held[right - 1].sequence &+ 1460)
+        for (left, right) in [(3, 4), (1, 2), (5, 6), (7, 8)].prefix(timestamps ? 3 : 4) {
+            expected += Frames.be32(held[left].sequence) + Frames.be32(held[right - 1].sequence &+ size)
         }
         #expect(Array(options[4...]) == expected)
     }
@@ -138,8 +147,12 @@ import Wire
         limits.selectiveAck = false
         var sim = TCPSimulation(limits: limits, limitsB: TCPLimits())
         let (client, _) = sim.open()
-        #expect(Array(sim.sent[0].header.options) == [2, 4, 0x05, 0xB4, 1, 3, 3, 3])
+        // MSS, NOP, NOP, timestamps, NOP, window scale: no SACK-permitted.
+        let synOptions = Array(sim.sent[0].header.options)
+        #expect(Array(synOptions[0..<8]) == [2, 4, 0x05, 0xB4, 1, 1, 8, 10])
+        #expect(Array(synOptions[16...]) == [1, 3, 3, 3])
         _ = Self.holdAndDeliver(&sim, client, segments: 2, deliver: [1])
-        #expect(sim.segments(from: .b).last!.header.options.isEmpty)
+        let options = TCPOptions(parsing: sim.segments(from: .b).last!.header.options)
+        #expect(options.timestamp != nil && options.sack.count == 0)
     }
 }

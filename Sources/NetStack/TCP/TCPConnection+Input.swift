@@ -6,17 +6,18 @@ import Wire
 extension TCPConnection {
     /// Processes one segment for this connection (checksum verified, header parsed).
     mutating func process(_ header: TCPHeader, now: Instant, limits: TCPLimits, effects: inout TCPEffects) {
+        let options = header.headerLength > TCPHeader.minimumLength ? TCPOptions(parsing: header.options) : TCPOptions()
         switch state {
         case .closed, .listen:
             return
         case .synSent:
-            processInSynSent(header, now: now, limits: limits, effects: &effects)
+            processInSynSent(header, options, now: now, limits: limits, effects: &effects)
         default:
-            processSynchronized(header, now: now, limits: limits, effects: &effects)
+            processSynchronized(header, options, now: now, limits: limits, effects: &effects)
         }
     }
 
-    private mutating func processInSynSent(_ header: TCPHeader, now: Instant, limits: TCPLimits, effects: inout TCPEffects) {
+    private mutating func processInSynSent(_ header: TCPHeader, _ options: TCPOptions, now: Instant, limits: TCPLimits, effects: inout TCPEffects) {
         let flags = header.flags
         let sequence = TCPSequenceNumber(header.sequenceNumber)
         let ack = TCPSequenceNumber(header.acknowledgmentNumber)
@@ -33,7 +34,7 @@ extension TCPConnection {
         guard flags & TCPHeader.Flags.syn != 0 else { return }
         irs = sequence
         receiveNext = sequence + 1
-        acceptSynOptions(TCPOptions(parsing: header.options), weOffered: true, limits: limits)
+        acceptSynOptions(options, weOffered: true, now: now, limits: limits)
         sendWindow = Int(header.window)
         maxSendWindow = sendWindow
         windowUpdateSequence = sequence
@@ -41,7 +42,7 @@ extension TCPConnection {
         noteHeard(now: now)
         if hasAck {
             sendUnacknowledged = ack
-            sampleRoundTrip(ack: ack, now: now)
+            sampleRoundTrip(ack: ack, echo: options.timestamp?.echo, now: now)
             retransmissions = 0
             retransmitDeadline = nil
             state = finQueued ? .finWait1 : .established
@@ -55,7 +56,7 @@ extension TCPConnection {
         }
     }
 
-    private mutating func processSynchronized(_ header: TCPHeader, now: Instant, limits: TCPLimits, effects: inout TCPEffects) {
+    private mutating func processSynchronized(_ header: TCPHeader, _ options: TCPOptions, now: Instant, limits: TCPLimits, effects: inout TCPEffects) {
         let flags = header.flags
         var sequence = TCPSequenceNumber(header.sequenceNumber)
         let ack = TCPSequenceNumber(header.acknowledgmentNumber)
@@ -83,12 +84,21 @@ extension TCPConnection {
             processReset(sequence: sequence, window: window, now: now, effects: &effects)
             return
         }
+        // RFC 7323 5.3 R1: PAWS. A segment without the option is taken, as Linux does
+        // (RFC 7323 3.2 allows dropping it), rather than stall on a stripping middlebox.
+        let timestamp = timestamps.enabled ? options.timestamp : nil
+        if let timestamp, timestamps.isOld(timestamp.value, now: now) {
+            effects.counters.pawsDrops &+= 1
+            ackNow = true
+            return
+        }
         if !isAcceptable(sequence: sequence, length: length, window: window) {
             effects.counters.outOfWindow &+= 1
             ackNow = true
             if state == .timeWait, hasFin { enterTimeWait(now: now, limits: limits) }
             return
         }
+        if let timestamp { timestamps.noteArrival(timestamp.value, sequence: sequence, now: now) }
         noteHeard(now: now)
 
         // 4. A SYN in a synchronized state: challenge ACK (RFC 5961 4.2).
@@ -111,7 +121,7 @@ extension TCPConnection {
             windowUpdateAck = ack
             if listenerPort != nil { awaitingAccept = true } else { notify(.connected(handle), &effects) }
         }
-        guard processAck(header, sequence: sequence, ack: ack, length: length, now: now, limits: limits, effects: &effects) else { return }
+        guard processAck(header, options, sequence: sequence, ack: ack, length: length, now: now, limits: limits, effects: &effects) else { return }
         if state == .closed { return }
 
         // 7. Segment text.
@@ -163,7 +173,7 @@ extension TCPConnection {
 
     /// Step 5 for every synchronized state; false when the segment is to be dropped.
     private mutating func processAck(
-        _ header: TCPHeader, sequence: TCPSequenceNumber, ack: TCPSequenceNumber, length: Int,
+        _ header: TCPHeader, _ options: TCPOptions, sequence: TCPSequenceNumber, ack: TCPSequenceNumber, length: Int,
         now: Instant, limits: TCPLimits, effects: inout TCPEffects
     ) -> Bool {
         // RFC 5961 5.2: ACKs for data never sent, or older than one window, are answered.
@@ -177,7 +187,7 @@ extension TCPConnection {
             sendUnacknowledged = ack
             if sendNext < ack { sendNext = ack }
             _ = send.acknowledge(upTo: ack)
-            sampleRoundTrip(ack: ack, now: now)
+            sampleRoundTrip(ack: ack, echo: timestamps.enabled ? options.timestamp?.echo : nil, now: now)
             retransmissions = 0
             persistBackoff = 0
             retransmitDeadline = nil
@@ -241,7 +251,7 @@ extension TCPConnection {
             receiveNext = receiveNext + advance
             if appClosed { receive.discard() }
             unacknowledgedBytes &+= advance
-            if hadGap || !wholeFits || unacknowledgedBytes >= 2 &* mss {
+            if hadGap || !wholeFits || unacknowledgedBytes >= 2 &* segmentData {
                 ackNow = true
             } else if delayedAckDeadline == nil {
                 delayedAckDeadline = now + limits.delayedAck
@@ -277,11 +287,17 @@ extension TCPConnection {
         }
     }
 
-    /// Karn's algorithm: the timed segment was sent once, so its ACK measures the path.
-    mutating func sampleRoundTrip(ack: TCPSequenceNumber, now: Instant) {
+    /// One round-trip sample per flight, when the ACK passes the timed segment. With
+    /// timestamps the ACK's TSecr gives the time (RFC 7323 4.1, retransmissions included);
+    /// without, the timed segment was sent once (Karn), so its ACK measures the path.
+    mutating func sampleRoundTrip(ack: TCPSequenceNumber, echo: UInt32?, now: Instant) {
         guard let timed = timedSequence, !(ack < timed) else { return }
-        retransmitTimer.sample(now - timedAt)
         timedSequence = nil
+        if !timestamps.enabled {
+            retransmitTimer.sample(now - timedAt)
+        } else if let echo, let rtt = timestamps.roundTrip(echo: echo, now: now) {
+            retransmitTimer.sample(rtt)
+        }
     }
 
     /// Something arrived from the peer: it is alive (keepalive, probes).

@@ -11,14 +11,14 @@ extension TCPConnection {
             return nil
         case .synSent, .synReceived:
             if sendNext == iss { return writeSyn(now: now, limits: limits, into: buffer, counters: &counters) }
-            return ackNow && state == .synReceived ? writeControl(sequence: sendMax, into: buffer) : nil
+            return ackNow && state == .synReceived ? writeControl(sequence: sendMax, now: now, into: buffer) : nil
         case .timeWait, .finWait2:
-            return ackNow ? writeControl(sequence: sendMax, into: buffer) : nil
+            return ackNow ? writeControl(sequence: sendMax, now: now, into: buffer) : nil
         default:
             break
         }
         // Options come out of the segment's MSS bytes (RFC 6691), so segments fit the MTU.
-        let optionBytes = sackBlockCount > 0 ? 4 &+ 8 &* sackBlockCount : 0
+        let optionBytes = (timestamps.enabled ? TCPTimestampOption.alignedLength : 0) &+ (sackBlockCount > 0 ? 4 &+ 8 &* sackBlockCount : 0)
         let segmentSize = Swift.min(mss &- optionBytes, buffer.count &- TCPHeader.minimumLength &- optionBytes)
         let dataEnd = send.end
         let finSent = finQueued && sendMax == dataEnd + 1
@@ -51,9 +51,9 @@ extension TCPConnection {
         }
         if probe {
             probe = false
-            return writeControl(sequence: sendUnacknowledged + (-1), into: buffer)
+            return writeControl(sequence: sendUnacknowledged + (-1), now: now, into: buffer)
         }
-        return ackNow ? writeControl(sequence: sendMax, into: buffer) : nil
+        return ackNow ? writeControl(sequence: sendMax, now: now, into: buffer) : nil
     }
 
     /// Nagle (RFC 896) and sender SWS avoidance (RFC 1122 4.2.3.4): send a full segment,
@@ -69,13 +69,16 @@ extension TCPConnection {
     private mutating func writeSyn(now: Instant, limits: TCPLimits, into buffer: UnsafeMutableRawBufferPointer, counters: inout TCPCounters) -> Int? {
         let passive = state == .synReceived
         let offerScale = passive ? scaling : true
+        let offerTimestamps = passive ? timestamps.enabled : limits.timestamps
+        if passive { timestamps.lastAckSent = receiveNext }
         let header = TCPSegmentHeader(
             sourcePort: localPort, destinationPort: remotePort, sequence: iss,
             acknowledgment: passive ? receiveNext : TCPSequenceNumber(0),
             flags: TCPHeader.Flags.syn | (passive ? TCPHeader.Flags.ack : 0),
             window: UInt16(Swift.min(receive.window, 65535)),
             mss: UInt16(clamping: limits.mss), windowScale: offerScale ? limits.windowScale : nil,
-            sackPermitted: passive ? selectiveAck : limits.selectiveAck)
+            sackPermitted: passive ? selectiveAck : limits.selectiveAck,
+            timestamp: offerTimestamps ? TCPTimestampOption(value: timestamps.value(now: now), echo: passive ? timestamps.recent : 0) : nil)
         guard buffer.count >= header.length else { return nil }
         let length = TCPSegmentWriter.writeHeader(header, into: buffer)
         TCPSegmentWriter.finish(buffer, length: length, source: localAddress, destination: remoteAddress)
@@ -92,9 +95,10 @@ extension TCPConnection {
         if fin { flags |= TCPHeader.Flags.fin }
         let header = TCPSegmentHeader(
             sourcePort: localPort, destinationPort: remotePort, sequence: sequence,
-            acknowledgment: receiveNext, flags: flags, window: advertiseWindow(), sackBlocks: sackBlockCount)
+            acknowledgment: receiveNext, flags: flags, window: advertiseWindow(), timestamp: timestampOption(now: now),
+            sackBlocks: sackBlockCount)
         let headerLength = TCPSegmentWriter.writeHeader(header, into: buffer)
-        writeSackBlocks(header.sackBlocks, into: buffer)
+        writeSackBlocks(header.sackBlocks, headerLength: headerLength, into: buffer)
         if length > 0, let base = buffer.baseAddress {
             send.copy(from: sequence, length: length, into: base + headerLength)
         }
@@ -106,29 +110,35 @@ extension TCPConnection {
     /// A segment with no data: an ACK, or a probe with an old sequence number. An ACK
     /// carries SND.MAX, not SND.NXT: after a timeout rewinds SND.NXT, an older number
     /// would fall below the peer's window and the ACK would be dropped (and answered).
-    private mutating func writeControl(sequence: TCPSequenceNumber, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    private mutating func writeControl(sequence: TCPSequenceNumber, now: Instant, into buffer: UnsafeMutableRawBufferPointer) -> Int {
         let header = TCPSegmentHeader(
             sourcePort: localPort, destinationPort: remotePort, sequence: sequence,
-            acknowledgment: receiveNext, flags: TCPHeader.Flags.ack, window: advertiseWindow(), sackBlocks: sackBlockCount)
+            acknowledgment: receiveNext, flags: TCPHeader.Flags.ack, window: advertiseWindow(), timestamp: timestampOption(now: now),
+            sackBlocks: sackBlockCount)
         let length = TCPSegmentWriter.writeHeader(header, into: buffer)
-        writeSackBlocks(header.sackBlocks, into: buffer)
+        writeSackBlocks(header.sackBlocks, headerLength: length, into: buffer)
         TCPSegmentWriter.finish(buffer, length: length, source: localAddress, destination: remoteAddress)
         return length
     }
 
+    /// TSval and TSecr (TS.Recent) for every segment once timestamps are agreed.
+    private func timestampOption(now: Instant) -> TCPTimestampOption? {
+        timestamps.enabled ? TCPTimestampOption(value: timestamps.value(now: now), echo: timestamps.recent) : nil
+    }
+
     /// SACK blocks for the out-of-order ranges, when the peer agreed to SACK (at most 4,
-    /// the most the 40 option bytes hold).
+    /// the most the 40 option bytes hold, or 3 beside timestamps).
     private var sackBlockCount: Int {
-        selectiveAck ? Swift.min(receive.outOfOrder.count, 4) : 0
+        selectiveAck ? Swift.min(receive.outOfOrder.count, timestamps.enabled ? 3 : 4) : 0
     }
 
     /// RFC 2018 section 4: the block holding the latest segment first, then the others
     /// in sequence order.
-    private func writeSackBlocks(_ count: Int, into buffer: UnsafeMutableRawBufferPointer) {
+    private func writeSackBlocks(_ count: Int, headerLength: Int, into buffer: UnsafeMutableRawBufferPointer) {
         guard count > 0 else { return }
         let ranges = receive.outOfOrder
         let recent = receive.recentRange ?? 0
-        var offset = TCPHeader.minimumLength &+ 4
+        var offset = headerLength &- 8 &* count
         var written = 0
         var i = -1
         while written < count, i < ranges.count {
@@ -143,11 +153,13 @@ extension TCPConnection {
     }
 
     /// Moves SND.NXT and SND.MAX past a segment that occupies sequence space, and
-    /// times it if it is a first transmission (Karn).
+    /// times it if it is a first transmission (Karn), or any transmission when timestamps
+    /// tell which one an ACK answers.
     private mutating func noteSent(sequence: TCPSequenceNumber, length: Int, now: Instant, counters: inout TCPCounters) {
         let end = sequence + length
-        if sequence < sendMax {
-            counters.retransmissions &+= 1
+        let retransmitted = sequence < sendMax
+        if retransmitted { counters.retransmissions &+= 1 }
+        if retransmitted, !timestamps.enabled {
             timedSequence = nil
         } else if timedSequence == nil, length > 0 {
             timedSequence = end
@@ -158,8 +170,9 @@ extension TCPConnection {
     }
 
     /// The window field: the free receive space, scaled. Sending it acknowledges
-    /// everything received, so the pending ACK state is cleared.
+    /// everything received, so the pending ACK state is cleared and Last.ACK.sent moves.
     private mutating func advertiseWindow() -> UInt16 {
+        timestamps.lastAckSent = receiveNext
         ackNow = false
         unacknowledgedBytes = 0
         delayedAckDeadline = nil

@@ -18,7 +18,7 @@ extension TCPConnection {
         guard newMSS < mss || (fragment && !mayFragment) else { return false }
         mss = Swift.min(mss, newMSS)
         mayFragment = mayFragment || fragment
-        congestion.lowerSegmentSize(mss)
+        congestion.lowerSegmentSize(segmentData)
         sendNext = sendUnacknowledged
         timedSequence = nil
         retransmitFirst = false

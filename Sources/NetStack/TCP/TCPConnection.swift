@@ -52,6 +52,8 @@ struct TCPConnection {
     var scaling = false
     /// Both SYNs offered SACK: ACKs carry SACK blocks.
     var selectiveAck = false
+    var timestamps = TCPTimestamps()
+    /// The peer's MSS: the most a segment may carry, options included (RFC 6691).
     var mss = 536
     /// A router reported an MTU below `minimumPathMTU`: segments leave without DF.
     var mayFragment = false
@@ -115,6 +117,9 @@ struct TCPConnection {
 
     var handle: TCPHandle { TCPHandle(index: slot, generation: generation) }
 
+    /// The data a full segment carries: the MSS less the options every segment has.
+    var segmentData: Int { mss &- (timestamps.enabled ? TCPTimestampOption.alignedLength : 0) }
+
     /// The bytes in flight: sent and not acknowledged (SND.NXT - SND.UNA).
     var inFlight: Int { sendNext - sendUnacknowledged }
 
@@ -156,8 +161,8 @@ struct TCPConnection {
         congestion = TCPCongestion(mss: mss, initialSegments: limits.initialWindowSegments, start: iss)
     }
 
-    /// Applies the options of the peer's SYN (RFC 9293 3.7.1, RFC 7323 2.2).
-    mutating func acceptSynOptions(_ options: TCPOptions, weOffered: Bool, limits: TCPLimits) {
+    /// Applies the options of the peer's SYN (RFC 9293 3.7.1, RFC 7323 2.2 and 3.2).
+    mutating func acceptSynOptions(_ options: TCPOptions, weOffered: Bool, now: Instant, limits: TCPLimits) {
         mss = Swift.max(Swift.min(limits.mss, Int(options.mss ?? 536)), 64)
         if let scale = options.windowScale, weOffered {
             scaling = true
@@ -165,7 +170,8 @@ struct TCPConnection {
             receiveScale = limits.windowScale
         }
         selectiveAck = options.sackPermitted && limits.selectiveAck
-        congestion = TCPCongestion(mss: mss, initialSegments: limits.initialWindowSegments, start: iss)
+        if let timestamp = options.timestamp, limits.timestamps { timestamps.start(peerValue: timestamp.value, now: now) }
+        congestion = TCPCongestion(mss: segmentData, initialSegments: limits.initialWindowSegments, start: iss)
     }
 
     /// Tells the application, if it holds the handle.

@@ -35,5 +35,7 @@ public struct TCPCounters: Sendable, Equatable {
     public var icmpIgnored = 0
     /// Connections whose segments shrank after ICMP fragmentation needed (RFC 1191).
     public var pathMTUDecreases = 0
+    /// Segments dropped by PAWS (RFC 7323 5): a timestamp older than the peer's latest.
+    public var pawsDrops = 0
     public init() {}
 }

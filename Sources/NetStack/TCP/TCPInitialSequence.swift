@@ -19,6 +19,12 @@ struct TCPInitialSequence {
         return TCPSequenceNumber(offset &+ clock)
     }
 
+    /// The RFC 7323 timestamp offset of a 4-tuple: the hash's other half, as unpredictable
+    /// as the ISN's and independent of it.
+    func timestampOffset(local: IPv4Address, localPort: UInt16, remote: IPv4Address, remotePort: UInt16) -> UInt32 {
+        UInt32(truncatingIfNeeded: hashTuple(local: local, localPort: localPort, remote: remote, remotePort: remotePort) >> 32)
+    }
+
     /// The keyed hash of a 4-tuple (also spreads the connection table's buckets).
     func hashTuple(local: IPv4Address, localPort: UInt16, remote: IPv4Address, remotePort: UInt16) -> UInt64 {
         var words = (local.rawValue, remote.rawValue, UInt32(localPort) << 16 | UInt32(remotePort))

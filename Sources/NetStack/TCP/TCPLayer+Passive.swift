@@ -43,7 +43,7 @@ extension TCPLayer {
         listeners[listener].halfOpen &+= 1
         table.slots[slot].irs = sequence
         table.slots[slot].receiveNext = sequence + 1
-        table.slots[slot].acceptSynOptions(TCPOptions(parsing: header.options), weOffered: true, limits: limits)
+        table.slots[slot].acceptSynOptions(TCPOptions(parsing: header.options), weOffered: true, now: now, limits: limits)
         table.slots[slot].sendWindow = Int(header.window)
         table.slots[slot].maxSendWindow = Int(header.window)
         table.slots[slot].windowUpdateSequence = sequence

@@ -55,7 +55,7 @@ extension TCPLayer {
         table.slots[slot].receiveNext = clientSequence + 1
         var options = TCPOptions(parsing: [])
         options.mss = UInt16(mss)
-        table.slots[slot].acceptSynOptions(options, weOffered: false, limits: limits)
+        table.slots[slot].acceptSynOptions(options, weOffered: false, now: now, limits: limits)
         table.slots[slot].windowUpdateSequence = clientSequence
         table.slots[slot].process(header, now: now, limits: limits, effects: &effects)
         settle(slot, now: now)

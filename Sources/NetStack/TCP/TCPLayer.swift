@@ -228,6 +228,8 @@ public struct TCPLayer {
         let iss = given ?? initialSequence.isn(local: local, localPort: localPort, remote: remote, remotePort: remotePort, now: now)
         table.slots[slot].start(
             local: local, localPort: localPort, remote: remote, remotePort: remotePort, iss: iss, now: now, limits: limits)
+        table.slots[slot].timestamps.offset = initialSequence.timestampOffset(
+            local: local, localPort: localPort, remote: remote, remotePort: remotePort)
         table.insert(slot)
     }
 

@@ -38,6 +38,9 @@ public struct TCPLimits: Sendable {
     public var keepAliveProbes = 9
     /// Offer SACK (RFC 2018): with a peer that agrees, ACKs list the out-of-order ranges.
     public var selectiveAck = true
+    /// Offer RFC 7323 timestamps: with a peer that agrees, every segment carries them for
+    /// round-trip timing and PAWS, at 12 bytes of each segment.
+    public var timestamps = true
     /// Out-of-order byte ranges kept per connection; more are dropped.
     public var outOfOrderRanges = 16
     /// RFC 5961 challenge ACKs per second, for the whole layer.

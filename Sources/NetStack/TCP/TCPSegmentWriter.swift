@@ -12,12 +12,17 @@ struct TCPSegmentHeader {
     var mss: UInt16? = nil
     var windowScale: UInt8? = nil
     var sackPermitted = false
-    /// SACK blocks (RFC 2018) written by the caller after the header; at most 4.
+    /// RFC 7323 timestamps: on the SYN when offered, on every segment once agreed.
+    var timestamp: TCPTimestampOption? = nil
+    /// SACK blocks (RFC 2018) written by the caller as the header's last bytes; at most
+    /// 4, or 3 next to timestamps.
     var sackBlocks = 0
 
-    /// Header plus options, padded with NOPs to a multiple of 4 (as Linux writes them).
+    /// Header plus options, padded with NOPs to a multiple of 4 (as Linux writes them;
+    /// SACK-permitted takes the place of the timestamps' padding).
     var length: Int {
-        TCPHeader.minimumLength + (mss == nil ? 0 : 4) + (windowScale == nil ? 0 : 4) + (sackPermitted ? 4 : 0)
+        let permittedAndTimestamp = timestamp != nil ? TCPTimestampOption.alignedLength : (sackPermitted ? 4 : 0)
+        return TCPHeader.minimumLength + (mss == nil ? 0 : 4) + (windowScale == nil ? 0 : 4) + permittedAndTimestamp
             + (sackBlocks > 0 ? 4 &+ 8 &* sackBlocks : 0)
     }
 }
@@ -44,10 +49,21 @@ enum TCPSegmentWriter {
             writer.uncheckedU16(mss)
         }
         if header.sackPermitted {
-            writer.uncheckedU8(TCPOptions.Kind.noOperation)
-            writer.uncheckedU8(TCPOptions.Kind.noOperation)
+            if header.timestamp == nil {
+                writer.uncheckedU8(TCPOptions.Kind.noOperation)
+                writer.uncheckedU8(TCPOptions.Kind.noOperation)
+            }
             writer.uncheckedU8(TCPOptions.Kind.sackPermitted)
             writer.uncheckedU8(2)
+        } else if header.timestamp != nil {
+            writer.uncheckedU8(TCPOptions.Kind.noOperation)
+            writer.uncheckedU8(TCPOptions.Kind.noOperation)
+        }
+        if let timestamp = header.timestamp {
+            writer.uncheckedU8(TCPOptions.Kind.timestamp)
+            writer.uncheckedU8(10)
+            writer.uncheckedU32(timestamp.value)
+            writer.uncheckedU32(timestamp.echo)
         }
         if let scale = header.windowScale {
             writer.uncheckedU8(TCPOptions.Kind.noOperation)
@@ -64,7 +80,8 @@ enum TCPSegmentWriter {
         return length
     }
 
-    /// Writes one SACK block at `offset` (inside the option `writeHeader` announced).
+    /// Writes one SACK block at `offset` (inside the option `writeHeader` announced, whose
+    /// blocks end the header).
     static func writeSackBlock(left: TCPSequenceNumber, right: TCPSequenceNumber, at offset: Int, into buffer: UnsafeMutableRawBufferPointer) {
         buffer.storeBytes(of: left.rawValue.bigEndian, toByteOffset: offset, as: UInt32.self)
         buffer.storeBytes(of: right.rawValue.bigEndian, toByteOffset: offset &+ 4, as: UInt32.self)

@@ -8,8 +8,8 @@ import Wire
 /// the 4-tuple, the client's ISN, the full counter and the index, so a cookie cannot be
 /// forged, replayed past two periods, or given another MSS.
 ///
-/// Window scale and SACK-permitted cannot ride in the cookie (there is no timestamp to
-/// carry them), so a connection opened from a cookie has neither.
+/// Window scale, SACK-permitted and timestamps cannot ride in the cookie (Linux carries
+/// them in the TSval; this layer does not), so a connection opened from a cookie has none.
 struct TCPSynCookie {
     /// The peer MSS values a cookie can name; the largest not above the peer's is used.
     static let mssTable = [536, 1220, 1300, 1360, 1400, 1440, 1460, 8960]
