@@ -198,11 +198,15 @@ extension TCPConnection {
                 wantsWritable = false
                 notify(.writable(handle), &effects)
             }
-        } else if ack == sendUnacknowledged, length == 0, window == sendWindow, inFlight > 0 {
+        } else if !selectiveAck, ack == sendUnacknowledged, length == 0, window == sendWindow, inFlight > 0 {
             if congestion.duplicateAck(ack: ack, inFlight: sendMax - ack, sendMax: sendMax) {
                 retransmitFirst = true
                 effects.counters.fastRetransmits &+= 1
             }
+        }
+        if selectiveAck, ack == sendUnacknowledged, processSackBlocks(options.sack) {
+            effects.counters.fastRetransmits &+= 1
+            effects.counters.sackRecoveries &+= 1
         }
         if windowUpdateSequence < sequence || (windowUpdateSequence == sequence && !(ack < windowUpdateAck)) {
             sendWindow = window

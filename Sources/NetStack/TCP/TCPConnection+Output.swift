@@ -1,8 +1,9 @@
 import Scheduler
 import Wire
 
-/// Choosing and writing the next segment: SYN, retransmission, new data within the
-/// congestion and send windows (Nagle, sender-side SWS avoidance), FIN, probes, ACKs.
+/// Choosing and writing the next segment: SYN, retransmission (the holes of RFC 6675
+/// recovery first), new data within the congestion and send windows (Nagle,
+/// sender-side SWS avoidance), FIN, probes, ACKs.
 extension TCPConnection {
     /// Writes at most one segment at the start of `buffer`; returns its length.
     mutating func writeSegment(now: Instant, limits: TCPLimits, into buffer: UnsafeMutableRawBufferPointer, counters: inout TCPCounters) -> Int? {
@@ -28,15 +29,31 @@ extension TCPConnection {
             let length = Swift.min(segmentSize, Swift.max(dataEnd - sendUnacknowledged, 0))
             let fin = finSent && sendUnacknowledged + length == dataEnd
             if length > 0 || fin {
+                if selectiveAck, congestion.inFastRecovery {
+                    // RFC 6675 step 4.3: HighRxt and RescueRxt start past this segment.
+                    highRetransmit = sendUnacknowledged + length + (fin ? 1 : 0)
+                    rescueRetransmit = highRetransmit
+                }
                 return writeData(sequence: sendUnacknowledged, length: length, fin: fin, now: now, into: buffer, counters: &counters)
             }
         }
 
+        var usable = Swift.min(sendWindow, congestion.window) &- inFlight
+        let recovering = selectiveAck && congestion.inFastRecovery
+        if recovering {
+            // RFC 6675 step C: holes by the scoreboard, then new data, by the pipe.
+            var room = 0
+            if let range = nextSackRetransmission(segmentSize: segmentSize, room: &room) {
+                let length = Swift.max((dataEnd < range.end ? dataEnd : range.end) - range.start, 0)
+                let fin = finSent && dataEnd < range.end
+                return writeData(sequence: range.start, length: length, fin: fin, now: now, into: buffer, counters: &counters)
+            }
+            usable = Swift.min(sendWindow &- inFlight, room)
+        }
         let unsent = dataEnd - sendNext
         if unsent > 0 {
-            let usable = Swift.min(sendWindow, congestion.window) &- inFlight
             let length = Swift.min(unsent, segmentSize, Swift.max(usable, 0))
-            if length > 0, forceSend || sendNext < sendMax || sendAllowed(length: length, unsent: unsent, segmentSize: segmentSize) {
+            if length > 0, forceSend || recovering || sendNext < sendMax || sendAllowed(length: length, unsent: unsent, segmentSize: segmentSize) {
                 forceSend = false
                 return writeData(sequence: sendNext, length: length, fin: finQueued && length == unsent, now: now, into: buffer, counters: &counters)
             }

@@ -83,7 +83,8 @@ extension TCPConnection {
     }
 
     /// RFC 6298 5.4 to 5.7 and RFC 5681 eq. 4: back off, shrink the congestion window to
-    /// one segment and resend from the first unacknowledged byte (go-back-N).
+    /// one segment and resend from the first unacknowledged byte (go-back-N), leaving
+    /// any loss recovery.
     private mutating func retransmissionTimeout(limits: TCPLimits, effects: inout TCPEffects) {
         effects.counters.timeouts &+= 1
         retransmissions &+= 1
@@ -97,5 +98,7 @@ extension TCPConnection {
         sendNext = sendUnacknowledged
         timedSequence = nil
         retransmitFirst = false
+        // RFC 6675 5.1: after a timeout the scoreboard is rebuilt from later ACKs.
+        scoreboard.removeAll()
     }
 }

@@ -50,7 +50,7 @@ struct TCPConnection {
     var receiveScale: UInt8 = 0
     /// Both SYNs carry a window scale (RFC 7323 2.2); otherwise neither side scales.
     var scaling = false
-    /// Both SYNs offered SACK: ACKs carry SACK blocks.
+    /// Both SYNs offered SACK: ACKs carry SACK blocks, and the peer's drive recovery.
     var selectiveAck = false
     var timestamps = TCPTimestamps()
     /// The peer's MSS: the most a segment may carry, options included (RFC 6691).
@@ -93,6 +93,12 @@ struct TCPConnection {
 
     var retransmitTimer: TCPRetransmitTimer
     var congestion: TCPCongestion
+    /// What the peer's SACK blocks say it holds beyond SND.UNA (with `selectiveAck`).
+    var scoreboard = TCPSackScoreboard()
+    /// RFC 6675 HighRxt: the end of the highest hole retransmitted in this recovery.
+    var highRetransmit = TCPSequenceNumber(0)
+    /// RFC 6675 RescueRxt: one rescue retransmission per recovery, once SND.UNA passes it.
+    var rescueRetransmit = TCPSequenceNumber(0)
     /// The end of the segment being timed and when it was sent (Karn: first transmissions only).
     var timedSequence: TCPSequenceNumber?
     var timedAt = Instant.zero
@@ -171,7 +177,7 @@ struct TCPConnection {
         }
         selectiveAck = options.sackPermitted && limits.selectiveAck
         if let timestamp = options.timestamp, limits.timestamps { timestamps.start(peerValue: timestamp.value, now: now) }
-        congestion = TCPCongestion(mss: segmentData, initialSegments: limits.initialWindowSegments, start: iss)
+        congestion = TCPCongestion(mss: segmentData, initialSegments: limits.initialWindowSegments, start: iss, selective: selectiveAck)
     }
 
     /// Tells the application, if it holds the handle.

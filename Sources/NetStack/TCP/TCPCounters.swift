@@ -14,6 +14,8 @@ public struct TCPCounters: Sendable, Equatable {
     public var retransmissions = 0
     public var timeouts = 0
     public var fastRetransmits = 0
+    /// Fast retransmits that began RFC 6675 recovery (SACK agreed), counted in both.
+    public var sackRecoveries = 0
     /// RFC 5961 challenge ACKs for in-window RST or SYN.
     public var challengeAcks = 0
     /// Challenge ACKs not sent because the per-second limit was reached.
