@@ -101,6 +101,34 @@ import Wire
         #expect(sim.a.counters.pawsDrops == 1)
     }
 
+    /// Linux's exception: a pure duplicate ACK overtaken by a later segment is not an
+    /// old duplicate worth dropping (it carries no data), so reordering keeps it.
+    @Test func pawsLetsAReorderedPureDuplicateAckThrough() {
+        var sim = TCPSimulation()
+        let (client, server) = sim.open()
+        // A segment from B first, so A holds a scaled window the ACKs can repeat.
+        _ = sim.write(.b, server, [1])
+        sim.run(for: .seconds(1)) { $0.readAll(.a, client) == [1] }
+        let tcb = sim.a.table.slots[Int(client.index)]
+        let recent = tcb.timestamps.recent
+        let window = UInt16(tcb.sendWindow >> Int(tcb.sendScale))
+        let pureAck = TCPCraft.segment(
+            from: TCPSimulation.addressB, to: TCPSimulation.addressA, sourcePort: tcb.remotePort, destinationPort: tcb.localPort,
+            sequence: tcb.receiveNext.rawValue, ack: tcb.sendUnacknowledged.rawValue, flags: TCPHeader.Flags.ack, window: window,
+            options: Self.option(value: recent &- 5, echo: 0))
+        sim.inject(pureAck, to: .a)
+        #expect(sim.a.counters.pawsDrops == 0)
+        // Older than an RTO, or carrying data, it is dropped after all.
+        let stale = TCPCraft.segment(
+            from: TCPSimulation.addressB, to: TCPSimulation.addressA, sourcePort: tcb.remotePort, destinationPort: tcb.localPort,
+            sequence: tcb.receiveNext.rawValue, ack: tcb.sendUnacknowledged.rawValue, flags: TCPHeader.Flags.ack, window: window,
+            options: Self.option(value: recent &- 5000, echo: 0))
+        sim.inject(stale, to: .a)
+        #expect(sim.a.counters.pawsDrops == 1)
+        sim.inject(Self.segment(sim, client, value: recent &- 5, payload: [1]), to: .a)
+        #expect(sim.a.counters.pawsDrops == 2)
+    }
+
     @Test func pawsSkipsATimestampStaleAfterTwentyFourDaysIdle() {
         var sim = TCPSimulation()
         let (client, _) = sim.open()

@@ -87,7 +87,9 @@ extension TCPConnection {
         // RFC 7323 5.3 R1: PAWS. A segment without the option is taken, as Linux does
         // (RFC 7323 3.2 allows dropping it), rather than stall on a stripping middlebox.
         let timestamp = timestamps.enabled ? options.timestamp : nil
-        if let timestamp, timestamps.isOld(timestamp.value, now: now) {
+        if let timestamp, timestamps.isOld(timestamp.value, now: now),
+            !isReorderedDuplicateAck(header, sequence: sequence, ack: ack, length: length, value: timestamp.value)
+        {
             effects.counters.pawsDrops &+= 1
             ackNow = true
             return
@@ -142,6 +144,19 @@ extension TCPConnection {
         if let fin = pendingFin, fin == receiveNext, !finReceived {
             processFin(now: now, limits: limits, effects: &effects)
         }
+    }
+
+    /// Linux's exception to PAWS (tcp_disordered_ack): a pure duplicate ACK that changes
+    /// nothing, overtaken on the way by a later segment and older by at most an RTO, is
+    /// let through, so reordering does not cost loss recovery its duplicate ACKs and SACK
+    /// blocks. It carries no data, which is what PAWS protects.
+    private func isReorderedDuplicateAck(
+        _ header: TCPHeader, sequence: TCPSequenceNumber, ack: TCPSequenceNumber, length: Int, value: UInt32
+    ) -> Bool {
+        guard length == 0, header.flags & TCPHeader.Flags.ack != 0, sequence == receiveNext, ack == sendUnacknowledged,
+            Int(header.window) << Int(sendScale) == sendWindow
+        else { return false }
+        return timestamps.lag(of: value) <= retransmitTimer.rto.nanoseconds / 1_000_000
     }
 
     /// The RFC 9293 acceptability test, with the zero-window allowance for ACK-only

@@ -35,6 +35,11 @@ struct TCPTimestamps {
         Int32(bitPattern: value &- recent) < 0 && now - recentAt < Self.staleAfter
     }
 
+    /// How many milliseconds `value` lies behind TS.Recent.
+    func lag(of value: UInt32) -> UInt64 {
+        UInt64(recent &- value)
+    }
+
     /// RFC 7323 4.3 and 5.3 R3: an acceptable segment's TSval becomes TS.Recent when it
     /// is not older and the segment covers Last.ACK.sent, so the echo times the segment
     /// that made us acknowledge (the first after a delayed ACK, the one filling a hole).
