@@ -2,8 +2,9 @@
 # Our TCP as Wireshark's dissector sees it: tshark captures the tap between ofnet and
 # Linux (in a network namespace this script creates) during a 16 MiB discard and a 16 MiB
 # chargen transfer, then checks with field output that window scaling was negotiated in
-# both SYNs, that our MSS is 1460, and that tshark's expert info finds no bad IPv4 or TCP
-# checksum in what we sent. SACK-permitted in our SYN-ACK is reported, not required.
+# both SYNs, that our MSS is 1460, that timestamps (RFC 7323) are on every segment we send
+# when the kernel offers them, and that tshark's expert info finds no bad IPv4 or TCP
+# checksum in what we sent. SACK-permitted and SACK blocks are reported, not required.
 # Prints the figures. Traffic stays inside the namespace.
 #
 #   netstack-tshark.sh BIN_DIR
@@ -59,10 +60,21 @@ check "our SYN-ACKs offer MSS 1460 ($(awk -F'\t' '{print $5}' <<<"$our_synacks" 
 check "the kernel's SYNs offer MSS 1460 ($(awk -F'\t' '{print $5}' <<<"$their_syns" | sort -u | tr '\n' ' '))" all_mss_1460 "$their_syns"
 kernel_sack=$(ts -Y "ip.src == $LINUX_IP && tcp.flags.syn == 1 && tcp.options.sack_perm" -T fields -e frame.number | grep -c . || true)
 our_sack=$(ts -Y "ip.src == $OUR_IP && tcp.flags.syn == 1 && tcp.options.sack_perm" -T fields -e frame.number | grep -c . || true)
-if [ "$our_sack" -gt 0 ]; then
-    log "info: SACK-permitted in $our_sack of our SYN-ACKs (the kernel offered it in $kernel_sack SYNs)"
+log "info: SACK-permitted in $our_sack of our SYN-ACKs (the kernel offered it in $kernel_sack SYNs)"
+count_frames() { ts -Y "$1" -T fields -e frame.number | grep -c . || true; }
+sack_theirs=$(count_frames "ip.src == $LINUX_IP && tcp.options.sack_le")
+sack_ours=$(count_frames "ip.src == $OUR_IP && tcp.options.sack_le")
+log "info: SACK blocks in $sack_theirs of the kernel's segments and $sack_ours of ours"
+# RFC 7323 timestamps: answered in our SYN-ACK when the kernel's SYN offers them, then on
+# every segment we send but a RST.
+kernel_ts=$(count_frames "ip.src == $LINUX_IP && tcp.flags.syn == 1 && tcp.options.timestamp.tsval")
+our_ts=$(count_frames "ip.src == $OUR_IP && tcp.flags.syn == 1 && tcp.options.timestamp.tsval")
+if [ "$kernel_ts" -gt 0 ]; then
+    check "timestamps in our SYN-ACKs ($our_ts, the kernel offered them in $kernel_ts SYNs)" [ "$our_ts" = "$(count_lines "$our_synacks")" ]
+    ours_without_ts=$(count_frames "ip.src == $OUR_IP && tcp.flags.reset == 0 && !tcp.options.timestamp.tsval")
+    check "timestamps on every segment we sent but RSTs ($ours_without_ts without)" [ "$ours_without_ts" = 0 ]
 else
-    log "info: no SACK-permitted in our SYN-ACKs: our stack does not do SACK (the kernel offered it in $kernel_sack SYNs)"
+    check "no timestamps in our SYN-ACKs, the kernel offered none ($our_ts)" [ "$our_ts" = 0 ]
 fi
 mss_in_use() { ts -Y "ip.src == $OUR_IP" -T fields -e tcp.len | sort -n | tail -1; }
 largest=$(mss_in_use)
