@@ -91,7 +91,15 @@ func unikernelMain() {
     Console.write(heap.heapBytes)
     Console.write(" bytes, ")
     Console.write(heap.failures)
-    Console.write(" failures\n")
+    Console.write(" failures; ")
+    Console.write(interface.stack.counters.framesIn)
+    Console.write(" frames in, ")
+    Console.write(interface.stack.counters.framesOut)
+    Console.write(" out, ")
+    Console.write(vif.receiveErrors &+ vif.transmitErrors &+ interface.transmitDrops)
+    Console.write(" device errors or drops; ")
+    Console.write(loop.platform.base.blocks)
+    Console.write(" blocks\n")
     Shutdown.poweroff()
 }
 

@@ -17,8 +17,6 @@ void timer_calibrate(void);
 void console_put_string(const char *text);
 void console_put_hex(uint64_t value);
 
-/* The interrupt vector Xen's event-channel upcall arrives on. */
-#define UK_UPCALL_VECTOR 0xf3
 long xen_get_param(uint32_t index, uint64_t *value);
 _Noreturn void xen_shutdown(unsigned reason);
 

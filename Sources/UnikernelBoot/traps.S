@@ -44,20 +44,6 @@ TRAP_NO_ERROR 19
 TRAP_NO_ERROR 20
 TRAP_ERROR 21
 
-    /* Xen's event-channel upcall: no error code, no EOI (callback type "vector").
-     * The Swift loop scans the pending bits itself after the halt; clearing the vCPU's
-     * upcall flag is all that lets Xen raise the next one. */
-    .p2align 4
-    .globl trap_upcall
-trap_upcall:
-    pushq %rax
-    movq uk_upcall_flag(%rip), %rax
-    testq %rax, %rax
-    jz 1f
-    movb $0, (%rax)
-1:  popq %rax
-    iretq
-
 trap_common:
     pushq %rax
     pushq %rbx

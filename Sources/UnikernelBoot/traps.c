@@ -20,14 +20,12 @@ struct idt_entry {
 
 static struct idt_entry idt[256] __attribute__((aligned(16)));
 extern const uint64_t trap_stubs[22];
-extern void trap_upcall(void);
 extern uint8_t probe_write_access[], probe_write_resume[], probe_read_access[], probe_read_resume[];
 extern uint64_t probe_execute_target;
 
 /* Faults that may come from a full stack (page fault, double fault) switch to this one
  * through the TSS's first interrupt stack, so a stack overflow is reported, not a
- * triple fault. The upcall uses it too, so it never writes below a Swift frame's
- * stack pointer (the red zone). */
+ * triple fault. */
 static uint8_t fault_stack[16384] __attribute__((aligned(16)));
 
 struct tss {
@@ -59,14 +57,13 @@ static void load_gdt_and_tss(void) {
 
 static void set_gate(int vector, uint64_t handler) {
     idt[vector] = (struct idt_entry){
-        .offset_low = (uint16_t)handler, .selector = 0x08, .ist = (vector == 8 || vector == 14 || vector == UK_UPCALL_VECTOR) ? 1 : 0, .type = 0x8e,
+        .offset_low = (uint16_t)handler, .selector = 0x08, .ist = (vector == 8 || vector == 14) ? 1 : 0, .type = 0x8e,
         .offset_mid = (uint16_t)(handler >> 16), .offset_high = (uint32_t)(handler >> 32), .reserved = 0};
 }
 
 void traps_init(void) {
     load_gdt_and_tss();
     for (int v = 0; v < 22; v++) set_gate(v, trap_stubs[v]);
-    set_gate(UK_UPCALL_VECTOR, (uint64_t)(uintptr_t)trap_upcall);
     struct {
         uint16_t limit;
         uint64_t base;

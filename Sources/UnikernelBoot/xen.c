@@ -1,7 +1,6 @@
 /*
  * Finding Xen, installing its hypercall page, and the pieces every later step needs
- * from it: shutdown, the HVM parameters, and routing event-channel upcalls to our
- * interrupt vector.
+ * from it: shutdown and the HVM parameters.
  */
 #include "cxen.h"
 #include "internal.h"
@@ -43,17 +42,6 @@ static long hvm_param(uint32_t op, uint32_t index, uint64_t *value) {
 }
 
 long xen_get_param(uint32_t index, uint64_t *value) { return hvm_param(HVMOP_get_param, index, value); }
-
-/* Read by the upcall's interrupt stub (traps.S). */
-volatile uint8_t *uk_upcall_flag;
-
-void uk_set_upcall_flag(volatile uint8_t *flag) { uk_upcall_flag = flag; }
-
-int uk_enable_event_upcall(void) {
-    /* HVM_PARAM_CALLBACK_TYPE_VECTOR (2) in bits 63:56, the vector below. */
-    uint64_t value = (2ull << 56) | UK_UPCALL_VECTOR;
-    return (int)hvm_param(HVMOP_set_param, HVM_PARAM_CALLBACK_IRQ, &value);
-}
 
 _Noreturn void xen_shutdown(unsigned reason) {
     struct sched_shutdown shutdown = {.reason = reason};

@@ -9,19 +9,13 @@ final class EventChannels {
     /// Ports that fired and have not been drained: one bit each, 4096 ports (2-level ABI).
     private var fired = [UInt64](repeating: 0, count: 64)
     private var anyFired = false
-    /// Times the vCPU halted waiting for an event.
-    private(set) var halts: UInt64 = 0
+    /// The ports a block wakes for: drivers' and xenstore's.
+    private var watched: [UInt32] = []
+    /// Times the vCPU blocked in Xen waiting for an event.
+    private(set) var blocks: UInt64 = 0
 
     init(shared: SharedInfo) {
         self.shared = shared
-    }
-
-    /// Binds a virtual interrupt (the timer) of vCPU 0 to a new port.
-    func bindVirtualInterrupt(_ virq: UInt32) -> UInt32 {
-        var bind = evtchn_bind_virq(virq: virq, vcpu: 0, port: 0)
-        if Hypercall.eventChannel(EVTCHNOP_bind_virq, &bind) != 0 { Shutdown.panic("xen: binding a VIRQ failed") }
-        unmask(bind.port)
-        return bind.port
     }
 
     /// A new port another domain (the backend) can bind to.
@@ -43,12 +37,9 @@ final class EventChannels {
     }
 
     /// Moves every pending, unmasked port into `fired`, clearing Xen's bits (the
-    /// per-vCPU selector first, then each port), so the next event on any port raises a
-    /// fresh upcall. Xen raises none while a port's bit or its selector bit is still set:
-    /// whoever waits must collect, or it waits forever.
+    /// per-vCPU selector first, then each port), so the next event on a port is seen as
+    /// new.
     private func collect() {
-        uk_upcall_pending(shared.page).pointee = 0
-        uk_barrier()
         var selector = uk_atomic_exchange(uk_evtchn_pending_selector(shared.page), 0)
         let pending = uk_evtchn_pending(shared.page)!
         let mask = uk_evtchn_mask(shared.page)!
@@ -79,17 +70,29 @@ final class EventChannels {
         }
     }
 
-    /// Halts until some port fires or Xen's clock reaches `deadline` (nanoseconds of
-    /// system time). What fired stays collected for the next `drain`.
+    /// Blocks the vCPU until a watched port fires or Xen's clock reaches `deadline`
+    /// (nanoseconds of system time). What fired stays collected for the next `drain`.
+    ///
+    /// This is SCHEDOP_poll rather than SCHEDOP_block or a halt: Xen looks at the
+    /// watched ports' pending bits after marking the vCPU blocked, so no event is lost
+    /// between our last look and the block, whatever the interrupt flag. (A halt after
+    /// `sti` can sit in the interrupt shadow with the upcall already pending, and block
+    /// for good.)
     func block(until deadline: UInt64?) {
         collect()
         if anyFired { return }
-        if let deadline {
-            var timer = vcpu_set_singleshot_timer(timeout_abs_ns: deadline, flags: 0)
-            _ = Hypercall.vcpu(VCPUOP_set_singleshot_timer, &timer)
+        blocks &+= 1
+        let count = UInt32(watched.count)
+        _ = watched.withUnsafeMutableBufferPointer { ports in
+            uk_poll_ports(ports.baseAddress, count, deadline ?? 0)
         }
-        halts &+= 1
-        uk_idle_wait()
         collect()
     }
+
+    /// Adds `port` to those a block wakes for.
+    func watch(_ port: UInt32) {
+        if !watched.contains(port) { watched.append(port) }
+        unmask(port)
+    }
+
 }

@@ -3,9 +3,9 @@ import CXen
 import Scheduler
 
 /// The Scheduler's `Platform` inside the unikernel: the clock is Xen's PV clock, and a
-/// wait drains the event channels, arms a single-shot timer for the deadline and halts
-/// until an event arrives (Xen blocks the vCPU on the halt, as it does for
-/// `SCHEDOP_block`). Drivers register their event-channel port under a token; the run
+/// wait drains the event channels and, with nothing to do, blocks the vCPU in Xen
+/// (`SCHEDOP_poll` on the registered ports, with the deadline as its timeout) until a
+/// port fires. Drivers register their event-channel port under a token; the run
 /// loop then calls their handler, just as epoll reports a socket on Linux.
 ///
 /// Outside Xen (the QEMU microvm self-test) there are no events: the clock is the TSC
@@ -32,12 +32,9 @@ public struct XenPlatform: Platform {
         self.shared = shared
         let channels = EventChannels(shared: shared)
         self.channels = channels
-        uk_set_upcall_flag(uk_upcall_pending(shared.page))
-        _ = channels.bindVirtualInterrupt(UInt32(VIRQ_TIMER))
-        // Only our single-shot timer should wake us, not a 100 Hz tick.
+        // Waits end on a port or on the poll's own deadline: no timer tick is wanted.
         var none: UInt64 = 0
         _ = Hypercall.vcpu(VCPUOP_stop_periodic_timer, &none)
-        if uk_enable_event_upcall() != 0 { Shutdown.panic("xen: routing event upcalls failed") }
     }
 
     public var isXen: Bool { shared != nil }
@@ -52,6 +49,7 @@ public struct XenPlatform: Platform {
     /// Reports `port` firing as readiness of `token`.
     public mutating func register(port: UInt32, token: UInt64) {
         tokens[port] = token
+        channels?.watch(port)
     }
 
     public mutating func wait(until deadline: Instant?, _ ready: (Readiness) -> Void) {
@@ -73,6 +71,6 @@ public struct XenPlatform: Platform {
         }
     }
 
-    /// Times the vCPU halted for want of work (0 outside Xen, where waits spin).
-    public var halts: UInt64 { channels?.halts ?? 0 }
+    /// Times the vCPU blocked in Xen for want of work (0 outside Xen, where waits spin).
+    public var blocks: UInt64 { channels?.blocks ?? 0 }
 }

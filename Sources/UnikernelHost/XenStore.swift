@@ -35,6 +35,7 @@ public final class XenStore {
         self.port = UInt32(port)
         self.channels = channels
         self.shared = shared
+        channels.watch(self.port)
     }
 
     public func readBytes(_ path: String) throws(XenStoreError) -> [UInt8] {

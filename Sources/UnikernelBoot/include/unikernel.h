@@ -1,7 +1,8 @@
 /*
  * What the boot target (C and assembly) offers the Swift platform above it: the console,
  * hypercalls, the heap's counters, page permissions, traps, randomness and shutdown.
- * Everything here runs on one vCPU with interrupts off except inside uk_idle_wait.
+ * Everything here runs on one vCPU with interrupts off: Xen wakes a blocked vCPU
+ * through SCHEDOP_poll, not through interrupts.
  */
 #ifndef UNIKERNEL_H
 #define UNIKERNEL_H
@@ -37,10 +38,7 @@ static inline uint64_t uk_rdtsc(void) {
 /* TSC ticks per second, measured against the PIT at boot (outside Xen). */
 uint64_t uk_tsc_hz(void);
 
-/* --- Idle --- */
-/* Enables interrupts and halts until one arrives (atomic with sti's shadow), then
- * disables them again. Under Xen the halt blocks the vCPU in the hypervisor. */
-static inline void uk_idle_wait(void) { __asm__ __volatile__("sti; hlt; cli" ::: "memory"); }
+/* --- Waiting --- */
 static inline void uk_pause(void) { __asm__ __volatile__("pause"); }
 static inline void uk_barrier(void) { __asm__ __volatile__("mfence" ::: "memory"); }
 static inline void uk_compiler_barrier(void) { __asm__ __volatile__("" ::: "memory"); }
@@ -68,10 +66,6 @@ static inline long uk_hypercall3(unsigned op, uint64_t a1, uint64_t a2, uint64_t
                          : "memory", "rcx", "r11", "r10", "r8");
     return result;
 }
-/* The vcpu_info whose upcall flag the event-channel interrupt clears. */
-void uk_set_upcall_flag(volatile uint8_t *flag);
-/* Routes Xen's event-channel upcall to our interrupt vector (HVM_PARAM_CALLBACK_IRQ). */
-int uk_enable_event_upcall(void);
 
 /* --- Memory --- */
 void *memset(void *destination, int value, size_t length);

@@ -7,6 +7,7 @@
 #define UNIKERNEL_XEN_ACCESS_H
 #include "cxen.h"
 #include <stddef.h>
+#include "unikernel.h"
 void *memset(void *destination, int value, size_t length);
 
 /* Macros built from xen_mk_uint do not import; constants do. */
@@ -28,9 +29,6 @@ static inline volatile uint64_t *uk_evtchn_mask(struct shared_info *shared) { re
 static inline volatile uint64_t *uk_evtchn_pending_selector(struct shared_info *shared) {
     return (volatile uint64_t *)&shared->vcpu_info[0].evtchn_pending_sel;
 }
-static inline volatile uint8_t *uk_upcall_pending(struct shared_info *shared) {
-    return &shared->vcpu_info[0].evtchn_upcall_pending;
-}
 static inline volatile struct vcpu_time_info *uk_vcpu_time(struct shared_info *shared) {
     return &shared->vcpu_info[0].time;
 }
@@ -38,6 +36,25 @@ static inline uint32_t uk_time_version(volatile struct vcpu_time_info *time) {
     uint32_t version = time->version;
     __asm__ __volatile__("" ::: "memory");
     return version;
+}
+
+/* --- Blocking on ports (SCHEDOP_poll) --- */
+/* Blocks until one of `ports` is pending or Xen's system time reaches `deadline` (ns;
+ * 0: no deadline). Xen checks the pending bits after marking the vCPU blocked, so an
+ * event that lands between our last look and this call still wakes it at once. */
+static inline long uk_poll_ports(evtchn_port_t *ports, unsigned count, uint64_t deadline) {
+    struct sched_poll poll;
+    set_xen_guest_handle(poll.ports, ports);
+    poll.nr_ports = count;
+    poll.timeout = deadline;
+    register uint64_t a1 __asm__("rdi") = SCHEDOP_poll;
+    register uint64_t a2 __asm__("rsi") = (uint64_t)(uintptr_t)&poll;
+    long result;
+    __asm__ __volatile__("call *%[entry]"
+                         : "=a"(result), "+r"(a1), "+r"(a2)
+                         : [entry] "r"(uk_hypercall_page + __HYPERVISOR_sched_op * 32)
+                         : "memory", "rcx", "r11", "rdx", "r10", "r8");
+    return result;
 }
 
 /* --- The netif rings (io/netif.h, io/ring.h) --- */
