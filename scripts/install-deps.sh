@@ -21,6 +21,9 @@ test_packages=(
     iperf3        # the veth throughput comparison with Open vSwitch (scripts/veth-compare.sh)
     python3-scapy # hostile frames against our TCP/IP stack (Tests/Interop/netstack-hostile.sh)
     dnsmasq-base  # the DHCP server our DHCP client is tested against (Tests/Interop/netstack-dhcp.sh)
+    libxen-dev    # the design card's other system package: the Xen headers the unikernel images use
+    qemu-system-x86  # the unikernel lab: QEMU microvm, and Xen inside QEMU (scripts/xen-lab.sh)
+    cpio          # packing the lab's dom0 initramfs
 )
 apt_packages=("${build_packages[@]}")
 ((build_only)) || apt_packages+=("${test_packages[@]}")

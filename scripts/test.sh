@@ -2,7 +2,7 @@
 # The test command: installs what is missing, builds, and runs every test: unit and
 # property tests, the tshark cross-check, the Embedded build of the core, bounded fuzz
 # runs of the codec, the switch core and the TCP/IP stack, ofdump over the shipped
-# captures, and the interop tests against real peers.
+# captures, the interop tests against real peers, and the unikernel images in the Xen lab.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,5 +52,10 @@ for script in controller-ovs controller-bad-input switch-ofctl switch-bad-input 
     bash "Tests/Interop/$script.sh" "$bin_dir" || { interop_status=1; echo "interop: $script failed" >&2; }
 done
 [ "$interop_status" -eq 0 ] || { echo "interop: failures above" >&2; exit 1; }
+
+step "unikernel images: build, and boot them in the Xen lab"
+# selftest.elf under QEMU microvm and as a Xen PVH dom0; echo.elf (NetStack over netfront)
+# as a domU of a Linux dom0, with Xen inside QEMU: ping and a 10 MB TCP echo from dom0.
+bash scripts/unikernel.sh test
 
 step "all tests passed"
