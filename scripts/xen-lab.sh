@@ -1,0 +1,596 @@
+#!/usr/bin/env bash
+# The Xen-in-QEMU test lab: boots unikernel images under Xen 4.17 inside QEMU (TCG, no
+# KVM, no host networking) and checks them. See scripts/xen-lab/README.md.
+#
+#   scripts/xen-lab.sh prepare
+#       Installs qemu-system-x86, cpio, libxen-dev, iproute2, iputils-ping, gcc if
+#       missing; downloads (never installs) Xen, the Xen tools, the current Debian
+#       kernel and busybox-static into .build/xen-lab/, unpacks them with dpkg-deb -x,
+#       builds our labnet helper statically and packs the dom0 initramfs. Idempotent:
+#       a second run with the same packages and lab files does nothing.
+#   scripts/xen-lab.sh dom0 IMAGE [--cmdline "..."] [--timeout S]
+#       Boots IMAGE as Xen's PVH dom0. Passes (exit 0) iff the guest prints
+#       `selftest: N passed, 0 failed` and then shuts down.
+#   scripts/xen-lab.sh domu IMAGE [--cmdline "..."] [--memory MB] [--timeout S]
+#       Boots Xen with a Linux PV dom0 that `xl create`s IMAGE as a PVH domU with a vif
+#       on bridge xenbr0 (dom0 10.0.9.1, domU 10.0.9.2 by default) and checks it: ping,
+#       a 10 MB TCP echo on port 7, a clean `xl shutdown`; the same ping and echo
+#       against a Linux network namespace on the same bridge (10.0.9.3) as a baseline.
+#       Ends with `N passed, M failed`; exit 0 iff nothing failed.
+#
+# Logs: .build/xen-lab/logs/<mode>-<image>-<UTC time>.log (the serial console as it
+# came) and .ts.log (each line with the host's seconds since QEMU was launched).
+# Environment: XEN_LAB_DIR (cache, default <repo>/.build/xen-lab), XEN_LAB_PINGS
+# (1000), XEN_LAB_PING_INTERVAL (0.01), XEN_LAB_ECHO_BYTES (10485760),
+# XEN_LAB_READY_TIMEOUT (30, seconds for the domU to answer ping / print),
+# XEN_LAB_VERBOSE=1 (copy the serial console to stderr as it comes).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+FILES="$HERE/xen-lab"
+LAB=${XEN_LAB_DIR:-$REPO/.build/xen-lab}
+
+log() { echo "xen-lab: $*" >&2; }
+die() { log "$*"; exit 2; }
+
+usage() {
+    sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+# ---------------------------------------------------------------------------------
+# prepare
+# ---------------------------------------------------------------------------------
+
+HOST_PACKAGES=(
+    qemu-system-x86   # the machine Xen runs in
+    cpio              # packing the dom0 initramfs
+    libxen-dev        # Xen headers for the unikernel; its dependencies are the libraries
+                      # xl, xenstored and xenconsoled need (copied into the initramfs)
+    iproute2          # `ip` (bridge, veth, netns) copied into the dom0
+    iputils-ping      # `ping -i 0.01` with an rtt summary, copied into the dom0
+    xz-utils          # unpacking the kernel from its bzImage
+    gcc               # labnet, built static
+    libc6-dev
+)
+# Kernel modules the dom0 loads (their dependencies are added).
+DOM0_MODULES=(xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc xen-netback bridge veth)
+# Binaries from xen-utils-4.17 (kept at their path: libxl looks for helpers there).
+XEN_BINS=(xl xenstored xenconsoled xen-init-dom0)
+XEN_LIBEXEC=usr/lib/xen-4.17/bin
+
+apt_updated=0
+apt_update() {
+    ((apt_updated)) && return 0
+    log "apt-get update"
+    apt-get update -qq
+    apt_updated=1
+}
+
+installed_version() { dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null | awk '$3 == "installed" { print $4 }'; }
+candidate_version() { apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }'; }
+
+ensure_host_packages() {
+    local missing=() p
+    for p in "${HOST_PACKAGES[@]}"; do
+        [ -n "$(installed_version "$p")" ] || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+        apt_update
+        log "installing ${missing[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+# Fills PKGS with name=version for everything the lab downloads.
+resolve_packages() {
+    apt-cache show linux-image-amd64 >/dev/null 2>&1 || apt_update
+    local kernel xenver
+    kernel=$(apt-cache depends linux-image-amd64 2>/dev/null |
+        awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+    [ -n "$kernel" ] || die "cannot resolve the kernel package from linux-image-amd64"
+    xenver=$(candidate_version xen-utils-4.17)
+    [ -n "$xenver" ] || die "no candidate for xen-utils-4.17"
+    # The tools run against the host's Xen libraries (libxen-dev's dependencies): both
+    # must be the same build.
+    if [ "$(installed_version libxenmisc4.17)" != "$xenver" ]; then
+        apt_update
+        xenver=$(candidate_version xen-utils-4.17)
+        log "bringing the host's Xen libraries to $xenver"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            libxen-dev libxenmisc4.17 >/dev/null
+    fi
+    PKGS=(
+        "xen-hypervisor-4.17-amd64=$xenver"
+        "xen-utils-4.17=$xenver"
+        "xenstore-utils=$xenver"
+        "$kernel=$(candidate_version "$kernel")"
+        "busybox-static=$(candidate_version busybox-static)"
+    )
+}
+
+# Downloads what is not in $LAB/debs yet (and drops what is no longer wanted).
+download_packages() {
+    mkdir -p "$LAB/debs"
+    local want=() have f spec
+    for f in "$LAB"/debs/*.deb; do
+        [ -e "$f" ] || continue
+        have="$(dpkg-deb -f "$f" Package)=$(dpkg-deb -f "$f" Version)"
+        if printf '%s\n' "${PKGS[@]}" | grep -qxF "$have"; then continue; fi
+        rm -f "$f"
+    done
+    for spec in "${PKGS[@]}"; do
+        local found=0
+        for f in "$LAB"/debs/*.deb; do
+            [ -e "$f" ] || continue
+            [ "$(dpkg-deb -f "$f" Package)=$(dpkg-deb -f "$f" Version)" = "$spec" ] && found=1 && break
+        done
+        ((found)) || want+=("$spec")
+    done
+    ((${#want[@]})) || return 0
+    log "downloading ${want[*]}"
+    if ! (cd "$LAB/debs" && apt-get download -q "${want[@]}") > "$LAB/download.log" 2>&1; then
+        grep -v 'Download is performed unsandboxed' "$LAB/download.log" >&2
+        return 1
+    fi
+}
+
+# Copies a dynamic ELF's libraries (host ones, found with ldd) into the initramfs.
+copy_libs() {
+    local bin=$1 line lib
+    while read -r line; do
+        case "$line" in
+            *"not found"*) die "$bin: $line" ;;
+            *" => "/*) lib=${line#* => }; lib=${lib%% (*} ;;
+            /*) lib=${line%% (*} ;;
+            *) continue ;;
+        esac
+        if [[ $lib == */ld-linux* ]]; then
+            cp -L "$lib" "$INITRD/lib64/$(basename "$lib")"
+        else
+            cp -L "$lib" "$INITRD/lib/x86_64-linux-gnu/$(basename "$lib")"
+        fi
+    done < <(ldd "$bin" 2>/dev/null || true)
+}
+
+# Appends module NAME and (first) its dependencies to MODULE_ORDER.
+add_module() {
+    local name=$1 file deps dep
+    for dep in "${MODULE_ORDER[@]:-}"; do [ "$dep" = "$name" ] && return 0; done
+    file=$(find "$ROOT/lib/modules/$KVER" \( -name "$name.ko" -o -name "${name//-/_}.ko" \) | head -n 1)
+    [ -n "$file" ] || die "kernel module $name not found (compressed modules are not handled)"
+    deps=$(tr '\0' '\n' < "$file" | sed -n 's/^depends=//p' | head -n 1)
+    for dep in ${deps//,/ }; do add_module "$dep"; done
+    cp "$file" "$INITRD/lib/modules/$name.ko"
+    MODULE_ORDER+=("$name")
+}
+
+# Xen takes 8 s under TCG to unpack the dom0 kernel's bzImage: hand it the ELF inside.
+# (bzImage header: setup_sects at 0x1f1, payload_offset/_length at 0x248/0x24c.)
+extract_vmlinux() {
+    local bz=$1 out=$2 sects off len magic
+    sects=$(od -A n -t u1 -j $((0x1f1)) -N 1 "$bz" | tr -d ' ')
+    read -r off len < <(od -A n -t u4 -j $((0x248)) -N 8 "$bz")
+    off=$(((sects + 1) * 512 + off))
+    magic=$(od -A n -t x1 -j "$off" -N 4 "$bz" | tr -d ' ')
+    local unpack
+    case "$magic" in
+        fd377a58) unpack="xz -dc" ;;
+        1f8b*) unpack="gzip -dc" ;;
+        28b52ffd) unpack="zstd -dc" ;;
+        *) unpack= ;;
+    esac
+    # (The payload ends with its unpacked size: the unpackers may complain about that.)
+    [ -n "$unpack" ] && { tail -c +$((off + 1)) "$bz" | head -c "$len" | $unpack > "$out.new" 2>/dev/null || true; }
+    if [ -s "$out.new" ] && [ "$(od -A n -t x1 -N 4 "$out.new" | tr -d ' ')" = 7f454c46 ] &&
+        [ "$(stat -c %s "$out.new")" -gt $((len * 2)) ]; then
+        mv "$out.new" "$out"
+    else
+        log "could not unpack the kernel from its bzImage (payload magic $magic): Xen will, slowly"
+        rm -f "$out.new"
+        cp "$bz" "$out"
+    fi
+}
+
+build_initramfs() {
+    ROOT="$LAB/root"
+    INITRD="$LAB/initrd"
+    rm -rf "$ROOT" "$INITRD"
+    mkdir -p "$ROOT"
+    local f
+    for f in "$LAB"/debs/*.deb; do dpkg-deb -x "$f" "$ROOT"; done
+
+    zcat "$ROOT"/boot/xen-4.17-amd64.gz > "$LAB/xen.elf"
+    KVER=$(ls "$ROOT/lib/modules" | head -n 1)
+    extract_vmlinux "$ROOT/boot/vmlinuz-$KVER" "$LAB/vmlinux"
+
+    mkdir -p "$INITRD"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,lib/x86_64-linux-gnu,lib64,lib/modules} \
+        "$INITRD"/{dev,proc,sys,run,tmp,root,lab,var/log,var/lib,etc/xen/scripts} "$INITRD/$XEN_LIBEXEC"
+    mknod "$INITRD/dev/console" c 5 1
+    mknod "$INITRD/dev/null" c 1 3
+
+    # busybox and its applets (ours first in PATH: /usr/local/bin has the real ip, ping)
+    cp "$ROOT/bin/busybox" "$INITRD/bin/busybox"
+    local applet
+    for applet in $("$INITRD/bin/busybox" --list-full); do
+        [ "$applet" = linuxrc ] && continue
+        mkdir -p "$INITRD/$(dirname "$applet")"
+        [ -e "$INITRD/$applet" ] || ln -s /bin/busybox "$INITRD/$applet"
+    done
+
+    local bins=()
+    for f in "${XEN_BINS[@]}"; do
+        cp "$ROOT/$XEN_LIBEXEC/$f" "$INITRD/$XEN_LIBEXEC/$f"
+        bins+=("$INITRD/$XEN_LIBEXEC/$f")
+    done
+    cp "$ROOT/usr/bin/xenstore" "$INITRD/usr/bin/xenstore"
+    bins+=("$INITRD/usr/bin/xenstore")
+    for f in read write rm ls list exists watch chmod; do
+        ln -sf xenstore "$INITRD/usr/bin/xenstore-$f"
+    done
+    cp -L "$(command -v ip)" "$INITRD/usr/local/bin/ip"
+    cp -L "$(command -v ping)" "$INITRD/usr/local/bin/ping"
+    bins+=("$INITRD/usr/local/bin/ip" "$INITRD/usr/local/bin/ping")
+    gcc -static -O2 -Wall -o "$INITRD/usr/local/bin/labnet" "$FILES/labnet.c"
+
+    for f in "${bins[@]}"; do copy_libs "$f"; done
+    local gcc_s
+    gcc_s=$(ldconfig -p | awk '$1 == "libgcc_s.so.1" && /x86-64/ { print $NF; exit }')
+    [ -n "$gcc_s" ] || die "libgcc_s.so.1 not found on the host"
+    cp -L "$gcc_s" "$INITRD/lib/x86_64-linux-gnu/libgcc_s.so.1"
+
+    MODULE_ORDER=()
+    local m
+    for m in "${DOM0_MODULES[@]}"; do add_module "$m"; done
+    printf '%s.ko\n' "${MODULE_ORDER[@]}" > "$INITRD/etc/lab-modules"
+
+    cp "$FILES/dom0-init.sh" "$INITRD/init"
+    cp "$FILES/lab-vif" "$INITRD/etc/xen/scripts/lab-vif"
+    chmod 755 "$INITRD/init" "$INITRD/etc/xen/scripts/lab-vif"
+    printf 'root:x:0:0:root:/root:/bin/sh\n' > "$INITRD/etc/passwd"
+    printf 'root:x:0:\n' > "$INITRD/etc/group"
+    # dom0_mem fixes dom0's memory: xl must not try to balloon it down.
+    printf 'autoballoon="off"\n' > "$INITRD/etc/xen/xl.conf"
+
+    (cd "$INITRD" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 > "$LAB/dom0-initrd.cpio.gz.new"
+    mv "$LAB/dom0-initrd.cpio.gz.new" "$LAB/dom0-initrd.cpio.gz"
+    rm -rf "$ROOT"
+    log "dom0 initramfs: $(du -h "$LAB/dom0-initrd.cpio.gz" | cut -f1), kernel $KVER, modules ${MODULE_ORDER[*]}"
+}
+
+cmd_prepare() {
+    [ "$(id -u)" = 0 ] || die "prepare needs root (apt-get, mknod)"
+    local t0=$SECONDS
+    mkdir -p "$LAB"
+    ensure_host_packages
+    resolve_packages
+    local stamp
+    stamp=$( {
+        printf '%s\n' "${PKGS[@]}"
+        dpkg-query -W -f='${Package}=${Version}\n' libxenmisc4.17 iproute2 iputils-ping libc6
+        cat "$0" "$FILES/dom0-init.sh" "$FILES/lab-vif" "$FILES/labnet.c"
+    } | sha256sum | cut -d' ' -f1)
+    if [ -f "$LAB/dom0-initrd.cpio.gz" ] && [ -f "$LAB/xen.elf" ] && [ -f "$LAB/vmlinux" ] &&
+        [ "$(cat "$LAB/stamp" 2>/dev/null)" = "$stamp" ]; then
+        log "prepared already (${PKGS[*]})"
+        return 0
+    fi
+    if ! download_packages; then
+        log "download failed: updating the package lists and trying again"
+        apt_update
+        resolve_packages
+        download_packages || die "apt-get download failed"
+    fi
+    build_initramfs
+    echo "$stamp" > "$LAB/stamp"
+    log "prepared in $((SECONDS - t0)) s: ${PKGS[*]}"
+}
+
+# ---------------------------------------------------------------------------------
+# running QEMU and reading its serial console
+# ---------------------------------------------------------------------------------
+
+QEMU_PID=
+FIFO=
+RUN_DIR=
+cleanup() {
+    if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
+        kill "$QEMU_PID" 2>/dev/null || true
+        sleep 0.2
+        kill -9 "$QEMU_PID" 2>/dev/null || true
+    fi
+    [ -n "$FIFO" ] && rm -f "$FIFO"
+    [ -n "$RUN_DIR" ] && rm -rf "$RUN_DIR"
+    return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now_us() { local t=$EPOCHREALTIME; echo $((10#${t%.*} * 1000000 + 10#${t#*.})); }
+secs() { printf '%d.%03d' $(($1 / 1000000)) $((($1 / 1000) % 1000)); } # µs -> "s.mmm"
+
+# run_qemu TIMEOUT_S -- QEMU_ARGS...
+# Streams the serial console into $RAW_LOG and $TS_LOG and calls on_line for each line
+# (with LINE and T_US, microseconds since launch); on_line sets DONE=1 to stop QEMU.
+# Sets END_REASON to done | timeout | exited.
+run_qemu() {
+    local timeout=$1
+    shift 2
+    FIFO=$(mktemp -u "${TMPDIR:-/tmp}/xen-lab-serial.XXXXXX")
+    mkfifo "$FIFO"
+    : > "$RAW_LOG"
+    : > "$TS_LOG"
+    T_LAUNCH=$(now_us)
+    qemu-system-x86_64 "$@" < /dev/null > "$FIFO" 2>&1 &
+    QEMU_PID=$!
+    local fd pending= line rc deadline=$((T_LAUNCH + timeout * 1000000))
+    exec {fd}< "$FIFO"
+    DONE=0
+    END_REASON=exited
+    while :; do
+        if IFS= read -r -t 1 -u "$fd" line; then
+            line=$pending$line
+            pending=
+        else
+            rc=$?
+            if ((rc > 128)); then # no complete line within a second
+                pending+=$line
+                if (($(now_us) > deadline)); then END_REASON=timeout; break; fi
+                continue
+            fi
+            line=$pending$line # end of file: QEMU is gone
+            pending=
+            [ -n "$line" ] || break
+        fi
+        line=${line//$'\r'/}
+        T_US=$(($(now_us) - T_LAUNCH))
+        LINE=$line
+        printf '%s\n' "$line" >> "$RAW_LOG"
+        printf '%9s %s\n' "$(secs "$T_US")" "$line" >> "$TS_LOG"
+        [ "${XEN_LAB_VERBOSE:-0}" = 1 ] && printf '%9s %s\n' "$(secs "$T_US")" "$line" >&2
+        on_line
+        if ((DONE)); then END_REASON=done; break; fi
+        if (($(now_us) > deadline)); then END_REASON=timeout; break; fi
+    done
+    exec {fd}<&-
+    cleanup
+    wait "$QEMU_PID" 2>/dev/null || true
+    QEMU_PID=
+    T_END=$(($(now_us) - T_LAUNCH))
+}
+
+need_prepared() {
+    [ -f "$LAB/xen.elf" ] || die "run '$0 prepare' first"
+    command -v qemu-system-x86_64 >/dev/null || die "run '$0 prepare' first (no qemu-system-x86_64)"
+}
+
+open_logs() { # MODE IMAGE
+    mkdir -p "$LAB/logs"
+    local base
+    base="$LAB/logs/$1-$(basename "${2%.*}")-$(date -u +%Y%m%dT%H%M%SZ)"
+    RAW_LOG="$base.log"
+    TS_LOG="$base.ts.log"
+}
+
+# Xen's messages that end the machine: dom0 powered off, rebooted or crashed; Xen
+# panicked (the reason is on the next line, the end a few lines later).
+# Sets XEN_END (what happened) and DONE=1 when the machine is finished.
+XEN_END_RE='^\(XEN\) (Hardware Dom0 (halted|shutdown|crashed).*)'
+xen_end_check() {
+    if ((PANIC_NEXT)); then
+        XEN_END+=" ${LINE#(XEN) }"
+        PANIC_NEXT=0
+    fi
+    if [[ $LINE =~ $XEN_END_RE ]]; then
+        XEN_END=${BASH_REMATCH[1]}
+        T_XEN_END=$T_US
+        DONE=1
+    elif [[ $LINE == "(XEN) Panic on CPU"* ]]; then
+        XEN_END=${LINE#(XEN) }
+        T_XEN_END=$T_US
+        PANIC_NEXT=1
+    elif [[ $LINE =~ ^\(XEN\)\ (d0v[0-9]+\ Triple\ fault.*|.*domain_crash.*) ]]; then
+        [ -n "$DOM0_CRASH" ] || DOM0_CRASH=${BASH_REMATCH[1]}
+    elif [[ $LINE == "(XEN) Reboot in five seconds"* || $LINE == "(XEN) Manual reset required"* ]]; then
+        DONE=1
+    fi
+}
+
+# ---------------------------------------------------------------------------------
+# dom0
+# ---------------------------------------------------------------------------------
+
+dom0_on_line() {
+    if [[ $LINE =~ selftest:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+        SELFTEST="${BASH_REMATCH[1]} passed, ${BASH_REMATCH[2]} failed"
+        SELFTEST_FAILED=${BASH_REMATCH[2]}
+        T_SELFTEST=$T_US
+    fi
+    xen_end_check
+    [ -z "$T_FIRST_GUEST" ] && [[ $LINE != "(XEN)"* ]] && [ -n "$T_XEN_READY" ] && T_FIRST_GUEST=$T_US
+    [[ $LINE == *"Freed "*"init memory"* ]] && T_XEN_READY=$T_US
+    return 0
+}
+
+cmd_dom0() {
+    local image= cmdline= timeout=60
+    while (($#)); do
+        case "$1" in
+            --cmdline) cmdline=$2; shift 2 ;;
+            --timeout) timeout=$2; shift 2 ;;
+            -*) usage ;;
+            *) [ -z "$image" ] || usage; image=$1; shift ;;
+        esac
+    done
+    [ -n "$image" ] || usage
+    [ -f "$image" ] || die "no image $image"
+    need_prepared
+    open_logs dom0 "$image"
+    SELFTEST= SELFTEST_FAILED= T_SELFTEST= XEN_END= T_XEN_END= T_FIRST_GUEST= T_XEN_READY= PANIC_NEXT=0 DOM0_CRASH=
+    on_line() { dom0_on_line; }
+    local module="$image${cmdline:+ $cmdline}"
+    log "booting $image as Xen's PVH dom0 (timeout ${timeout}s)"
+    run_qemu "$timeout" -- -accel tcg -cpu max -m 512 -smp 1 -nodefaults -display none \
+        -serial stdio -monitor none -nic none -no-reboot \
+        -kernel "$LAB/xen.elf" \
+        -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0=pvh dom0-iommu=none dom0_mem=64M" \
+        -initrd "${module//,/,,}"
+
+    local verdict=fail why
+    if [ -z "$SELFTEST" ]; then
+        why="no 'selftest: N passed, M failed' line"
+    elif [ "$SELFTEST_FAILED" != 0 ]; then
+        why="selftest: $SELFTEST"
+    elif [ -n "$DOM0_CRASH" ]; then
+        why="selftest: $SELFTEST, but then it crashed: $DOM0_CRASH"
+    elif [[ $XEN_END != "Hardware Dom0 halted"* && $XEN_END != "Hardware Dom0 shutdown"* ]]; then
+        why="selftest: $SELFTEST, but then: ${XEN_END:-no shutdown ($END_REASON)}"
+    else
+        verdict=pass why="selftest: $SELFTEST"
+    fi
+    [ "$END_REASON" = timeout ] && why+=" (timed out after ${timeout}s)"
+    [ -n "$DOM0_CRASH" ] && [[ $why != *"$DOM0_CRASH"* ]] && why+=" [Xen: $DOM0_CRASH]"
+    [ -n "$XEN_END" ] && [[ $XEN_END != *halted* ]] && why+=" [Xen: $XEN_END]"
+
+    log "log: $RAW_LOG"
+    [ -n "$T_XEN_READY" ] && log "Xen handed over to dom0 at $(secs "$T_XEN_READY") s after QEMU launch"
+    [ -n "$T_FIRST_GUEST" ] && log "first guest line at $(secs "$T_FIRST_GUEST") s"
+    [ -n "$T_XEN_END" ] && log "Xen ended at $(secs "$T_XEN_END") s: $XEN_END"
+    if [ "$verdict" = pass ]; then
+        log "PASS $why"
+        echo "dom0: pass: $why"
+        return 0
+    fi
+    log "FAIL $why; the log's last lines:"
+    tail -n 40 "$RAW_LOG" | sed 's/^/  | /' >&2
+    echo "dom0: fail: $why"
+    return 1
+}
+
+# ---------------------------------------------------------------------------------
+# domu
+# ---------------------------------------------------------------------------------
+
+declare -A MARK
+domu_on_line() {
+    case "$LINE" in
+        "LAB: mark "*)
+            local name=${LINE#LAB: mark }
+            [ -n "${MARK[$name]:-}" ] || MARK[$name]=$T_US
+            ;;
+        "LAB: result "*) RESULTS+=("${LINE#LAB: result }") ;;
+        "LAB: check "*) CHECKS+=("${LINE#LAB: check }") ;;
+        "LAB: summary "*) SUMMARY=${LINE#LAB: summary }; DONE=1 ;;
+        "DOMU: "*) [ -n "$T_FIRST_DOMU" ] || T_FIRST_DOMU=$T_US ;;
+    esac
+    xen_end_check
+    [[ $LINE == *"Kernel panic"* ]] && PANIC=$LINE
+    return 0
+}
+
+cmd_domu() {
+    local image= cmdline= timeout=240 memory=32
+    while (($#)); do
+        case "$1" in
+            --cmdline) cmdline=$2; shift 2 ;;
+            --timeout) timeout=$2; shift 2 ;;
+            --memory) memory=$2; shift 2 ;;
+            -*) usage ;;
+            *) [ -z "$image" ] || usage; image=$1; shift ;;
+        esac
+    done
+    [ -n "$image" ] || usage
+    [ -f "$image" ] || die "no image $image"
+    need_prepared
+    [ -f "$LAB/dom0-initrd.cpio.gz" ] || die "run '$0 prepare' first"
+    open_logs domu "$image"
+
+    # The per-run part of the initramfs: the image and the parameters.
+    local run
+    run=$(mktemp -d "$LAB/run.XXXXXX")
+    RUN_DIR=$run
+    mkdir -p "$run/lab"
+    cp "$image" "$run/lab/guest.elf"
+    cat > "$run/lab/params" <<EOF
+LAB_CMDLINE='${cmdline//\'/}'
+LAB_MEMORY=$memory
+LAB_DOM0_IP=10.0.9.1
+LAB_GUEST_IP=10.0.9.2
+LAB_PEER_IP=10.0.9.3
+LAB_GUEST_MAC=00:16:3e:00:09:02
+LAB_ECHO_PORT=7
+LAB_PINGS=${XEN_LAB_PINGS:-1000}
+LAB_PING_INTERVAL=${XEN_LAB_PING_INTERVAL:-0.01}
+LAB_ECHO_BYTES=${XEN_LAB_ECHO_BYTES:-10485760}
+LAB_ECHO_TIMEOUT=60
+LAB_READY_TIMEOUT=${XEN_LAB_READY_TIMEOUT:-30}
+LAB_SHUTDOWN_TIMEOUT=20
+EOF
+    (cd "$run" && find lab | cpio -o -H newc -R 0:0 --quiet) | gzip -1 > "$run/lab.cpio.gz"
+    cat "$LAB/dom0-initrd.cpio.gz" "$run/lab.cpio.gz" > "$run/initrd.img"
+
+    RESULTS=() CHECKS=() SUMMARY= XEN_END= T_XEN_END= PANIC_NEXT=0 DOM0_CRASH= PANIC= T_FIRST_DOMU=
+    MARK=()
+    on_line() { domu_on_line; }
+    log "booting Xen + Linux PV dom0; domU $image${cmdline:+ ($cmdline)} (timeout ${timeout}s)"
+    local dom0_args="console=hvc0 earlyprintk=xen loglevel=4"
+    run_qemu "$timeout" -- -accel tcg -cpu max,-smap -smp 2 -m 2048 -nodefaults -display none \
+        -serial stdio -monitor none -nic none -no-reboot \
+        -kernel "$LAB/xen.elf" \
+        -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=256M,max:256M dom0_max_vcpus=1 dom0-iommu=none" \
+        -initrd "$LAB/vmlinux ${dom0_args//,/,,},$run/initrd.img"
+    rm -rf "$run"
+    RUN_DIR=
+
+    # --- report ---
+    local passed=0 failed=0 c
+    log "log: $RAW_LOG"
+    echo "== xen-lab domu: $image${cmdline:+ ($cmdline)}"
+    local m
+    for m in dom0-init toolstack-up network-up peer-reachable xl-create xl-created domu-reachable xl-shutdown domu-gone; do
+        [ -n "${MARK[$m]:-}" ] && echo "timing: $m at $(secs "${MARK[$m]}") s after QEMU launch"
+    done
+    if [ -n "$T_FIRST_DOMU" ]; then
+        echo "timing: domU first console line at $(secs "$T_FIRST_DOMU") s after QEMU launch"
+        [ -n "${MARK[xl-create]:-}" ] &&
+            echo "timing: domU first console line $(secs $((T_FIRST_DOMU - MARK[xl-create]))) s after xl create started"
+    fi
+    for c in "${RESULTS[@]}"; do echo "result: $c"; done
+    for c in "${CHECKS[@]}"; do
+        echo "check: $c"
+        case "$c" in
+            *" pass "* | *" pass") passed=$((passed + 1)) ;;
+            *) failed=$((failed + 1)) ;;
+        esac
+    done
+    if [ -z "$SUMMARY" ]; then
+        local why="the lab did not finish ($END_REASON after $(secs "$T_END") s)"
+        [ -n "$PANIC" ] && why+="; dom0: $PANIC"
+        [ -n "$XEN_END" ] && why+="; Xen: $XEN_END"
+        echo "check: lab-finished fail $why"
+        failed=$((failed + 1))
+    fi
+    if ((failed)); then
+        if grep -q '^DOMU' "$RAW_LOG"; then
+            echo "-- the domU's console:"
+            grep '^DOMU: ' "$RAW_LOG" | sed 's/^DOMU: /  | /' | tail -n 60
+        else
+            echo "-- the domU printed nothing on its console"
+        fi
+        if [ -z "$SUMMARY" ]; then
+            echo "-- the log's last lines:"
+            tail -n 40 "$RAW_LOG" | sed 's/^/  | /'
+        fi
+    fi
+    echo "total: $(secs "$T_END") s"
+    echo "$passed passed, $failed failed"
+    ((failed == 0))
+}
+
+case "${1:-}" in
+    prepare) shift; cmd_prepare "$@" ;;
+    dom0) shift; cmd_dom0 "$@" ;;
+    domu) shift; cmd_domu "$@" ;;
+    *) usage ;;
+esac

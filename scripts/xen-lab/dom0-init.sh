@@ -1,0 +1,204 @@
+#!/bin/sh
+# /init of the xen-lab's Linux PV dom0 (busybox sh). scripts/xen-lab.sh prepare packs
+# it into the dom0 initramfs; `xen-lab.sh domu` appends a small cpio with /lab/guest.elf
+# (the image under test) and /lab/params (shell variables, below).
+#
+# It brings up the Xen toolstack (modules, xenfs, xenstored, xenconsoled, xen-init-dom0),
+# a bridge xenbr0 with dom0 at $LAB_DOM0_IP, a Linux network namespace "peer" on the
+# same bridge through a veth ($LAB_PEER_IP: the baseline), then `xl create`s the image
+# as a PVH domU with a vif on xenbr0 and runs the checks against both.
+#
+# Everything the host reads is on the console, one line each, prefixed `LAB: `:
+#   LAB: mark NAME                   a point in time (the host stamps it on arrival)
+#   LAB: result KEY VALUE...         a measurement
+#   LAB: check NAME pass|fail DETAIL one check
+#   LAB: summary N passed, M failed  the end (the host then stops QEMU)
+# and the domU's console lines, as they come, prefixed `DOMU: `.
+
+export PATH=/usr/local/bin:/usr/lib/xen-4.17/bin:/bin:/sbin:/usr/bin:/usr/sbin
+export HOME=/root
+# Debian's busybox-static runs its own applets in preference to anything on PATH
+# (FEATURE_PREFER_APPLETS): iproute2's ip and iputils' ping are called by path.
+IP=/usr/local/bin/ip
+PING=/usr/local/bin/ping
+
+lab() { echo "LAB: $*"; }
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+exec < /dev/console > /dev/console 2>&1
+mkdir -p /dev/pts /dev/shm /run /tmp
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mkdir -p /run/xen /run/xenstored /run/netns /var/lib/xen /var/lib/xenstored \
+    /var/log/xen/console /var/lock
+ln -sf /run /var/run 2>/dev/null
+# Kernel messages would interleave with our lines on the console: keep them off it.
+echo "1 4 1 7" > /proc/sys/kernel/printk
+
+lab mark dom0-init
+. /lab/params
+
+PASSED=0
+FAILED=0
+check() { # NAME pass|fail DETAIL...
+    name=$1; state=$2; shift 2
+    lab check "$name" "$state" "$*"
+    if [ "$state" = pass ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi
+}
+finish() {
+    lab summary "$PASSED passed, $FAILED failed"
+    sync
+    poweroff -f
+}
+fatal() { # a step without which nothing else can run
+    check "$1" fail "$2"
+    dmesg | tail -n 30 | sed 's/^/LAB: dmesg /'
+    finish
+}
+
+# --- Xen toolstack ---
+while read -r module; do
+    insmod "/lib/modules/$module" || fatal dom0-toolstack "insmod $module failed"
+done < /etc/lab-modules
+mount -t xenfs xenfs /proc/xen || fatal dom0-toolstack "mount xenfs failed"
+grep -q control_d /proc/xen/capabilities || fatal dom0-toolstack "not the control domain"
+xenstored --pid-file=/run/xenstored.pid || fatal dom0-toolstack "xenstored failed"
+xenconsoled --pid-file=/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console \
+    || fatal dom0-toolstack "xenconsoled failed"
+xen-init-dom0 > /tmp/xen-init-dom0.log 2>&1 || {
+    sed 's/^/LAB: xen-init-dom0 /' /tmp/xen-init-dom0.log
+    fatal dom0-toolstack "xen-init-dom0 failed"
+}
+lab mark toolstack-up
+
+# --- network: xenbr0 with dom0 and the baseline peer namespace on it ---
+net() { $IP "$@" 2> /tmp/ip.err || fatal dom0-network "ip $*: $(tr '\n' ' ' < /tmp/ip.err)"; }
+net link set lo up
+net link add xenbr0 type bridge forward_delay 0 stp_state 0
+net addr add "$LAB_DOM0_IP/24" dev xenbr0
+net link set xenbr0 up
+net netns add peer
+net link add vpeer type veth peer name vpeer-ns
+net link set vpeer-ns netns peer
+net link set vpeer master xenbr0
+net link set vpeer up
+net netns exec peer ip link set lo up
+net netns exec peer ip addr add "$LAB_PEER_IP/24" dev vpeer-ns
+net netns exec peer ip link set vpeer-ns up
+$IP netns exec peer labnet echo-server "$LAB_ECHO_PORT" &
+PEER_ECHO=$!
+lab mark network-up
+
+# One target, measured the same way for the domU and for the peer.
+#   measure NAME IP
+measure() {
+    who=$1; ip=$2
+    n=0
+    until $PING -c 1 -W 1 "$ip" > /dev/null 2>&1; do
+        n=$((n + 1))
+        if [ "$n" -ge "$LAB_READY_TIMEOUT" ]; then
+            check "ping-$who" fail "$ip never answered a ping within ${LAB_READY_TIMEOUT}s"
+            check "echo-$who" fail "skipped: $ip unreachable"
+            return
+        fi
+    done
+    lab mark "$who-reachable"
+    $PING -q -c "$LAB_PINGS" -i "$LAB_PING_INTERVAL" -W 2 "$ip" > /tmp/ping-$who.txt 2>&1
+    summary=$(grep 'packets transmitted' /tmp/ping-$who.txt)
+    rtt=$(grep -E '^(rtt|round-trip)' /tmp/ping-$who.txt | sed 's/.*= //')
+    lab result "ping-$who" "$summary; rtt min/avg/max/mdev $rtt"
+    tx=$(echo "$summary" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
+    rx=$(echo "$summary" | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+    if [ -n "$tx" ] && [ "$tx" = "$LAB_PINGS" ] && [ "$rx" = "$tx" ]; then
+        check "ping-$who" pass "$rx/$tx replies, rtt $rtt"
+    else
+        check "ping-$who" fail "${rx:-?}/${tx:-?} replies of $LAB_PINGS: $(tail -n 3 /tmp/ping-$who.txt | tr '\n' ' ')"
+    fi
+    out=$(labnet echo-client "$ip" "$LAB_ECHO_PORT" "$LAB_ECHO_BYTES" "$LAB_ECHO_TIMEOUT")
+    lab result "echo-$who" "$out"
+    case "$out" in
+        "echo ok "*) check "echo-$who" pass "${out#echo ok }" ;;
+        *) check "echo-$who" fail "$out" ;;
+    esac
+}
+
+# --- the baseline: a Linux namespace on the same bridge ---
+measure peer "$LAB_PEER_IP"
+
+# --- the domU ---
+cat > /etc/xen/guest.cfg <<EOF
+name = "guest"
+type = "pvh"
+kernel = "/lab/guest.elf"
+memory = $LAB_MEMORY
+vcpus = 1
+vif = [ 'bridge=xenbr0,mac=$LAB_GUEST_MAC,script=/etc/xen/scripts/lab-vif' ]
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "preserve"
+EOF
+[ -n "$LAB_CMDLINE" ] && echo "extra = \"$LAB_CMDLINE\"" >> /etc/xen/guest.cfg
+
+labnet follow /var/log/xen/console/guest-guest.log "DOMU: " &
+FOLLOW=$!
+lab mark xl-create
+if xl create /etc/xen/guest.cfg > /tmp/xl-create.log 2>&1; then
+    lab mark xl-created
+    check xl-create pass "domid $(xl domid guest 2>/dev/null)"
+else
+    sed 's/^/LAB: xl-create /' /tmp/xl-create.log
+    check xl-create fail "xl create exited non-zero"
+    kill "$FOLLOW" 2>/dev/null
+    finish
+fi
+
+# The domU's console: the first line must come within LAB_READY_TIMEOUT seconds.
+n=0
+while [ ! -s /var/log/xen/console/guest-guest.log ] && [ "$n" -lt $((LAB_READY_TIMEOUT * 10)) ]; do
+    sleep 0.1
+    n=$((n + 1))
+done
+if [ -s /var/log/xen/console/guest-guest.log ]; then
+    check domu-console pass "console output within $((n / 10)).$((n % 10))s of xl create returning"
+else
+    check domu-console fail "no console output within ${LAB_READY_TIMEOUT}s"
+fi
+
+measure domu "$LAB_GUEST_IP"
+
+# A guest that runs its own selftest reports it on its console too.
+st=$(grep -o 'selftest: [0-9]* passed, [0-9]* failed' /var/log/xen/console/guest-guest.log | tail -n 1)
+if [ -n "$st" ]; then
+    case "$st" in
+        *", 0 failed") check domu-selftest pass "$st" ;;
+        *) check domu-selftest fail "$st" ;;
+    esac
+fi
+
+# --- shutdown: the domain must go away by itself ---
+lab mark xl-shutdown
+if xl list guest > /dev/null 2>&1; then
+    timeout "$LAB_SHUTDOWN_TIMEOUT" xl shutdown -w guest > /tmp/xl-shutdown.log 2>&1
+    if xl list guest > /dev/null 2>&1; then
+        state=$(xl list guest 2>/dev/null | awk 'NR == 2 { print $5 }')
+        check domu-shutdown fail "still there ${LAB_SHUTDOWN_TIMEOUT}s after xl shutdown (state $state): $(tr '\n' ' ' < /tmp/xl-shutdown.log)"
+        xl destroy guest > /dev/null 2>&1
+    else
+        lab mark domu-gone
+        check domu-shutdown pass "gone after xl shutdown"
+    fi
+else
+    check domu-shutdown fail "the domain had already gone before xl shutdown (crashed or exited)"
+fi
+sleep 0.2
+kill "$FOLLOW" "$PEER_ECHO" 2>/dev/null
+
+if [ "$FAILED" -gt 0 ]; then
+    lab mark domu-console-log
+    sed 's/^/DOMU-LOG: /' /var/log/xen/console/guest-guest.log 2>/dev/null | tail -n 100
+    xl dmesg 2>/dev/null | tail -n 40 | sed 's/^/LAB: xl-dmesg /'
+fi
+finish
