@@ -11,7 +11,7 @@
 #   scripts/xen-lab.sh dom0 IMAGE [--cmdline "..."] [--timeout S]
 #       Boots IMAGE as Xen's PVH dom0. Passes (exit 0) iff the guest prints
 #       `selftest: N passed, 0 failed` and then shuts down.
-#   scripts/xen-lab.sh domu IMAGE [--cmdline "..."] [--memory MB] [--timeout S]
+#   scripts/xen-lab.sh domu IMAGE [--cmdline "..."] [--memory MB] [--ramdisk FILE] [--timeout S]
 #       Boots Xen with a Linux PV dom0 that `xl create`s IMAGE as a PVH domU with a vif
 #       on bridge xenbr0 (dom0 10.0.9.1, domU 10.0.9.2 by default) and checks it: ping,
 #       a 10 MB TCP echo on port 7, a clean `xl shutdown`; the same ping and echo
@@ -23,7 +23,8 @@
 # Environment: XEN_LAB_DIR (cache, default <repo>/.build/xen-lab), XEN_LAB_PINGS
 # (1000), XEN_LAB_PING_INTERVAL (0.01), XEN_LAB_ECHO_BYTES (10485760),
 # XEN_LAB_READY_TIMEOUT (30, seconds for the domU to answer ping / print),
-# XEN_LAB_VERBOSE=1 (copy the serial console to stderr as it comes).
+# XEN_LAB_DOM0_MEM (MB, 256), XEN_LAB_VERBOSE=1 (copy the serial console to stderr
+# as it comes).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -485,15 +486,16 @@ domu_on_line() {
         "DOMU: "*) [ -n "$T_FIRST_DOMU" ] || T_FIRST_DOMU=$T_US ;;
     esac
     xen_end_check
-    [[ $LINE == *"Kernel panic"* ]] && PANIC=$LINE
+    [[ $LINE == *"Kernel panic"* || $LINE == *"Initramfs unpacking failed"* ]] && PANIC=${LINE#\[*\] }
     return 0
 }
 
 cmd_domu() {
-    local image= cmdline= timeout=240 memory=32
+    local image= cmdline= timeout=240 memory=32 ramdisk=
     while (($#)); do
         case "$1" in
             --cmdline) cmdline=$2; shift 2 ;;
+            --ramdisk) ramdisk=$2; shift 2 ;;
             --timeout) timeout=$2; shift 2 ;;
             --memory) memory=$2; shift 2 ;;
             -*) usage ;;
@@ -512,6 +514,10 @@ cmd_domu() {
     RUN_DIR=$run
     mkdir -p "$run/lab"
     cp "$image" "$run/lab/guest.elf"
+    if [ -n "$ramdisk" ]; then
+        [ -f "$ramdisk" ] || die "no ramdisk $ramdisk"
+        cp "$ramdisk" "$run/lab/guest.ramdisk"
+    fi
     cat > "$run/lab/params" <<EOF
 LAB_CMDLINE='${cmdline//\'/}'
 LAB_MEMORY=$memory
@@ -535,10 +541,12 @@ EOF
     on_line() { domu_on_line; }
     log "booting Xen + Linux PV dom0; domU $image${cmdline:+ ($cmdline)} (timeout ${timeout}s)"
     local dom0_args="console=hvc0 earlyprintk=xen loglevel=4"
-    run_qemu "$timeout" -- -accel tcg -cpu max,-smap -smp 2 -m 2048 -nodefaults -display none \
+    # dom0 holds the initramfs (about 20 MB unpacked) plus the image (and ramdisk).
+    local dom0_mem=${XEN_LAB_DOM0_MEM:-256}
+    run_qemu "$timeout" -- -accel tcg -cpu max,-smap,-rdtscp -smp 2 -m 2048 -nodefaults -display none \
         -serial stdio -monitor none -nic none -no-reboot \
         -kernel "$LAB/xen.elf" \
-        -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=256M,max:256M dom0_max_vcpus=1 dom0-iommu=none" \
+        -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=${dom0_mem}M,max:${dom0_mem}M dom0_max_vcpus=1 dom0-iommu=none" \
         -initrd "$LAB/vmlinux ${dom0_args//,/,,},$run/initrd.img"
     rm -rf "$run"
     RUN_DIR=
@@ -557,6 +565,21 @@ EOF
             echo "timing: domU first console line $(secs $((T_FIRST_DOMU - MARK[xl-create]))) s after xl create started"
     fi
     for c in "${RESULTS[@]}"; do echo "result: $c"; done
+    # The domU against the Linux namespace on the same bridge, side by side.
+    local who rtt loss mbit
+    for who in domu peer; do
+        rtt= loss= mbit=
+        for c in "${RESULTS[@]}"; do
+            case "$c" in
+                "ping-$who "*)
+                    loss=$(sed -n 's/.* \([0-9.]*%\) packet loss.*/\1/p' <<< "$c")
+                    rtt=$(sed -n 's/.*rtt min\/avg\/max\/mdev \([0-9.\/]*\).*/\1/p' <<< "$c") ;;
+                "echo-$who echo ok "*) mbit=$(sed -n 's/.*mbit_s=\([0-9.]*\).*/\1/p' <<< "$c") ;;
+            esac
+        done
+        printf 'compare: %-4s ping loss %-5s rtt min/avg/max/mdev %-28s echo %s Mbit/s\n' \
+            "$who" "${loss:--}" "${rtt:+$rtt ms}" "${mbit:--}"
+    done
     for c in "${CHECKS[@]}"; do
         echo "check: $c"
         case "$c" in

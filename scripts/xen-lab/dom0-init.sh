@@ -141,6 +141,7 @@ on_reboot = "destroy"
 on_crash = "preserve"
 EOF
 [ -n "$LAB_CMDLINE" ] && echo "extra = \"$LAB_CMDLINE\"" >> /etc/xen/guest.cfg
+[ -f /lab/guest.ramdisk ] && echo 'ramdisk = "/lab/guest.ramdisk"' >> /etc/xen/guest.cfg
 
 labnet follow /var/log/xen/console/guest-guest.log "DOMU: " &
 FOLLOW=$!
@@ -179,16 +180,29 @@ if [ -n "$st" ]; then
 fi
 
 # --- shutdown: the domain must go away by itself ---
+# `xl shutdown` asks the guest (xenstore control/shutdown); the guest shuts itself
+# down; xl's own background process (left by xl create) then destroys the domain
+# (on_poweroff = "destroy"). We wait for the domain to vanish from `xl list`.
 lab mark xl-shutdown
-if xl list guest > /dev/null 2>&1; then
-    timeout "$LAB_SHUTDOWN_TIMEOUT" xl shutdown -w guest > /tmp/xl-shutdown.log 2>&1
+state=$(xl list guest 2>/dev/null | awk 'NR == 2 { print $5 }')
+case "$state" in
+    *c*) check domu-alive fail "the domU crashed (xl list state $state)" ;;
+    ?*) check domu-alive pass "xl list state $state" ;;
+esac
+if [ -n "$state" ]; then
+    xl shutdown guest > /tmp/xl-shutdown.log 2>&1 &
+    n=0
+    while xl list guest > /dev/null 2>&1 && [ "$n" -lt $((LAB_SHUTDOWN_TIMEOUT * 5)) ]; do
+        sleep 0.2
+        n=$((n + 1))
+    done
     if xl list guest > /dev/null 2>&1; then
         state=$(xl list guest 2>/dev/null | awk 'NR == 2 { print $5 }')
         check domu-shutdown fail "still there ${LAB_SHUTDOWN_TIMEOUT}s after xl shutdown (state $state): $(tr '\n' ' ' < /tmp/xl-shutdown.log)"
         xl destroy guest > /dev/null 2>&1
     else
         lab mark domu-gone
-        check domu-shutdown pass "gone after xl shutdown"
+        check domu-shutdown pass "gone $((n / 5)).$((n % 5 * 2))s after xl shutdown"
     fi
 else
     check domu-shutdown fail "the domain had already gone before xl shutdown (crashed or exited)"
