@@ -556,7 +556,7 @@ EOF
     log "log: $RAW_LOG"
     echo "== xen-lab domu: $image${cmdline:+ ($cmdline)}"
     local m
-    for m in dom0-init toolstack-up network-up peer-reachable xl-create xl-created domu-reachable xl-shutdown domu-gone; do
+    for m in dom0-init toolstack-up network-up peer-reachable xl-create xl-created vif-connected domu-reachable xl-shutdown domu-gone; do
         [ -n "${MARK[$m]:-}" ] && echo "timing: $m at $(secs "${MARK[$m]}") s after QEMU launch"
     done
     if [ -n "$T_FIRST_DOMU" ]; then

@@ -23,6 +23,9 @@ IP=/usr/local/bin/ip
 PING=/usr/local/bin/ping
 
 lab() { echo "LAB: $*"; }
+# dom0's clock in centiseconds, and the seconds since such a time.
+now_cs() { read -r up _ < /proc/uptime; echo "${up%.*}${up#*.}"; }
+since() { d=$(($(now_cs) - $1)); echo "$((d / 100)).$((d / 10 % 10))s"; }
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -157,18 +160,41 @@ else
 fi
 
 # The domU's console: the first line must come within LAB_READY_TIMEOUT seconds.
-n=0
-while [ ! -s /var/log/xen/console/guest-guest.log ] && [ "$n" -lt $((LAB_READY_TIMEOUT * 10)) ]; do
+t=$(now_cs)
+while [ ! -s /var/log/xen/console/guest-guest.log ] && [ $(($(now_cs) - t)) -lt $((LAB_READY_TIMEOUT * 100)) ]; do
     sleep 0.1
-    n=$((n + 1))
 done
 if [ -s /var/log/xen/console/guest-guest.log ]; then
-    check domu-console pass "console output within $((n / 10)).$((n % 10))s of xl create returning"
+    check domu-console pass "console output $(since "$t") after xl create returned"
 else
     check domu-console fail "no console output within ${LAB_READY_TIMEOUT}s"
 fi
 
-measure domu "$LAB_GUEST_IP"
+# The domU's vif: netback reaches Connected (4) once the guest's netfront has connected.
+# A guest that never does cannot answer pings: say so instead of pinging for nothing.
+domid=$(xl domid guest 2>/dev/null)
+vif_state() { xenstore-read "/local/domain/0/backend/vif/$domid/0/state" 2>/dev/null; }
+t=$(now_cs)
+while [ "$(vif_state)" != 4 ] && [ $(($(now_cs) - t)) -lt $((LAB_READY_TIMEOUT * 100)) ] &&
+    xl list guest > /dev/null 2>&1; do
+    sleep 0.2
+done
+state=$(vif_state)
+if [ "$state" = 4 ]; then
+    lab mark vif-connected
+    check domu-vif pass "netback Connected $(since "$t") after the console check"
+    measure domu "$LAB_GUEST_IP"
+else
+    case "$state" in
+        2) why="netback state 2 (InitWait): the guest's netfront never connected" ;;
+        3) why="netback state 3 (Initialised): the guest's netfront did not finish connecting" ;;
+        "") why="no vif backend in xenstore (the domain is gone?)" ;;
+        *) why="netback state $state, not 4 (Connected)" ;;
+    esac
+    check domu-vif fail "$why (waited ${LAB_READY_TIMEOUT}s)"
+    check ping-domu fail "skipped: no connected vif"
+    check echo-domu fail "skipped: no connected vif"
+fi
 
 # A guest that runs its own selftest reports it on its console too.
 st=$(grep -o 'selftest: [0-9]* passed, [0-9]* failed' /var/log/xen/console/guest-guest.log | tail -n 1)
@@ -190,11 +216,10 @@ case "$state" in
     ?*) check domu-alive pass "xl list state $state" ;;
 esac
 if [ -n "$state" ]; then
+    t=$(now_cs)
     xl shutdown guest > /tmp/xl-shutdown.log 2>&1 &
-    n=0
-    while xl list guest > /dev/null 2>&1 && [ "$n" -lt $((LAB_SHUTDOWN_TIMEOUT * 5)) ]; do
+    while xl list guest > /dev/null 2>&1 && [ $(($(now_cs) - t)) -lt $((LAB_SHUTDOWN_TIMEOUT * 100)) ]; do
         sleep 0.2
-        n=$((n + 1))
     done
     if xl list guest > /dev/null 2>&1; then
         state=$(xl list guest 2>/dev/null | awk 'NR == 2 { print $5 }')
@@ -202,7 +227,7 @@ if [ -n "$state" ]; then
         xl destroy guest > /dev/null 2>&1
     else
         lab mark domu-gone
-        check domu-shutdown pass "gone $((n / 5)).$((n % 5 * 2))s after xl shutdown"
+        check domu-shutdown pass "gone $(since "$t") after xl shutdown"
     fi
 else
     check domu-shutdown fail "the domain had already gone before xl shutdown (crashed or exited)"
