@@ -601,6 +601,10 @@ EOF
         else
             echo "-- the domU printed nothing on its console"
         fi
+        if grep -q '^LAB: xenstore ' "$RAW_LOG"; then
+            echo "-- xenstore:"
+            grep '^LAB: xenstore ' "$RAW_LOG" | sed 's/^LAB: xenstore /  | /'
+        fi
         if [ -z "$SUMMARY" ]; then
             echo "-- the log's last lines:"
             tail -n 40 "$RAW_LOG" | sed 's/^/  | /'

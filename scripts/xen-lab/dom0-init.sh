@@ -192,6 +192,9 @@ else
         *) why="netback state $state, not 4 (Connected)" ;;
     esac
     check domu-vif fail "$why (waited ${LAB_READY_TIMEOUT}s)"
+    # Both halves of the vif in xenstore, for whoever debugs the guest's netfront.
+    xenstore-ls -f "/local/domain/$domid/device/vif" 2>&1 | sed 's/^/LAB: xenstore /'
+    xenstore-ls -f "/local/domain/0/backend/vif/$domid" 2>&1 | sed 's/^/LAB: xenstore /'
     check ping-domu fail "skipped: no connected vif"
     check echo-domu fail "skipped: no connected vif"
 fi
