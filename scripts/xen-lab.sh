@@ -11,12 +11,16 @@
 #   scripts/xen-lab.sh dom0 IMAGE [--cmdline "..."] [--timeout S]
 #       Boots IMAGE as Xen's PVH dom0. Passes (exit 0) iff the guest prints
 #       `selftest: N passed, 0 failed` and then shuts down.
-#   scripts/xen-lab.sh domu IMAGE [--cmdline "..."] [--memory MB] [--ramdisk FILE] [--timeout S]
+#   scripts/xen-lab.sh domu IMAGE [--cmdline "..."] [--memory MB] [--ramdisk FILE]
+#                               [--dom0-mem MB] [--timeout S]
 #       Boots Xen with a Linux PV dom0 that `xl create`s IMAGE as a PVH domU with a vif
 #       on bridge xenbr0 (dom0 10.0.9.1, domU 10.0.9.2 by default) and checks it: ping,
 #       a 10 MB TCP echo on port 7, a clean `xl shutdown`; the same ping and echo
 #       against a Linux network namespace on the same bridge (10.0.9.3) as a baseline.
 #       Ends with `N passed, M failed`; exit 0 iff nothing failed.
+#   scripts/xen-lab.sh reference [--timeout S]
+#       `domu` with a known-good guest: Debian's kernel as the PVH domU with a busybox
+#       ramdisk (netfront, labnet's echo server). Checks the lab itself; a baseline.
 #
 # Logs: .build/xen-lab/logs/<mode>-<image>-<UTC time>.log (the serial console as it
 # came) and .ts.log (each line with the host's seconds since QEMU was launched).
@@ -36,7 +40,7 @@ log() { echo "xen-lab: $*" >&2; }
 die() { log "$*"; exit 2; }
 
 usage() {
-    sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//' >&2
+    awk 'NR >= 4 && /^set -euo/ { exit } NR >= 4 { sub(/^# ?/, ""); print }' "$0" >&2
     exit 2
 }
 
@@ -254,10 +258,38 @@ build_initramfs() {
     # dom0_mem fixes dom0's memory: xl must not try to balloon it down.
     printf 'autoballoon="off"\n' > "$INITRD/etc/xen/xl.conf"
 
+    build_reference_ramdisk
+
     (cd "$INITRD" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 > "$LAB/dom0-initrd.cpio.gz.new"
     mv "$LAB/dom0-initrd.cpio.gz.new" "$LAB/dom0-initrd.cpio.gz"
     rm -rf "$ROOT"
     log "dom0 initramfs: $(du -h "$LAB/dom0-initrd.cpio.gz" | cut -f1), kernel $KVER, modules ${MODULE_ORDER[*]}"
+}
+
+# The reference domU's ramdisk (Debian's kernel is the image): busybox, labnet, netfront.
+build_reference_ramdisk() {
+    local dir="$LAB/reference" applet netfront
+    rm -rf "$dir"
+    mkdir -p "$dir"/{bin,dev,proc,sys,tmp,lib/modules}
+    cp "$INITRD/bin/busybox" "$INITRD/usr/local/bin/labnet" "$dir/bin/"
+    for applet in $("$dir/bin/busybox" --list-full); do
+        [ "$applet" = linuxrc ] && continue
+        mkdir -p "$dir/$(dirname "$applet")"
+        [ -e "$dir/$applet" ] || ln -s /bin/busybox "$dir/$applet"
+    done
+    netfront=$(find "$ROOT/lib/modules/$KVER" -name xen-netfront.ko | head -n 1)
+    [ -n "$netfront" ] || die "xen-netfront.ko not found"
+    cp "$netfront" "$dir/lib/modules/"
+    mknod "$dir/dev/console" c 5 1
+    cp "$FILES/linux-domu-init.sh" "$dir/init"
+    chmod 755 "$dir/init"
+    (cd "$dir" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 > "$LAB/reference.cpio.gz"
+    rm -rf "$dir"
+}
+
+lab_files_hash() {
+    cat "$0" "$FILES/dom0-init.sh" "$FILES/lab-vif" "$FILES/labnet.c" "$FILES/linux-domu-init.sh" |
+        sha256sum | cut -d' ' -f1
 }
 
 cmd_prepare() {
@@ -270,9 +302,10 @@ cmd_prepare() {
     stamp=$( {
         printf '%s\n' "${PKGS[@]}"
         dpkg-query -W -f='${Package}=${Version}\n' libxenmisc4.17 iproute2 iputils-ping libc6
-        cat "$0" "$FILES/dom0-init.sh" "$FILES/lab-vif" "$FILES/labnet.c"
+        lab_files_hash
     } | sha256sum | cut -d' ' -f1)
     if [ -f "$LAB/dom0-initrd.cpio.gz" ] && [ -f "$LAB/xen.elf" ] && [ -f "$LAB/vmlinux" ] &&
+        [ -f "$LAB/reference.cpio.gz" ] &&
         [ "$(cat "$LAB/stamp" 2>/dev/null)" = "$stamp" ]; then
         log "prepared already (${PKGS[*]})"
         return 0
@@ -285,6 +318,7 @@ cmd_prepare() {
     fi
     build_initramfs
     echo "$stamp" > "$LAB/stamp"
+    lab_files_hash > "$LAB/stamp.files"
     log "prepared in $((SECONDS - t0)) s: ${PKGS[*]}"
 }
 
@@ -361,9 +395,17 @@ run_qemu() {
     T_END=$(($(now_us) - T_LAUNCH))
 }
 
+
+# dom0 and domu prepare the lab themselves when it is missing or its files changed (a
+# newer Debian package is picked up by an explicit `prepare` only: that check costs
+# a few seconds of apt-cache).
 need_prepared() {
-    [ -f "$LAB/xen.elf" ] || die "run '$0 prepare' first"
-    command -v qemu-system-x86_64 >/dev/null || die "run '$0 prepare' first (no qemu-system-x86_64)"
+    if [ ! -f "$LAB/xen.elf" ] || [ ! -f "$LAB/vmlinux" ] || [ ! -f "$LAB/dom0-initrd.cpio.gz" ] ||
+        [ ! -f "$LAB/reference.cpio.gz" ] ||
+        ! command -v qemu-system-x86_64 >/dev/null ||
+        [ "$(cat "$LAB/stamp.files" 2>/dev/null)" != "$(lab_files_hash)" ]; then
+        cmd_prepare
+    fi
 }
 
 open_logs() { # MODE IMAGE
@@ -491,9 +533,10 @@ domu_on_line() {
 }
 
 cmd_domu() {
-    local image= cmdline= timeout=240 memory=32 ramdisk=
+    local image= cmdline= timeout=240 memory=32 ramdisk= dom0_mem=${XEN_LAB_DOM0_MEM:-256}
     while (($#)); do
         case "$1" in
+            --dom0-mem) dom0_mem=$2; shift 2 ;;
             --cmdline) cmdline=$2; shift 2 ;;
             --ramdisk) ramdisk=$2; shift 2 ;;
             --timeout) timeout=$2; shift 2 ;;
@@ -505,7 +548,6 @@ cmd_domu() {
     [ -n "$image" ] || usage
     [ -f "$image" ] || die "no image $image"
     need_prepared
-    [ -f "$LAB/dom0-initrd.cpio.gz" ] || die "run '$0 prepare' first"
     open_logs domu "$image"
 
     # The per-run part of the initramfs: the image and the parameters.
@@ -541,8 +583,8 @@ EOF
     on_line() { domu_on_line; }
     log "booting Xen + Linux PV dom0; domU $image${cmdline:+ ($cmdline)} (timeout ${timeout}s)"
     local dom0_args="console=hvc0 earlyprintk=xen loglevel=4"
-    # dom0 holds the initramfs (about 20 MB unpacked) plus the image (and ramdisk).
-    local dom0_mem=${XEN_LAB_DOM0_MEM:-256}
+    # dom0 holds the initramfs (about 20 MB unpacked) plus the image (and ramdisk):
+    # dom0_mem (MB) must leave room for them.
     run_qemu "$timeout" -- -accel tcg -cpu max,-smap,-rdtscp -smp 2 -m 2048 -nodefaults -display none \
         -serial stdio -monitor none -nic none -no-reboot \
         -kernel "$LAB/xen.elf" \
@@ -615,8 +657,17 @@ EOF
     ((failed == 0))
 }
 
+# The lab against a known-good guest: Debian's kernel as the PVH domU (its vmlinux, 65 MB,
+# hence the larger dom0), with the ramdisk built by prepare. All checks must pass.
+cmd_reference() {
+    need_prepared
+    cmd_domu "$LAB/vmlinux" --ramdisk "$LAB/reference.cpio.gz" --memory 160 --dom0-mem 512 \
+        --cmdline "console=hvc0 quiet lab_ip=10.0.9.2/24" "$@"
+}
+
 case "${1:-}" in
     prepare) shift; cmd_prepare "$@" ;;
+    reference) shift; cmd_reference "$@" ;;
     dom0) shift; cmd_dom0 "$@" ;;
     domu) shift; cmd_domu "$@" ;;
     *) usage ;;
