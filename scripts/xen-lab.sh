@@ -17,8 +17,14 @@
 #       on bridge xenbr0 (dom0 10.0.9.1, domU 10.0.9.2 by default) and checks it: ping,
 #       a 10 MB TCP echo on port 7, a clean `xl shutdown`; the same ping and echo
 #       against a Linux network namespace on the same bridge (10.0.9.3) as a baseline.
-#       Ends with `N passed, M failed`; exit 0 iff nothing failed.
-#   scripts/xen-lab.sh reference [--timeout S]
+#       dom0 also serves DHCP on the bridge (busybox udhcpd): the domU's MAC gets
+#       10.0.9.2, for a guest booted with `dhcp` instead of `ip=`. Ends with
+#       `N passed, M failed`; exit 0 iff nothing failed.
+#   scripts/xen-lab.sh shell IMAGE [domu's options]
+#       The domu setup (dom0, bridge, peer namespace, IMAGE created as the domU), then
+#       a shell on dom0's console in this terminal instead of the checks (Ctrl-a x
+#       quits QEMU). For debugging a guest by hand.
+#   scripts/xen-lab.sh reference [--dhcp] [--timeout S]
 #       `domu` with a known-good guest: Debian's kernel as the PVH domU with a busybox
 #       ramdisk (netfront, labnet's echo server). Checks the lab itself; a baseline.
 #
@@ -295,7 +301,7 @@ lab_files_hash() {
 cmd_prepare() {
     [ "$(id -u)" = 0 ] || die "prepare needs root (apt-get, mknod)"
     local t0=$SECONDS
-    mkdir -p "$LAB"
+    lock_lab -x
     ensure_host_packages
     resolve_packages
     local stamp
@@ -399,19 +405,37 @@ run_qemu() {
 # dom0 and domu prepare the lab themselves when it is missing or its files changed (a
 # newer Debian package is picked up by an explicit `prepare` only: that check costs
 # a few seconds of apt-cache).
+#
+# Several runs may share the cache (two people, or CI beside a developer): a run holds
+# a shared lock on $LAB/lock while it reads the cache, prepare an exclusive one.
+LOCK_FD=
+lock_lab() { # -s | -x
+    mkdir -p "$LAB"
+    [ -n "$LOCK_FD" ] || exec {LOCK_FD}> "$LAB/lock"
+    flock -n "$1" "$LOCK_FD" && return 0
+    log "waiting for the lab's lock ($LAB/lock: another run is using the cache)"
+    flock "$1" "$LOCK_FD"
+}
 need_prepared() {
-    if [ ! -f "$LAB/xen.elf" ] || [ ! -f "$LAB/vmlinux" ] || [ ! -f "$LAB/dom0-initrd.cpio.gz" ] ||
+    lock_lab -s
+    if ! lab_is_prepared; then
+        lock_lab -x
+        lab_is_prepared || cmd_prepare
+        lock_lab -s
+    fi
+}
+lab_is_prepared() {
+    ! { [ ! -f "$LAB/xen.elf" ] || [ ! -f "$LAB/vmlinux" ] || [ ! -f "$LAB/dom0-initrd.cpio.gz" ] ||
         [ ! -f "$LAB/reference.cpio.gz" ] ||
         ! command -v qemu-system-x86_64 >/dev/null ||
-        [ "$(cat "$LAB/stamp.files" 2>/dev/null)" != "$(lab_files_hash)" ]; then
-        cmd_prepare
-    fi
+        [ "$(cat "$LAB/stamp.files" 2>/dev/null)" != "$(lab_files_hash)" ]; }
 }
 
 open_logs() { # MODE IMAGE
     mkdir -p "$LAB/logs"
     local base
-    base="$LAB/logs/$1-$(basename "${2%.*}")-$(date -u +%Y%m%dT%H%M%SZ)"
+    base=$(basename "$2")
+    base="$LAB/logs/$1-${base%.*}-$(date -u +%Y%m%dT%H%M%SZ)"
     RAW_LOG="$base.log"
     TS_LOG="$base.ts.log"
 }
@@ -533,9 +557,10 @@ domu_on_line() {
 }
 
 cmd_domu() {
-    local image= cmdline= timeout=240 memory=32 ramdisk= dom0_mem=${XEN_LAB_DOM0_MEM:-256}
+    local image= cmdline= timeout=240 memory=32 ramdisk= dom0_mem=${XEN_LAB_DOM0_MEM:-256} interactive=0
     while (($#)); do
         case "$1" in
+            --interactive) interactive=1; shift ;;
             --dom0-mem) dom0_mem=$2; shift 2 ;;
             --cmdline) cmdline=$2; shift 2 ;;
             --ramdisk) ramdisk=$2; shift 2 ;;
@@ -574,22 +599,32 @@ LAB_ECHO_BYTES=${XEN_LAB_ECHO_BYTES:-10485760}
 LAB_ECHO_TIMEOUT=60
 LAB_READY_TIMEOUT=${XEN_LAB_READY_TIMEOUT:-30}
 LAB_SHUTDOWN_TIMEOUT=20
+LAB_INTERACTIVE=$interactive
 EOF
     (cd "$run" && find lab | cpio -o -H newc -R 0:0 --quiet) | gzip -1 > "$run/lab.cpio.gz"
     cat "$LAB/dom0-initrd.cpio.gz" "$run/lab.cpio.gz" > "$run/initrd.img"
+
+    local xen_args="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=${dom0_mem}M,max:${dom0_mem}M dom0_max_vcpus=1 dom0-iommu=none"
+    local dom0_args="console=hvc0 earlyprintk=xen loglevel=4"
+    # -cpu: Xen needs HAP (nested SVM with NPT from -cpu max); without -smap the PV dom0
+    # boots; rdtscp hidden because a PVH domU executing it hangs (Xen's SVM intercept
+    # gets no next-RIP from QEMU's nested SVM: "SVM Insn len emulation failed").
+    local qemu_args=(-accel tcg -cpu max,-smap,-rdtscp -smp 2 -m 2048 -nodefaults -nic none -no-reboot
+        -kernel "$LAB/xen.elf" -append "$xen_args" -initrd "$LAB/vmlinux ${dom0_args//,/,,},$run/initrd.img")
+    if ((interactive)); then
+        # The serial console on this terminal (Ctrl-a x quits QEMU); no checks.
+        log "booting Xen + Linux PV dom0 with the domU $image; a shell on dom0's console follows"
+        qemu-system-x86_64 "${qemu_args[@]}" -nographic -serial mon:stdio
+        return
+    fi
 
     RESULTS=() CHECKS=() SUMMARY= XEN_END= T_XEN_END= PANIC_NEXT=0 DOM0_CRASH= PANIC= T_FIRST_DOMU=
     MARK=()
     on_line() { domu_on_line; }
     log "booting Xen + Linux PV dom0; domU $image${cmdline:+ ($cmdline)} (timeout ${timeout}s)"
-    local dom0_args="console=hvc0 earlyprintk=xen loglevel=4"
     # dom0 holds the initramfs (about 20 MB unpacked) plus the image (and ramdisk):
     # dom0_mem (MB) must leave room for them.
-    run_qemu "$timeout" -- -accel tcg -cpu max,-smap,-rdtscp -smp 2 -m 2048 -nodefaults -display none \
-        -serial stdio -monitor none -nic none -no-reboot \
-        -kernel "$LAB/xen.elf" \
-        -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=${dom0_mem}M,max:${dom0_mem}M dom0_max_vcpus=1 dom0-iommu=none" \
-        -initrd "$LAB/vmlinux ${dom0_args//,/,,},$run/initrd.img"
+    run_qemu "$timeout" -- "${qemu_args[@]}" -display none -serial stdio -monitor none
     rm -rf "$run"
     RUN_DIR=
 
@@ -659,14 +694,18 @@ EOF
 
 # The lab against a known-good guest: Debian's kernel as the PVH domU (its vmlinux, 65 MB,
 # hence the larger dom0), with the ramdisk built by prepare. All checks must pass.
+# --dhcp: the guest asks dom0's DHCP server for its address instead.
 cmd_reference() {
+    local address=10.0.9.2/24
+    [ "${1:-}" = --dhcp ] && { address=dhcp; shift; }
     need_prepared
     cmd_domu "$LAB/vmlinux" --ramdisk "$LAB/reference.cpio.gz" --memory 160 --dom0-mem 512 \
-        --cmdline "console=hvc0 quiet lab_ip=10.0.9.2/24" "$@"
+        --cmdline "console=hvc0 quiet lab_ip=$address" "$@"
 }
 
 case "${1:-}" in
     prepare) shift; cmd_prepare "$@" ;;
+    shell) shift; cmd_domu --interactive "$@" ;;
     reference) shift; cmd_reference "$@" ;;
     dom0) shift; cmd_dom0 "$@" ;;
     domu) shift; cmd_domu "$@" ;;

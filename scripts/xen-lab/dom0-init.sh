@@ -93,6 +93,19 @@ net netns exec peer ip addr add "$LAB_PEER_IP/24" dev vpeer-ns
 net netns exec peer ip link set vpeer-ns up
 $IP netns exec peer labnet echo-server "$LAB_ECHO_PORT" &
 PEER_ECHO=$!
+# DHCP on the bridge for a guest booted with `dhcp`: its MAC always gets $LAB_GUEST_IP.
+cat > /etc/udhcpd.conf <<EOF
+start $LAB_GUEST_IP
+end $LAB_GUEST_IP
+interface xenbr0
+static_lease $LAB_GUEST_MAC $LAB_GUEST_IP
+lease_file /tmp/udhcpd.leases
+option subnet 255.255.255.0
+option router $LAB_DOM0_IP
+option lease 3600
+EOF
+touch /tmp/udhcpd.leases
+udhcpd -S /etc/udhcpd.conf || fatal dom0-network "udhcpd failed"
 lab mark network-up
 
 # One target, measured the same way for the domU and for the peer.
@@ -129,7 +142,7 @@ measure() {
 }
 
 # --- the baseline: a Linux namespace on the same bridge ---
-measure peer "$LAB_PEER_IP"
+[ "$LAB_INTERACTIVE" = 1 ] || measure peer "$LAB_PEER_IP"
 
 # --- the domU ---
 cat > /etc/xen/guest.cfg <<EOF
@@ -156,6 +169,20 @@ else
     sed 's/^/LAB: xl-create /' /tmp/xl-create.log
     check xl-create fail "xl create exited non-zero"
     kill "$FOLLOW" 2>/dev/null
+    finish
+fi
+
+# `xen-lab.sh shell`: hand the console to a person instead of running the checks.
+if [ "$LAB_INTERACTIVE" = 1 ]; then
+    kill "$FOLLOW" 2>/dev/null
+    echo "
+xen-lab shell: the domU \"guest\" is running (config /etc/xen/guest.cfg). Try:
+  xl list; xl console guest (leave with Ctrl-]); cat /var/log/xen/console/guest-guest.log
+  ping $LAB_GUEST_IP; labnet echo-client $LAB_GUEST_IP $LAB_ECHO_PORT 1000000
+  ip netns exec peer ping $LAB_GUEST_IP; xenstore-ls -f /local/domain/0/backend/vif
+  xl shutdown guest; xl dmesg
+Leaving this shell (exit) powers the machine off."
+    setsid cttyhack sh -l
     finish
 fi
 
