@@ -636,6 +636,10 @@ EOF
     for m in dom0-init toolstack-up network-up peer-reachable xl-create xl-created vif-connected domu-reachable xl-shutdown domu-gone; do
         [ -n "${MARK[$m]:-}" ] && echo "timing: $m at $(secs "${MARK[$m]}") s after QEMU launch"
     done
+    [ -n "${MARK[xl-create]:-}" ] && [ -n "${MARK[xl-created]:-}" ] &&
+        echo "timing: xl create took $(secs $((MARK[xl-created] - MARK[xl-create]))) s"
+    [ -n "${MARK[xl-shutdown]:-}" ] && [ -n "${MARK[domu-gone]:-}" ] &&
+        echo "timing: xl shutdown to the domain gone: $(secs $((MARK[domu-gone] - MARK[xl-shutdown]))) s"
     if [ -n "$T_FIRST_DOMU" ]; then
         echo "timing: domU first console line at $(secs "$T_FIRST_DOMU") s after QEMU launch"
         [ -n "${MARK[xl-create]:-}" ] &&

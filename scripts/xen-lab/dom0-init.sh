@@ -112,16 +112,16 @@ lab mark network-up
 #   measure NAME IP
 measure() {
     who=$1; ip=$2
-    n=0
+    t=$(now_cs)
     until $PING -c 1 -W 1 "$ip" > /dev/null 2>&1; do
-        n=$((n + 1))
-        if [ "$n" -ge "$LAB_READY_TIMEOUT" ]; then
+        if [ $(($(now_cs) - t)) -ge $((LAB_READY_TIMEOUT * 100)) ]; then
             check "ping-$who" fail "$ip never answered a ping within ${LAB_READY_TIMEOUT}s"
             check "echo-$who" fail "skipped: $ip unreachable"
             return
         fi
     done
     lab mark "$who-reachable"
+    lab result "$who-first-ping-reply-after" "$(since "$t")"
     $PING -q -c "$LAB_PINGS" -i "$LAB_PING_INTERVAL" -W 2 "$ip" > /tmp/ping-$who.txt 2>&1
     summary=$(grep 'packets transmitted' /tmp/ping-$who.txt)
     rtt=$(grep -E '^(rtt|round-trip)' /tmp/ping-$who.txt | sed 's/.*= //')
