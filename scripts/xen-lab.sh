@@ -31,7 +31,8 @@
 # Logs: .build/xen-lab/logs/<mode>-<image>-<UTC time>.log (the serial console as it
 # came) and .ts.log (each line with the host's seconds since QEMU was launched).
 # Environment: XEN_LAB_DIR (cache, default <repo>/.build/xen-lab), XEN_LAB_PINGS
-# (1000), XEN_LAB_PING_INTERVAL (0.01), XEN_LAB_ECHO_BYTES (10485760),
+# (1000), XEN_LAB_PING_INTERVAL (0.01), XEN_LAB_PING_DEADLINE (90 s for the whole
+# ping run), XEN_LAB_ECHO_BYTES (10485760),
 # XEN_LAB_READY_TIMEOUT (30, seconds for the domU to answer ping / print),
 # XEN_LAB_DOM0_MEM (MB, 256), XEN_LAB_VERBOSE=1 (copy the serial console to stderr
 # as it comes).
@@ -595,6 +596,7 @@ LAB_GUEST_MAC=00:16:3e:00:09:02
 LAB_ECHO_PORT=7
 LAB_PINGS=${XEN_LAB_PINGS:-1000}
 LAB_PING_INTERVAL=${XEN_LAB_PING_INTERVAL:-0.01}
+LAB_PING_DEADLINE=${XEN_LAB_PING_DEADLINE:-90}
 LAB_ECHO_BYTES=${XEN_LAB_ECHO_BYTES:-10485760}
 LAB_ECHO_TIMEOUT=60
 LAB_READY_TIMEOUT=${XEN_LAB_READY_TIMEOUT:-30}

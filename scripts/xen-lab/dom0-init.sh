@@ -122,7 +122,8 @@ measure() {
     done
     lab mark "$who-reachable"
     lab result "$who-first-ping-reply-after" "$(since "$t")"
-    $PING -q -c "$LAB_PINGS" -i "$LAB_PING_INTERVAL" -W 2 "$ip" > /tmp/ping-$who.txt 2>&1
+    # -w bounds a run that loses replies (each unanswered ARP costs seconds).
+    $PING -q -c "$LAB_PINGS" -i "$LAB_PING_INTERVAL" -W 2 -w "$LAB_PING_DEADLINE" "$ip" > /tmp/ping-$who.txt 2>&1
     summary=$(grep 'packets transmitted' /tmp/ping-$who.txt)
     rtt=$(grep -E '^(rtt|round-trip)' /tmp/ping-$who.txt | sed 's/.*= //')
     lab result "ping-$who" "$summary; rtt min/avg/max/mdev $rtt"
