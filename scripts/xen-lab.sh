@@ -684,9 +684,9 @@ EOF
         else
             echo "-- the domU printed nothing on its console"
         fi
-        if grep -q '^LAB: xenstore ' "$RAW_LOG"; then
-            echo "-- xenstore:"
-            grep '^LAB: xenstore ' "$RAW_LOG" | sed 's/^LAB: xenstore /  | /'
+        if grep -q '^LAB: diag ' "$RAW_LOG"; then
+            echo "-- diagnostics from dom0:"
+            grep '^LAB: diag ' "$RAW_LOG" | sed 's/^LAB: diag /  | /'
         fi
         if [ -z "$SUMMARY" ]; then
             echo "-- the log's last lines:"

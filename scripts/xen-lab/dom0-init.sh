@@ -12,6 +12,7 @@
 #   LAB: mark NAME                   a point in time (the host stamps it on arrival)
 #   LAB: result KEY VALUE...         a measurement
 #   LAB: check NAME pass|fail DETAIL one check
+#   LAB: diag ...                    diagnostics after a failure (xenstore, vif counters)
 #   LAB: summary N passed, M failed  the end (the host then stops QEMU)
 # and the domU's console lines, as they come, prefixed `DOMU: `.
 
@@ -211,7 +212,12 @@ state=$(vif_state)
 if [ "$state" = 4 ]; then
     lab mark vif-connected
     check domu-vif pass "netback Connected $(since "$t") after the console check"
+    before=$FAILED
     measure domu "$LAB_GUEST_IP"
+    if [ "$FAILED" -gt "$before" ]; then
+        # The backend's counters (its tx is what reached the guest), and the bridge's view.
+        { $IP -s link show dev "vif$domid.0"; $IP neigh show dev xenbr0; } 2>&1 | sed 's/^/LAB: diag /'
+    fi
 else
     case "$state" in
         2) why="netback state 2 (InitWait): the guest's netfront never connected" ;;
@@ -221,8 +227,8 @@ else
     esac
     check domu-vif fail "$why (waited ${LAB_READY_TIMEOUT}s)"
     # Both halves of the vif in xenstore, for whoever debugs the guest's netfront.
-    xenstore-ls -f "/local/domain/$domid/device/vif" 2>&1 | sed 's/^/LAB: xenstore /'
-    xenstore-ls -f "/local/domain/0/backend/vif/$domid" 2>&1 | sed 's/^/LAB: xenstore /'
+    xenstore-ls -f "/local/domain/$domid/device/vif" 2>&1 | sed 's/^/LAB: diag /'
+    xenstore-ls -f "/local/domain/0/backend/vif/$domid" 2>&1 | sed 's/^/LAB: diag /'
     check ping-domu fail "skipped: no connected vif"
     check echo-domu fail "skipped: no connected vif"
 fi
