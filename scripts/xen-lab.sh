@@ -366,7 +366,7 @@ run_qemu() {
     T_LAUNCH=$(now_us)
     qemu-system-x86_64 "$@" < /dev/null > "$FIFO" 2>&1 &
     QEMU_PID=$!
-    local fd pending= line rc deadline=$((T_LAUNCH + timeout * 1000000))
+    local fd pending='' line rc deadline=$((T_LAUNCH + timeout * 1000000))
     exec {fd}< "$FIFO"
     DONE=0
     END_REASON=exited
@@ -392,7 +392,7 @@ run_qemu() {
         printf '%9s %s\n' "$(secs "$T_US")" "$line" >> "$TS_LOG"
         [ "${XEN_LAB_VERBOSE:-0}" = 1 ] && printf '%9s %s\n' "$(secs "$T_US")" "$line" >&2
         on_line
-        if ((DONE)); then END_REASON=done; break; fi
+        if ((DONE)); then END_REASON='done'; break; fi
         if (($(now_us) > deadline)); then END_REASON=timeout; break; fi
     done
     exec {fd}<&-
@@ -473,7 +473,6 @@ dom0_on_line() {
     if [[ $LINE =~ selftest:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
         SELFTEST="${BASH_REMATCH[1]} passed, ${BASH_REMATCH[2]} failed"
         SELFTEST_FAILED=${BASH_REMATCH[2]}
-        T_SELFTEST=$T_US
     fi
     xen_end_check
     [ -z "$T_FIRST_GUEST" ] && [[ $LINE != "(XEN)"* ]] && [ -n "$T_XEN_READY" ] && T_FIRST_GUEST=$T_US
@@ -482,7 +481,7 @@ dom0_on_line() {
 }
 
 cmd_dom0() {
-    local image= cmdline= timeout=60
+    local image='' cmdline='' timeout=60
     while (($#)); do
         case "$1" in
             --cmdline) cmdline=$2; shift 2 ;;
@@ -495,7 +494,7 @@ cmd_dom0() {
     [ -f "$image" ] || die "no image $image"
     need_prepared
     open_logs dom0 "$image"
-    SELFTEST= SELFTEST_FAILED= T_SELFTEST= XEN_END= T_XEN_END= T_FIRST_GUEST= T_XEN_READY= PANIC_NEXT=0 DOM0_CRASH=
+    SELFTEST='' SELFTEST_FAILED='' XEN_END='' T_XEN_END='' T_FIRST_GUEST='' T_XEN_READY='' PANIC_NEXT=0 DOM0_CRASH=''
     on_line() { dom0_on_line; }
     local module="$image${cmdline:+ $cmdline}"
     log "booting $image as Xen's PVH dom0 (timeout ${timeout}s)"
@@ -558,7 +557,7 @@ domu_on_line() {
 }
 
 cmd_domu() {
-    local image= cmdline= timeout=240 memory=32 ramdisk= dom0_mem=${XEN_LAB_DOM0_MEM:-256} interactive=0
+    local image='' cmdline='' timeout=240 memory=32 ramdisk='' dom0_mem=${XEN_LAB_DOM0_MEM:-256} interactive=0
     while (($#)); do
         case "$1" in
             --interactive) interactive=1; shift ;;
@@ -611,6 +610,7 @@ EOF
     # -cpu: Xen needs HAP (nested SVM with NPT from -cpu max); without -smap the PV dom0
     # boots; rdtscp hidden because a PVH domU executing it hangs (Xen's SVM intercept
     # gets no next-RIP from QEMU's nested SVM: "SVM Insn len emulation failed").
+    # shellcheck disable=SC2054 # the commas are QEMU's
     local qemu_args=(-accel tcg -cpu max,-smap,-rdtscp -smp 2 -m 2048 -nodefaults -nic none -no-reboot
         -kernel "$LAB/xen.elf" -append "$xen_args" -initrd "$LAB/vmlinux ${dom0_args//,/,,},$run/initrd.img")
     if ((interactive)); then
@@ -620,7 +620,7 @@ EOF
         return
     fi
 
-    RESULTS=() CHECKS=() SUMMARY= XEN_END= T_XEN_END= PANIC_NEXT=0 DOM0_CRASH= PANIC= T_FIRST_DOMU=
+    RESULTS=() CHECKS=() SUMMARY='' XEN_END='' T_XEN_END='' PANIC_NEXT=0 DOM0_CRASH='' PANIC='' T_FIRST_DOMU=''
     MARK=()
     on_line() { domu_on_line; }
     log "booting Xen + Linux PV dom0; domU $image${cmdline:+ ($cmdline)} (timeout ${timeout}s)"
@@ -651,7 +651,7 @@ EOF
     # The domU against the Linux namespace on the same bridge, side by side.
     local who rtt loss mbit
     for who in domu peer; do
-        rtt= loss= mbit=
+        rtt='' loss='' mbit=''
         for c in "${RESULTS[@]}"; do
             case "$c" in
                 "ping-$who "*)
@@ -671,7 +671,8 @@ EOF
         esac
     done
     if [ -z "$SUMMARY" ]; then
-        local why="the lab did not finish ($END_REASON after $(secs "$T_END") s)"
+        local why
+        why="the lab did not finish ($END_REASON after $(secs "$T_END") s)"
         [ -n "$PANIC" ] && why+="; dom0: $PANIC"
         [ -n "$XEN_END" ] && why+="; Xen: $XEN_END"
         echo "check: lab-finished fail $why"
