@@ -29,7 +29,11 @@ func checkTimers(_ test: inout SelfTest) {
     test.check(!fired.contains { $0.early }, "timers: never early")
     test.check(!fired.contains { $0.late > .milliseconds(250) }, "timers: late by under 250 ms (TCG)")
     if loop.platform.isXen {
-        test.check(loop.platform.blocks > 0, "timers: the vCPU blocked in Xen while waiting (no spinning)")
+        // Nothing can wake an idle wait but its deadline: it must block in Xen, not spin.
+        let before = loop.platform.blocks
+        let waitStart = loop.now
+        loop.platform.wait(until: waitStart + .milliseconds(20)) { _ in }
+        test.check(loop.platform.blocks > before && loop.now - waitStart >= .milliseconds(20), "timers: an idle wait blocks the vCPU in Xen until its deadline")
     }
     Console.write("  clock: ")
     Console.write((loop.now - start).nanoseconds / 1000)
