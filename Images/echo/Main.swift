@@ -14,7 +14,7 @@ func unikernelMain() {
     let line = uk_cmdline()!
     let arguments = BootArguments(Array(UnsafeBufferPointer(start: UnsafeRawPointer(line).assumingMemoryBound(to: UInt8.self), count: strlen(line))))
     let platform = XenPlatform()
-    let entered = platform.now()
+    let entered = platform.bootInstant
     Console.write("echo: booting\n")
     let store = XenStore(platform: platform)
     let grants = GrantTable()
@@ -70,9 +70,7 @@ func unikernelMain() {
         Console.write(vif.macAddress.description)
         Console.write(" after ")
         Console.write((loop.now - entered).nanoseconds / 1000)
-        Console.write(" us (Xen system time at entry: ")
-        Console.write(entered.nanoseconds / 1000)
-        Console.write(" us)\n")
+        Console.write(" us from the boot entry\n")
     }
     announce()
     interface.onLease = { _ in announce() }

@@ -43,7 +43,12 @@ static void copy_cmdline(const struct hvm_start_info *info) {
     cmdline[i] = 0;
 }
 
+static uint64_t boot_tsc;
+
+uint64_t uk_boot_tsc(void) { return boot_tsc; }
+
 void unikernel_boot(uint32_t start_info) {
+    boot_tsc = uk_rdtsc();
     const struct hvm_start_info *info = (const void *)(uintptr_t)start_info;
     if (info->magic != XEN_HVM_START_MAGIC_VALUE) uk_poweroff(2);
     copy_cmdline(info);

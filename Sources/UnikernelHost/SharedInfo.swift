@@ -20,6 +20,12 @@ struct SharedInfo {
     /// Xen's system time in nanoseconds since the domain booted, from the PV clock:
     /// system_time plus the TSC ticks since Xen last wrote it, scaled by its multiplier.
     func systemTime() -> UInt64 {
+        systemTime(atTSC: nil)
+    }
+
+    /// The system time Xen's clock gave (or would have given) at TSC value `tsc`; the
+    /// current time when nil.
+    func systemTime(atTSC tsc: UInt64?) -> UInt64 {
         let time = uk_vcpu_time(page)!
         while true {
             let version = uk_time_version(time)
@@ -28,7 +34,7 @@ struct SharedInfo {
             let base = time.pointee.system_time
             let multiplier = time.pointee.tsc_to_system_mul
             let shift = time.pointee.tsc_shift
-            var delta = uk_rdtsc() &- stamp
+            var delta = (tsc ?? uk_rdtsc()) &- stamp
             delta = shift >= 0 ? delta << UInt64(shift) : delta >> UInt64(-Int(shift))
             let scaled = delta.multipliedFullWidth(by: UInt64(multiplier))
             let nanoseconds = base &+ (scaled.high << 32 | scaled.low >> 32)

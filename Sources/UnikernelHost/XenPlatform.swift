@@ -16,12 +16,13 @@ public struct XenPlatform: Platform {
     private var tokens: [UInt32: UInt64] = [:]
     /// Nanoseconds per TSC tick, as a 32.32 fixed-point number (outside Xen).
     private let tscScale: UInt64
+    /// The TSC at the boot entry: the origin of the clock outside Xen.
     private let tscStart: UInt64
     /// Waits asked of the platform.
     public private(set) var waits: UInt64 = 0
 
     public init() {
-        tscStart = uk_rdtsc()
+        tscStart = uk_boot_tsc()
         tscScale = (1_000_000_000 << 32) / max(uk_tsc_hz(), 1)
         guard uk_on_xen() != 0 else {
             shared = nil
@@ -38,6 +39,12 @@ public struct XenPlatform: Platform {
     }
 
     public var isXen: Bool { shared != nil }
+
+    /// When the boot code started, on this platform's clock: boot figures count from it.
+    public var bootInstant: Instant {
+        if let shared { return Instant(nanoseconds: shared.systemTime(atTSC: uk_boot_tsc())) }
+        return .zero  // outside Xen the clock counts from the boot entry
+    }
 
     public func now() -> Instant {
         if let shared { return Instant(nanoseconds: shared.systemTime()) }

@@ -35,6 +35,8 @@ static inline uint64_t uk_rdtsc(void) {
     __asm__ __volatile__("lfence; rdtsc" : "=a"(lo), "=d"(hi));
     return ((uint64_t)hi << 32) | lo;
 }
+/* The TSC when the first C code ran, for boot-time figures. */
+uint64_t uk_boot_tsc(void);
 /* TSC ticks per second, measured against the PIT at boot (outside Xen). */
 uint64_t uk_tsc_hz(void);
 
