@@ -97,6 +97,21 @@ test_microvm() {
     else check selftest-microvm 1 "QEMU exit $status: ${summary:-no summary}"; sed 's/^/  | /' "$log" | tail -30; fi
 }
 
+# The panic path: `fault=text` makes the self-test write to its own text, which must trap,
+# print the trap and a panic line, and end the run with the crash status (QEMU exit 255).
+test_microvm_fault() {
+    local log=$out/selftest-microvm-fault.log status=0
+    timeout 120 qemu-system-x86_64 -accel tcg -cpu max -M microvm -m 128 -nographic -no-reboot -monitor none \
+        -kernel "$out/selftest.elf" -append "fault=text" -device isa-debug-exit,iobase=0xf4,iosize=4 > "$log" 2>&1 || status=$?
+    local trap
+    trap=$(grep -ao 'trap: page fault at rip [0-9a-fx]*' "$log" | head -1)
+    if [[ $status == 255 ]] && [[ -n $trap ]] && grep -aq '^panic: trap' "$log"; then
+        check selftest-write-to-text-panics 0 "$trap, then panic and exit 255"
+    else
+        check selftest-write-to-text-panics 1 "QEMU exit $status"; sed 's/^/  | /' "$log" | tail -20
+    fi
+}
+
 lab_run() { # name, then xen-lab.sh arguments
     local name=$1 log=$out/lab-$1.log
     shift
@@ -113,6 +128,7 @@ lab_run() { # name, then xen-lab.sh arguments
 run_tests() {
     command -v qemu-system-x86_64 > /dev/null || apt-get install -y -q qemu-system-x86 > /dev/null
     test_microvm
+    test_microvm_fault
     lab_run selftest-xen-dom0 dom0 "$out/selftest.elf"
     lab_run echo-xen-domu domu "$out/echo.elf" --cmdline "ip=10.0.9.2/24"
     echo "unikernel: $passed passed, $failed failed"

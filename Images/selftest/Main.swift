@@ -6,6 +6,7 @@ import UnikernelHost
 @_cdecl("unikernel_main")
 func unikernelMain() {
     Console.write(uk_on_xen() != 0 ? "selftest: on Xen\n" : "selftest: on bare QEMU\n")
+    if commandLineAsks("fault=text") { provokeWriteToText() }
     var test = SelfTest()
     checkHeap(&test)
     checkPermissions(&test)
