@@ -21,8 +21,8 @@ struct OFBench: ParsableCommand {
     @Option(name: [.customShort("c", allowingJoined: true), .customLong("controller")], help: "Hostname of the controller to connect to.")
     var controller = "localhost"
 
-    @Option(name: [.customShort("p", allowingJoined: true), .customLong("port")], help: "Controller port.")
-    var port: UInt16 = 6633
+    @Option(name: [.customShort("p", allowingJoined: true), .customLong("port")], help: "Controller port (6653, the IANA OpenFlow port ofcontroller listens on; cbench itself defaults to 6633).")
+    var port: UInt16 = 6653
 
     @Option(name: [.customShort("m", allowingJoined: true), .customLong("ms-per-test")], help: "Test (loop) length in ms.")
     var msPerTest = 1000

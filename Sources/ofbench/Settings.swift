@@ -8,7 +8,7 @@ struct Settings {
     }
 
     var controllerHost = "localhost"
-    var controllerPort: UInt16 = 6633
+    var controllerPort: UInt16 = 6653
     var millisecondsPerTest = 1000
     var loops = 16
     var switches = 16

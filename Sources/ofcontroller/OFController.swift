@@ -19,8 +19,8 @@ struct OFController: ParsableCommand {
             goes to each app in turn until one consumes it. Without --app the chain is the \
             learning switch. Examples:
               ofcontroller                  # the learning switch on 0.0.0.0:6653
-              ofcontroller --app firewall --firewall-rules rules.txt --app learning
-              ofcontroller --app static --static-flows flows.txt --app monitor
+              ofcontroller --app firewall --firewall-rules samples/firewall.rules --app learning
+              ofcontroller --app static --static-flows samples/static.flows --app monitor
             Firewall rules: one per line, `allow|deny MATCH` in ovs-ofctl syntax, and an \
             optional `default allow|deny`. Static flows: one ovs-ofctl flow per line. SIGINT \
             or SIGTERM closes the listener and every connection and exits 0.
