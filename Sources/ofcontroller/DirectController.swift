@@ -23,7 +23,7 @@ struct DirectController {
             network = try DirectNetwork(options, seed: UInt64.random(in: .min ... .max))
         } catch {
             logger.critical("\(error.description)")
-            throw ExitCode.failure
+            throw ExitCode(64)  // the --net device cannot be opened: the run never started
         }
         let host: ControllerHost<[BuiltinApp], NetTCPListener<HostDevice, DirectPlatform>, DirectPlatform>
         do throws(StreamError) {

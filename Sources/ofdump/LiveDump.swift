@@ -48,7 +48,7 @@ struct LiveDump {
         dump.finish()
         Self.active = nil
         capture.close()
-        if let failure { OFDump.fail(interface + ": " + failure) }
+        if let failure { OFDump.fail(interface + ": " + failure, status: 1) }
         OFDump.note("captured " + String(seen) + " packets on " + interface)
         if dump.malformedMessages > 0 { throw ExitCode(1) }
     }

@@ -77,8 +77,10 @@ struct OFDump: ParsableCommand {
         FileHandle.standardError.write(Data(("ofdump: " + text + "\n").utf8))
     }
 
-    static func fail(_ text: String) -> Never {
+    /// Exits with the tools' convention: 64 when an input cannot be opened or read (the
+    /// run never started), 1 when something failed while running.
+    static func fail(_ text: String, status: Int32 = 64) -> Never {
         note(text)
-        Self.exit(withError: ExitCode(2))
+        Self.exit(withError: ExitCode(status))
     }
 }

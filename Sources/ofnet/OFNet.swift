@@ -79,7 +79,7 @@ struct OFNet: ParsableCommand {
             network = try DirectNetwork(options, seed: UInt64.random(in: .min ... .max))
         } catch {
             logger.critical("\(error.description)")
-            throw ExitCode.failure
+            throw ExitCode(64)  // the --net device cannot be opened: the run never started
         }
         let interface = network.interface
         let services = ServiceHost<NetTCPListener<HostDevice, DirectPlatform>, DirectPlatform>(loop: network.loop)

@@ -141,8 +141,9 @@ struct OFSwitch: ParsableCommand {
             do {
                 opened.append(try PortSpec(parsing: text)!.open(number: index + 1, replaySpeed: replaySpeed))
             } catch {
+                // A port that cannot be opened is a bad argument: the run never started.
                 logger.critical("\(error)")
-                throw ExitCode.failure
+                throw ExitCode(64)
             }
         }
 
@@ -174,7 +175,7 @@ struct OFSwitch: ParsableCommand {
                 transport = .direct(network)
             } catch {
                 logger.critical("\(error.description)")
-                throw ExitCode.failure
+                throw ExitCode(64)  // the --net device cannot be opened: the run never started
             }
         }
 
