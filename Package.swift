@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "ofnet",
             dependencies: [
-                "DirectNetwork", "NetStackHost", "NetStack", "Devices", "LinuxPlatform", "Scheduler", "Wire",
+                "DirectNetwork", "NetStackHost", "NetStack", "Devices", "LinuxPlatform", "OpenFlow", "Scheduler", "Wire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

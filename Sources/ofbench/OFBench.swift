@@ -1,4 +1,5 @@
 import ArgumentParser
+import OpenFlow
 import LinuxPlatform
 
 /// `ofbench`: a cbench-compatible OpenFlow 1.0 controller benchmark. Same flags, same
@@ -16,7 +17,8 @@ struct OFBench: ParsableCommand {
             Each loop prints the responses per switch and the total per ms; each test ends with \
             "RESULT: N switches T tests min/max/avg/stdev = ... responses/s". It exits with \
             status 1 if the controller refuses a connection or closes one during the run.
-            """)
+            """,
+        version: FrameworkVersion.string)
 
     @Option(name: [.customShort("c", allowingJoined: true), .customLong("controller")], help: "Hostname of the controller to connect to.")
     var controller = "localhost"

@@ -24,7 +24,8 @@ struct OFController: ParsableCommand {
             Firewall rules: one per line, `allow|deny MATCH` in ovs-ofctl syntax, and an \
             optional `default allow|deny`. Static flows: one ovs-ofctl flow per line. SIGINT \
             or SIGTERM closes the listener and every connection and exits 0.
-            """)
+            """,
+        version: FrameworkVersion.string)
 
     @Option(name: .customLong("listen"), help: ArgumentHelp("Address to listen on.", valueName: "HOST:PORT"))
     var listen = ListenAddress.standard.description

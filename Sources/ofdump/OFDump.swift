@@ -1,4 +1,5 @@
 import ArgumentParser
+import OpenFlow
 import Capture
 import Foundation
 
@@ -28,7 +29,8 @@ struct OFDump: ParsableCommand {
             Exit status: 0 when every message decoded, 1 when any was malformed, 2 when the \
             file cannot be read or parsed or the interface cannot be opened (the reason goes \
             to stderr).
-            """)
+            """,
+        version: FrameworkVersion.string)
 
     @Argument(help: "A capture file (pcap or pcapng; Ethernet, Linux cooked, raw IP or loopback).")
     var file: String?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OpenFlow
 import DirectNetwork
 import Glibc
 import LinuxPlatform
@@ -29,7 +30,8 @@ struct OFNet: ParsableCommand {
             --net af-packet:IFACE and --net pcap:IFACE use an existing interface instead (our \
             stack then shares the wire with the kernel's, under its own MAC). Needs root \
             (CAP_NET_ADMIN for tap, CAP_NET_RAW otherwise). SIGINT or SIGTERM exits 0.
-            """)
+            """,
+        version: FrameworkVersion.string)
 
     @OptionGroup var netFlags: NetFlags
 

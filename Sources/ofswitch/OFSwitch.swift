@@ -28,7 +28,8 @@ struct OFSwitch: ParsableCommand {
             controllers, --fail secure keeps the flows and drops misses while none is \
             connected; --fail standalone acts as a learning switch until one returns. SIGINT \
             or SIGTERM closes everything (a record file is completed) and exits 0.
-            """)
+            """,
+        version: FrameworkVersion.string)
 
     @Option(name: .customLong("port"), help: ArgumentHelp("A port: IFACE, replay:FILE or record:FILE (repeatable).", valueName: "PORT"))
     var ports: [String] = []
