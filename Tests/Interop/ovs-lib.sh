@@ -32,7 +32,12 @@ cleanup() {
     set +e
     for pid in "${BACKGROUND_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
     for pid in "${BACKGROUND_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-    [ -S "$OVS_D/run/vswitchd.ctl" ] && ovs-appctl -t "$OVS_D/run/vswitchd.ctl" exit >/dev/null 2>&1
+    # Bridges first, and --cleanup: the userspace datapath's taps (br0, ovs-netdev) live
+    # in the root namespace and would outlive a plain exit.
+    if [ -S "$OVS_D/run/vswitchd.ctl" ]; then
+        for bridge in $(timeout 5 "${VSCTL[@]}" list-br 2>/dev/null); do timeout 5 "${VSCTL[@]}" --if-exists del-br "$bridge" >/dev/null 2>&1; done
+        ovs-appctl -t "$OVS_D/run/vswitchd.ctl" exit --cleanup >/dev/null 2>&1
+    fi
     [ -S "$OVS_D/run/ovsdb.ctl" ] && ovs-appctl -t "$OVS_D/run/ovsdb.ctl" exit >/dev/null 2>&1
     for host in "${HOSTS[@]}"; do ip netns del "$host" 2>/dev/null; done
     rm -rf "$INTEROP_DIR"
