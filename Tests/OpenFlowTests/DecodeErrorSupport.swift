@@ -8,15 +8,25 @@ func expectDecodeError(
     _ bytes: [UInt8], _ error: OpenFlowError, type: UInt16, code: UInt16, fatal: Bool = false,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
+    for problem in decodeErrorProblems(bytes, error, type: type, code: code, fatal: fatal) {
+        Issue.record(Comment(rawValue: problem), sourceLocation: sourceLocation)
+    }
+}
+
+/// What `expectDecodeError` finds wrong, one line each; empty when the bytes fail as
+/// expected.
+func decodeErrorProblems(_ bytes: [UInt8], _ error: OpenFlowError, type: UInt16, code: UInt16, fatal: Bool = false) -> [String] {
+    var problems: [String] = []
     do {
         let message = try OpenFlowMessage.decode(bytes[...])
-        Issue.record("decoded \(message) from \(hexString(bytes)); expected \(error)", sourceLocation: sourceLocation)
+        problems.append("decoded \(message) from \(hexString(bytes)); expected \(error)")
     } catch let thrown {
-        #expect(thrown == error, "\(hexString(bytes))", sourceLocation: sourceLocation)
+        if thrown != error { problems.append("\(hexString(bytes)) threw \(thrown), want \(error)") }
     }
-    #expect(error.errorCode?.type.rawValue == type, sourceLocation: sourceLocation)
-    #expect(error.errorCode?.code == code, sourceLocation: sourceLocation)
-    #expect(error.isStreamFatal == fatal, sourceLocation: sourceLocation)
+    if error.errorCode?.type.rawValue != type { problems.append("error type \(String(describing: error.errorCode?.type.rawValue)), want \(type)") }
+    if error.errorCode?.code != code { problems.append("error code \(String(describing: error.errorCode?.code)), want \(code)") }
+    if error.isStreamFatal != fatal { problems.append("stream-fatal \(error.isStreamFatal), want \(fatal)") }
+    return problems
 }
 
 /// `bytes` with the header's length field set to the count.
