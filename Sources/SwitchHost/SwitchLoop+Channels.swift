@@ -15,7 +15,7 @@ extension SwitchLoop {
             do throws(StreamError) {
                 stream = try connectStream(endpoint)
             } catch {
-                logger.debug("\(endpoint): \(error.description)")
+                reportConnectFailure(index, error.description)
                 agent.connectFailed(controller: index, now: now)
                 continue
             }
@@ -96,14 +96,27 @@ extension SwitchLoop {
         guard let index = channels[slot]!.controller else { return }
         channels[slot]!.connecting = false
         logger.info("connected to \(controllers[index])")
+        connectFailures[index] = nil
         agent.connectionOpened(channels[slot]!.id, role: .active(controller: index), now: platform.now())
     }
 
     private func connectFailed(_ slot: Int, reason: String) {
         guard let channel = channels[slot], let index = channel.controller else { return }
-        logger.debug("\(controllers[index]): \(reason)")
+        reportConnectFailure(index, reason)
         forget(slot)
         agent.connectFailed(controller: index, now: platform.now())
+    }
+
+    /// Says why controller `index` cannot be reached the first time, and whenever the
+    /// reason changes; the agent keeps retrying with its backoff (a name may start to
+    /// resolve, a controller may start listening).
+    private func reportConnectFailure(_ index: Int, _ reason: String) {
+        if connectFailures[index] == reason {
+            logger.debug("\(controllers[index]): \(reason)")
+        } else {
+            logger.warning("controller \(controllers[index]): \(reason); retrying with backoff")
+            connectFailures[index] = reason
+        }
     }
 
     /// Reads until the socket is empty, the budget is spent, or the agent's output for

@@ -94,6 +94,9 @@ public final class SwitchLoop {
     private var batch = FrameBatch()
     private let readScratch: UnsafeMutableRawBufferPointer
     var channels: [Channel?] = []
+    /// The last reason each controller could not be reached, so a new reason is logged
+    /// at once (a name that does not resolve, a refusal) and repeats of it are not.
+    var connectFailures: [Int: String] = [:]
     private var freeChannels: [Int] = []
     private var generation: UInt64 = 0
     private var stopping = false

@@ -19,7 +19,8 @@ extension SwitchAgent {
     public mutating func connectFailed(controller index: Int, now: Instant) {
         guard connectors.indices.contains(index), connectors[index].state == .connecting else { return }
         connectors[index].retry(now: now, maximum: settings.reconnectMaximum)
-        log(.info, "controller " + String(index) + " unreachable; retrying")
+        // The host names the controller and the reason; this only marks the retry.
+        log(.debug, "controller " + String(index) + " unreachable; retrying")
     }
 
     /// A new connection: queues our HELLO. An id already open is ignored.
