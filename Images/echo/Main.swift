@@ -73,6 +73,8 @@ func unikernelMain() {
         Console.write(" us from the boot entry\n")
     }
     announce()
+    // Allocations from here on are the data path's (plus a few per TCP connection).
+    let allocationsAtStart = HeapStatistics.current.allocations
     interface.onLease = { _ in announce() }
     loop.register(token: Tokens.store) { _ in
         guard let request = shutdown.pending() else { return }
@@ -83,7 +85,9 @@ func unikernelMain() {
     let heap = HeapStatistics.current
     Console.write("echo: served ")
     Console.write(UInt64(services.bytesIn))
-    Console.write(" bytes in; heap peak ")
+    Console.write(" bytes in; ")
+    Console.write(heap.allocations - allocationsAtStart)
+    Console.write(" heap allocations since the network came up; heap peak ")
     Console.write(heap.peakBytes)
     Console.write(" of ")
     Console.write(heap.heapBytes)
