@@ -38,8 +38,16 @@ struct AgentStatsTests {
             Issue.record("no flow stats")
             return
         }
-        #expect(all.count == 3)
-        #expect(all.filter { $0.tableID == 0xFE }.count == 1)
+        // 0xff means the flow table: the emergency flow shows only when 0xfe is named.
+        #expect(all.count == 2)
+        #expect(!all.contains { $0.tableID == 0xFE })
+        guard case .flow(let emergency) = stats(&harness, id, .flow(FlowStatsRequest(tableID: 0xFE))).first?.body else {
+            Issue.record("no flow stats")
+            return
+        }
+        #expect(emergency.count == 1 && emergency[0].tableID == 0xFE)
+        let allAggregate = stats(&harness, id, .aggregate(FlowStatsRequest()))
+        #expect(allAggregate.first?.body == .aggregate(AggregateStats(packetCount: 2, byteCount: UInt64(2 * Packets.udp().count), flowCount: 2)))
         guard case .flow(let toPort2) = stats(&harness, id, .flow(FlowStatsRequest(tableID: 0, outPort: PortNumber(2)))).first?.body else {
             Issue.record("no flow stats")
             return

@@ -3,8 +3,10 @@ import Scheduler
 
 extension Datapath {
     /// OFPST_FLOW: flows the request's match covers (non-strict), in the table it names
-    /// (0; OFPTT_EMERG 0xfe for emergency flows; 0xff both), that output to its out_port
-    /// (OFPP_NONE: any).
+    /// (0, or 0xff: the flow table; OFPTT_EMERG 0xfe: the emergency flows, which only a
+    /// request naming 0xfe sees, as in the OpenFlow 1.0 reference switch: a controller
+    /// that cleared the table and dumps 0xff must not meet entries its DELETE rightly
+    /// left alone), that output to its out_port (OFPP_NONE: any).
     public func flowStats(_ request: FlowStatsRequest, now: Instant) -> [FlowStats] {
         var result: [FlowStats] = []
         forEachFlow(request) { entry, tableID in result.append(entry.stats(tableID: tableID, at: now)) }
@@ -24,7 +26,8 @@ extension Datapath {
 
     private func forEachFlow(_ request: FlowStatsRequest, _ body: (FlowEntry, UInt8) -> Void) {
         let filter = request.match.canonical
-        for flows in [self.table, self.emergency] where request.tableID == FlowStatsRequest.allTables || request.tableID == flows.tableID {
+        let tables = request.tableID == Self.emergencyTableID ? [emergency] : [table]
+        for flows in tables where request.tableID == FlowStatsRequest.allTables || request.tableID == flows.tableID {
             for slot in flows.slots {
                 if let entry = flows[slot], filter.covers(entry.match), entry.sends(to: request.outPort) {
                     body(entry, flows.tableID)
@@ -33,7 +36,8 @@ extension Datapath {
         }
     }
 
-    /// OFPST_TABLE: the one table, with every wildcard supported.
+    /// OFPST_TABLE: the one table, with every wildcard supported (emergency flows are not
+    /// active entries of it).
     public var tableStats: [TableStats] {
         [
             TableStats(
