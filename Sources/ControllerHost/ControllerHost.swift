@@ -154,7 +154,7 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
         }
         slots[slot] = Connection(stream: stream, id: id)
         loop.register(token: token) { ready in self.connectionReady(slot, ready) }
-        core.connectionOpened(id, now: loop.now)
+        core.connectionOpened(id, peer: stream.peerName, now: loop.now)
     }
 
     // MARK: Connection I/O
@@ -243,7 +243,7 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
             let stream = connection.stream
             try? core.withOutput(connection.id) { (bytes) throws(StreamError) -> Int in try stream.write(from: bytes) }
         }
-        if let reason { log(LogRecord(.debug, "connection " + String(connection.id.rawValue) + ": " + reason)) }
+        if let reason { log(LogRecord(.debug, (connection.stream.peerName ?? "a connection") + ": " + reason)) }
         loop.deregister(token: Self.firstSlotToken + UInt64(slot))
         connection.stream.close()
         slots[slot] = nil

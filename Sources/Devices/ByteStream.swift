@@ -29,6 +29,8 @@ public protocol ByteStream: AnyObject {
     /// True while an active open is under way: watch for writability, which (or a
     /// failure) ends it, then call `finishConnect`.
     var isConnecting: Bool { get }
+    /// Who is at the other end ("10.0.0.5:51234"), for logs; nil when unknown.
+    var peerName: String? { get }
     /// Throws why the open failed (refused, unreachable, timed out); returns once it is up.
     func finishConnect() throws(StreamError)
 }
@@ -36,6 +38,7 @@ public protocol ByteStream: AnyObject {
 extension ByteStream {
     /// Streams that are handed out connected (accepted ones, in-memory pairs).
     public var isConnecting: Bool { false }
+    public var peerName: String? { nil }
     public func finishConnect() throws(StreamError) {}
 }
 

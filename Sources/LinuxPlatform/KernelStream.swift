@@ -23,6 +23,20 @@ public final class KernelStream: ByteStream {
         }
     }
 
+    /// The peer's IPv4 address and port from getpeername (nil for other families or once
+    /// the socket is gone).
+    public var peerName: String? {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let status = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(connection.fd, $0, &length) }
+        }
+        guard status == 0, address.sin_family == sa_family_t(AF_INET) else { return nil }
+        let host = UInt32(bigEndian: address.sin_addr.s_addr)
+        let octets = [host >> 24, host >> 16 & 0xff, host >> 8 & 0xff, host & 0xff].map { String($0) }
+        return octets.joined(separator: ".") + ":" + String(UInt16(bigEndian: address.sin_port))
+    }
+
     public func write(from bytes: UnsafeRawBufferPointer) throws(StreamError) -> Int {
         do throws(SocketError) { return try connection.write(from: bytes) } catch { throw StreamError(error, .write) }
     }

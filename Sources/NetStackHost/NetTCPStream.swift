@@ -73,6 +73,10 @@ public final class NetTCPStream<Device: FrameDevice, P: Platform>: ByteStream, R
         interface.afterInput(now: interface.loop.now)
     }
 
+    public var peerName: String? {
+        interface.stack.tcp.remoteEndpoint(handle).map { $0.address.description + ":" + String($0.port) }
+    }
+
     public func currentReadiness() -> (readable: Bool, writable: Bool, closed: Bool) {
         let failed = endReason.map { $0 != .normal } ?? false
         return (readHint || endReason != nil, connected && writeHint, failed)

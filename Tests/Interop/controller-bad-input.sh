@@ -80,7 +80,7 @@ start_controller ofcontroller-2.log --threads 2 --echo-interval 1 --echo-timeout
 fake_switches --steps many,keepalive --connections 400 --echo-interval 1 --echo-timeout 3
 stop_controller
 for loop in 0 1; do
-    count=$(grep -c "loop=$loop .*up on connection" "$CONTROLLER_LOG" || true)
+    count=$(grep -c "loop=$loop .*datapath [0-9a-f]* up from " "$CONTROLLER_LOG" || true)
     check "--threads 2: loop $loop served switches ($count)" [ "$count" -gt 0 ]
 done
 

@@ -36,9 +36,10 @@ public struct ControllerCore<App: ControllerApp> {
     // MARK: Connections
 
     /// A new connection: queues our HELLO. An id that is already open is ignored.
-    public mutating func connectionOpened(_ id: ConnectionID, now: Instant) {
+    /// `peer` ("10.0.0.5:51234") names it in the log until its datapath id is known.
+    public mutating func connectionOpened(_ id: ConnectionID, peer: String? = nil, now: Instant) {
         context.engine.shared.now = now
-        context.engine.open(id)
+        context.engine.open(id, peer: peer)
     }
 
     /// Bytes read from a connection, in any segmentation.

@@ -32,10 +32,11 @@ struct Engine {
 
     // MARK: Connections
 
-    mutating func open(_ id: ConnectionID) {
+    mutating func open(_ id: ConnectionID, peer: String?) {
         guard slotByConnection[id] == nil else { return }
         let slot = freeSlots.popLast() ?? sessions.count
-        let session = Session(id: id, slot: slot, now: shared.now, settings: shared.settings)
+        var session = Session(id: id, slot: slot, now: shared.now, settings: shared.settings)
+        session.peer = peer
         if slot == sessions.count { sessions.append(session) } else { sessions[slot] = session }
         slotByConnection[id] = slot
         if let deadline = session.nextDeadline { shared.noteDeadline(deadline) }

@@ -116,7 +116,7 @@ extension Session {
         _ = write(OpenFlowMessage(xid: shared.nextXID(), .setConfig(config)), &shared)
         shared.log(
             .info,
-            name + " up on connection " + String(id.rawValue) + ": " + String(info.ports.count) + " ports, "
+            name + " up" + (peer.map { " from " + $0 } ?? "") + ": " + String(info.ports.count) + " ports, "
                 + String(info.bufferCount) + " buffers, " + String(info.tableCount) + " tables")
         return .up(info)
     }

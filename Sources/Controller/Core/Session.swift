@@ -40,9 +40,14 @@ struct Session {
         output = ChannelOutput(capacity: settings.bufferCapacity)
     }
 
+    /// The peer's address, for logs.
+    var peer: String?
+
+    /// How logs name the connection: by datapath id once known, before that by the
+    /// peer's address.
     var name: String {
         if let datapath { return "datapath " + datapath.id.description }
-        return "connection " + String(id.rawValue)
+        return peer.map { "switch at " + $0 } ?? "connection " + String(id.rawValue)
     }
 
     // MARK: Output

@@ -113,6 +113,11 @@ extension TCPLayer {
         settle(slot, now: clock)
     }
 
+    /// The peer's address and port, while the slot holds this connection.
+    public func remoteEndpoint(_ handle: TCPHandle) -> (address: IPv4Address, port: UInt16)? {
+        table.slot(for: handle).map { (table.slots[$0].remoteAddress, table.slots[$0].remotePort) }
+    }
+
     /// The state while the slot holds this connection (TIME_WAIT included, after `.closed`).
     public func state(_ handle: TCPHandle) -> TCPState? {
         table.slot(for: handle).map { table.slots[$0].state }
