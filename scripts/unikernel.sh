@@ -4,8 +4,9 @@
 #   bash scripts/unikernel.sh build    writes .build/unikernel/NAME.elf (stripped) and prints
 #                                      each image's size, section by section
 #   bash scripts/unikernel.sh test     boots selftest.elf under QEMU microvm and as a Xen PVH
-#                                      dom0, then echo.elf as a domU answering ping and a 10 MB
-#                                      TCP echo from a Linux dom0 (scripts/xen-lab.sh); ends with
+#                                      dom0, then echo.elf as a domU (a static address, then one
+#                                      from DHCP) answering ping and a 10 MB TCP echo from a
+#                                      Linux dom0 (scripts/xen-lab.sh); ends with
 #                                      "unikernel: N passed, M failed"
 #
 # The core modules, NetStack and UnikernelHost compile as Embedded Swift for
@@ -131,6 +132,7 @@ run_tests() {
     test_microvm_fault
     lab_run selftest-xen-dom0 dom0 "$out/selftest.elf"
     lab_run echo-xen-domu domu "$out/echo.elf" --cmdline "ip=10.0.9.2/24"
+    lab_run echo-xen-domu-dhcp domu "$out/echo.elf" --cmdline "dhcp"
     echo "unikernel: $passed passed, $failed failed"
     [[ $failed == 0 ]]
 }
