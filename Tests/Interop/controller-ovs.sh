@@ -137,7 +137,7 @@ wait "$TSHARK_PID" 2>/dev/null || true
 check "tshark capture agrees with ofdump" \
     python3 "$HERE/compare-capture.py" --pcap "$CAPTURE" --port "$PORT" --ofdump "$OFDUMP"
 stop_controller
-check "learning: OVS sees the controller gone" wait_for 10 switch_gone
+check "learning: OVS sees the controller gone" wait_for 30 switch_gone
 
 # --- hub ---------------------------------------------------------------------------
 clear_flows
