@@ -11,8 +11,14 @@ import Wire
 /// measures it against a Linux peer on the same bridge.
 @_cdecl("unikernel_main")
 func unikernelMain() {
-    let line = uk_cmdline()!
-    let arguments = BootArguments(Array(UnsafeBufferPointer(start: UnsafeRawPointer(line).assumingMemoryBound(to: UInt8.self), count: strlen(line))))
+    var words = BootArguments.current
+    let arguments: NetworkArguments
+    do throws(BootArgumentError) {
+        arguments = try NetworkArguments(taking: &words)
+        try words.checkAllTaken()
+    } catch {
+        error.fail("echo")
+    }
     let platform = XenPlatform()
     let entered = platform.bootInstant
     Console.write("echo: booting\n")
@@ -34,7 +40,7 @@ func unikernelMain() {
     let loop = RunLoop(platform: SoftPlatform(base: base, soft: soft))
 
     var configuration = NetStackConfiguration(mac: vif.macAddress, mtu: vif.mtu)
-    if let address = arguments.address, !arguments.dhcp {
+    if let address = arguments.address {
         configuration.address = address
         configuration.prefixLength = arguments.prefixLength
         configuration.gateway = arguments.gateway

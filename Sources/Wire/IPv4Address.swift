@@ -30,12 +30,16 @@ extension IPv4Address: CustomStringConvertible {
 
     /// Parses a dotted quad of decimal octets. Works on UTF-8 code units, so no Unicode
     /// tables are linked into Embedded builds.
-    public init?(_ text: Substring) {
+    public init?(_ text: Substring) { self.init(utf8: text.utf8) }
+
+    /// The same from bytes, for callers that never had a String (a unikernel's command line).
+    @inlinable
+    public init?(utf8 text: some Sequence<UInt8>) {
         var value: UInt32 = 0
         var parts = 0
         var digits = 0
         var octet: UInt32 = 0
-        for unit in text.utf8 {
+        for unit in text {
             if unit == UInt8(ascii: ".") {
                 guard digits > 0 else { return nil }
                 value = value << 8 | octet
