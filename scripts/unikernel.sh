@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the unikernel images and boots them in the lab.
 #
-#   bash scripts/unikernel.sh build    writes .build/unikernel/NAME.elf (stripped) and prints
-#                                      each image's size, section by section
+#   bash scripts/unikernel.sh build [NAME...]
+#                                      writes .build/unikernel/NAME.elf (stripped; all images, or
+#                                      those named) and prints each image's size, section by section
 #   bash scripts/unikernel.sh test     boots selftest.elf under QEMU microvm and as a Xen PVH
 #                                      dom0, then echo.elf as a domU (a static address, then one
 #                                      from DHCP) answering ping and a 10 MB TCP echo from a
@@ -24,6 +25,7 @@ boot=Sources/UnikernelBoot
 images=(
     "selftest:Wire Scheduler Devices UnikernelHost:Images/selftest"
     "echo:Wire Scheduler Devices NetStack NetStackHost UnikernelHost:Images/echo"
+    "controller:Wire Scheduler Devices OpenFlow NetStack NetStackHost Controller ControllerHost UnikernelHost:Images/controller"
 )
 
 swift_flags=(-package-name SwiftOpenFlow -enable-experimental-feature Embedded -target x86_64-unknown-none-elf
@@ -73,9 +75,11 @@ report() {
     echo
 }
 
-build() {
+build() { # [NAME...]: only those images
     build_boot
-    for image in "${images[@]}"; do build_image "$image"; done
+    for image in "${images[@]}"; do
+        [[ $# -eq 0 || " $* " == *" ${image%%:*} "* ]] && build_image "$image"
+    done
 }
 
 # The lab: each check is one line "check NAME pass|fail DETAIL"; the last line counts them.
@@ -138,7 +142,7 @@ run_tests() {
 }
 
 case "${1:-build}" in
-build) build ;;
+build) shift $(($# > 0)); build "$@" ;;
 test) build && run_tests ;;
-*) echo "usage: $0 build|test" >&2; exit 2 ;;
+*) echo "usage: $0 build [NAME...] | test" >&2; exit 2 ;;
 esac
