@@ -13,6 +13,7 @@
 #define PRESENT 0x1ull
 #define WRITABLE 0x2ull
 #define NO_EXECUTE (1ull << 63)
+#define CR0_WP (1ull << 16)
 #define ADDRESS_MASK 0x000ffffffffff000ull
 
 /* Enough for UK_MAPPED_LIMIT of 4 KiB pages, plus the upper levels and a few pages
@@ -87,13 +88,21 @@ void uk_map_page(uint64_t physical) {
     __asm__ __volatile__("invlpg (%0)" ::"r"(physical) : "memory");
 }
 
+/* Sealing writes entries into tables whose own pages it has already made read-only;
+ * with CR0.WP set that only worked while stale TLB entries still allowed the write (a
+ * load base other than 1 MiB faulted), so write protection is off for the loop (one
+ * vCPU, interrupts off) and back on before the new tables are loaded. */
 void uk_seal_page_tables(void) {
     if (sealed) return;
+    uint64_t cr0;
+    __asm__ __volatile__("mov %%cr0, %0" : "=r"(cr0));
+    __asm__ __volatile__("mov %0, %%cr0" ::"r"(cr0 & ~CR0_WP) : "memory");
     unsigned used = pool_used;
     for (unsigned i = 0; i < used; i++) {
         uint64_t page = (uint64_t)(uintptr_t)pool[i];
         *entry_for(page) = page | PRESENT | NO_EXECUTE;
     }
+    __asm__ __volatile__("mov %0, %%cr0" ::"r"(cr0) : "memory");
     if (pool_used != used) uk_panic("paging: sealing needed a new table");
     sealed = 1;
     load_root();
