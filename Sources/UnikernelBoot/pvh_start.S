@@ -1,9 +1,10 @@
 /*
  * PVH entry. Xen and QEMU start us in 32-bit protected mode, paging off, interrupts off,
  * with %ebx holding the physical address of struct hvm_start_info. We switch to long
- * mode on an identity map of the first GiB (2 MiB pages), turn on SSE (Swift code uses
- * SSE stores) and NX, and call unikernel_boot(start_info). paging.c replaces these
- * boot tables with 4 KiB W^X tables before any Swift code runs.
+ * mode on an identity map of the first GiB (2 MiB pages: any load base below 1 GiB
+ * works, the image is position-dependent but not tied to 1 MiB), turn on SSE (Swift
+ * code uses SSE stores) and NX, and call unikernel_boot(start_info). paging.c replaces
+ * these boot tables with 4 KiB W^X tables before any Swift code runs.
  */
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 
@@ -29,6 +30,23 @@ pvh_start32:
     movl %cr4, %eax
     orl $((1 << 5) | (1 << 9) | (1 << 10)), %eax
     movl %eax, %cr4
+
+    /* The boot tables are built here, in .bss, rather than carried in the image (12 KiB):
+     * PML4 and PDPT zeroed (the loader need not have), then the PD's 512 large pages,
+     * present and writable. */
+    movl $boot_pml4, %edi
+    xorl %eax, %eax
+    movl $(2 * 1024), %ecx
+    rep stosl
+    movl $0x83, %eax
+    movl $512, %ecx
+2:  movl %eax, (%edi)
+    movl $0, 4(%edi)
+    addl $0x200000, %eax
+    addl $8, %edi
+    loop 2b
+    movl $(boot_pd + 0x3), boot_pdpt
+    movl $(boot_pdpt + 0x3), boot_pml4
 
     movl $boot_pml4, %eax
     movl %eax, %cr3
@@ -79,21 +97,15 @@ boot_gdt_pointer64:
     .word boot_gdt_end - boot_gdt - 1
     .quad boot_gdt
 
-    /* Boot page tables: identity map of the first GiB, writable, executable. */
-    .section .data.boot, "aw"
+    /* Boot page tables: identity map of the first GiB, writable, executable; filled at entry. */
+    .section .bss.boot, "aw", @nobits
     .p2align 12
 boot_pml4:
-    .quad boot_pdpt + 0x3
-    .fill 511, 8, 0
+    .skip 4096
 boot_pdpt:
-    .quad boot_pd + 0x3
-    .fill 511, 8, 0
+    .skip 4096
 boot_pd:
-    .set page, 0
-    .rept 512
-    .quad (page << 21) | 0x83
-    .set page, page + 1
-    .endr
+    .skip 4096
 
     /* Filled by Xen with one 32-byte call stub per hypercall (see xen.c). */
     .section .text.hypercall, "ax"
