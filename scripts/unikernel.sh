@@ -4,6 +4,7 @@
 #   bash scripts/unikernel.sh build [NAME...]
 #                                      writes .build/unikernel/NAME.elf (stripped; all images, or
 #                                      those named) and prints each image's size, section by section
+#                                      UNIKERNEL_SEED=N: the layout seed (random when unset)
 #   bash scripts/unikernel.sh test     boots selftest.elf under QEMU microvm and as a Xen PVH
 #                                      dom0, then echo.elf as a domU (a static address, then one
 #                                      from DHCP) answering ping and a 10 MB TCP echo from a
@@ -65,6 +66,7 @@ build_image() { # name:modules:folder
     # folding: controller.elf 291 KB instead of 342 KB.
     "$bin/ld.lld" -T "$boot/unikernel.ld" --gc-sections --icf=all -mllvm -enable-machine-outliner=always \
         -nostdlib -static --no-pie -z noexecstack \
+        --shuffle-sections="*=$seed" --defsym=uk_load_base=$load_base \
         -o "$out/$name.unstripped.elf" "$out"/obj/boot/*.o "$objects"/*.o
     "$bin/llvm-objcopy" --strip-all "$out/$name.unstripped.elf" "$out/$name.elf"
     report "$name"
@@ -79,7 +81,21 @@ report() {
     echo
 }
 
+# Compile-time layout randomisation: the seed shuffles the order of the input sections
+# within each output section and picks the load base, a page between 1 MiB and 16 MiB
+# (the boot map covers the first GiB; what lies below the image is left unused). The
+# same seed gives the same bytes.
+layout() {
+    seed=${UNIKERNEL_SEED:-$((SRANDOM % 0x7fffffff + 1))}
+    # ld.lld reads 0 as "a random seed of its own" and -1 as "reverse": neither repeats.
+    [[ $seed =~ ^[1-9][0-9]{0,9}$ ]] && ((seed < 1 << 31)) ||
+        { echo "unikernel: UNIKERNEL_SEED must be 1 to 2147483647" >&2; exit 2; }
+    load_base=$(printf '0x%x' $(((1 << 20) + (seed * 2654435761 % 3840) * 4096)))
+    echo "unikernel: layout seed $seed, load base $load_base"
+}
+
 build() { # [NAME...]: only those images
+    layout
     build_boot
     for image in "${images[@]}"; do
         [[ $# -eq 0 || " $* " == *" ${image%%:*} "* ]] && build_image "$image"
