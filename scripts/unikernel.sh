@@ -8,7 +8,9 @@
 #   bash scripts/unikernel.sh test     boots selftest.elf under QEMU microvm and as a Xen PVH
 #                                      dom0, then echo.elf as a domU (a static address, then one
 #                                      from DHCP) answering ping and a 10 MB TCP echo from a
-#                                      Linux dom0 (scripts/xen-lab.sh); ends with
+#                                      Linux dom0 (scripts/xen-lab.sh), then controller.elf
+#                                      sending an OpenFlow HELLO to dom0
+#                                      (scripts/xen-lab/openflow-hello.sh); ends with
 #                                      "unikernel: N passed, M failed"
 #
 # The core modules, NetStack and UnikernelHost compile as Embedded Swift for
@@ -157,6 +159,10 @@ run_tests() {
     lab_run selftest-xen-dom0 dom0 "$out/selftest.elf"
     lab_run echo-xen-domu domu "$out/echo.elf" --cmdline "ip=10.0.9.2/24"
     lab_run echo-xen-domu-dhcp domu "$out/echo.elf" --cmdline "dhcp"
+    local log=$out/lab-controller.log status=0
+    bash scripts/xen-lab/openflow-hello.sh "$out/controller.elf" > "$log" 2>&1 || status=1
+    check controller-xen-domu "$status" "$(tail -1 "$log") (log: $log)"
+    grep -a -E '^(check|  \|)' "$log" | sed 's/^/  /' || true
     echo "unikernel: $passed passed, $failed failed"
     [[ $failed == 0 ]]
 }
