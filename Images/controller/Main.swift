@@ -14,8 +14,6 @@ import Wire
 /// `port=N`; anything else crashes the domain with the reason on the console.
 @_cdecl("unikernel_main")
 func unikernelMain() {
-    let platform = XenPlatform()
-    let entered = platform.now()
     var words = BootArguments.current
     let network: NetworkArguments
     let app: ImageApp
@@ -38,6 +36,8 @@ func unikernelMain() {
         error.fail("controller")
     }
 
+    let platform = XenPlatform()
+    let entered = platform.bootInstant
     let store = XenStore(platform: platform)
     let grants = GrantTable()
     let vif: Netfront

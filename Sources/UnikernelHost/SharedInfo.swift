@@ -34,10 +34,14 @@ struct SharedInfo {
             let base = time.pointee.system_time
             let multiplier = time.pointee.tsc_to_system_mul
             let shift = time.pointee.tsc_shift
-            var delta = (tsc ?? uk_rdtsc()) &- stamp
+            // A TSC before Xen's stamp (the boot's, once Xen has updated the clock) counts
+            // back from it: the wrapped difference would scale to nonsense.
+            let moment = tsc ?? uk_rdtsc()
+            var delta = moment >= stamp ? moment - stamp : stamp - moment
             delta = shift >= 0 ? delta << UInt64(shift) : delta >> UInt64(-Int(shift))
             let scaled = delta.multipliedFullWidth(by: UInt64(multiplier))
-            let nanoseconds = base &+ (scaled.high << 32 | scaled.low >> 32)
+            let offset = scaled.high << 32 | scaled.low >> 32
+            let nanoseconds = moment >= stamp ? base &+ offset : base &- offset
             uk_compiler_barrier()
             if uk_time_version(time) == version { return nanoseconds }
         }
