@@ -10,7 +10,7 @@
 #                                      from DHCP) answering ping and a 10 MB TCP echo from a
 #                                      Linux dom0 (scripts/xen-lab.sh), then controller.elf
 #                                      sending an OpenFlow HELLO to dom0
-#                                      (scripts/xen-lab/openflow-hello.sh); ends with
+#                                      (scripts/xen-lab/controller-lab.sh); ends with
 #                                      "unikernel: N passed, M failed"
 #
 # The core modules, NetStack and UnikernelHost compile as Embedded Swift for
@@ -160,7 +160,7 @@ run_tests() {
     lab_run echo-xen-domu domu "$out/echo.elf" --cmdline "ip=10.0.9.2/24"
     lab_run echo-xen-domu-dhcp domu "$out/echo.elf" --cmdline "dhcp"
     local log=$out/lab-controller.log status=0
-    bash scripts/xen-lab/openflow-hello.sh "$out/controller.elf" > "$log" 2>&1 || status=1
+    bash scripts/xen-lab/controller-lab.sh "$out/controller.elf" > "$log" 2>&1 || status=1
     check controller-xen-domu "$status" "$(tail -1 "$log") (log: $log)"
     grep -a -E '^(check|  \|)' "$log" | sed 's/^/  /' || true
     echo "unikernel: $passed passed, $failed failed"
