@@ -3,7 +3,8 @@
 # OpenFlow: a TCP connection to 10.0.9.2:PORT receives a HELLO first (version 0x01,
 # type 0, length 8), and `xl shutdown` ends the domain. Drives `xen-lab.sh shell`
 # (dom0's console) with typed commands, so the lab itself needs no hook. Prints the
-# domU's console, then "N passed, M failed".
+# domU's console, then "N passed, M failed"; the whole console goes to
+# .build/controller-lab.log.
 #
 #   bash scripts/xen-lab/controller-lab.sh [IMAGE] [--cmdline "ip=10.0.9.2/24"] [--port N]
 #                                          [--bench DIR]
@@ -49,11 +50,13 @@ if [ -n "$bench" ]; then
         cp "$bench/$tool" "$root/bench/"
         ldd "$bench/$tool" | awk '/=> \// { print $3 }' | xargs -r cp -L -t "$root/bench/lib/"
     done
-    (cd "$root" && find bench | cpio -o -H newc -R 0:0 --quiet) | gzip -1 > "$root/bench.cpio.gz"
-    size=$(( $(stat -c %s "$root/bench.cpio.gz") >> 20 ))
-    lab_args+=(--ramdisk "$root/bench.cpio.gz" --memory $((size + 48)) --dom0-mem 768)
+    strip --strip-unneeded "$root"/bench/of* "$root"/bench/lib/*
+    # Uncompressed: the toolstack unpacks a gzip'd ramdisk into the domU's memory anyway.
+    (cd "$root" && find bench | cpio -o -H newc -R 0:0 --quiet) > "$root/bench.cpio"
+    size=$(( $(stat -c %s "$root/bench.cpio") >> 20 ))
+    lab_args+=(--ramdisk "$root/bench.cpio" --memory $((size + 48)) --dom0-mem 768)
     commands+=(
-        'cd / && gzip -dc /lab/guest.ramdisk | cpio -id 2>/dev/null; export LD_LIBRARY_PATH=/bench/lib'
+        'cd / && cpio -id < /lab/guest.ramdisk 2>/dev/null; export LD_LIBRARY_PATH=/bench/lib'
         "/bench/ofbench -c 10.0.9.2 $ofbench_args 2>/dev/null | sed -n 's/^RESULT/OF''LAB: bench-domu &/p'"
         "/bench/ofcontroller --app learning --listen 127.0.0.1:$port --status-interval 0 >/dev/null 2>&1 & sleep 5"
         "/bench/ofbench -c 127.0.0.1 $ofbench_args 2>/dev/null | sed -n 's/^RESULT/OF''LAB: bench-dom0 &/p'; kill %1"
@@ -69,8 +72,12 @@ coproc LAB { setsid bash "$lab" "${lab_args[@]}" 2>&1; }
 lab_pid=$LAB_PID
 trap 'kill -- -$lab_pid 2>/dev/null || true; rm -rf "${root:-}"' EXIT
 hello='' gone='' sent=0 domu_bench='' dom0_bench=''
+log=.build/controller-lab.log
+mkdir -p .build
+: > "$log"
 while IFS= read -r -t "$timeout" line <&"${LAB[0]}"; do
     line=${line//[^[:print:]]/}
+    printf '%s\n' "$line" >> "$log"
     case "$line" in
         *"Leaving this shell"*)
             ((sent)) || for command in "${commands[@]}"; do printf '%s\n' "$command" >&"${LAB[1]}"; sleep 0.5; done
@@ -96,5 +103,9 @@ if [ -n "$bench" ]; then
     verdict bench-dom0 "$([ -n "$dom0_bench" ] && echo 1 || echo 0)" "ofbench against dom0's ofcontroller: ${dom0_bench:-no RESULT}"
 fi
 verdict domu-shutdown "$([[ $gone == yes ]] && echo 1 || echo 0)" "gone after xl shutdown: ${gone:-unknown}"
+if ((failed)); then
+    echo "-- the lab's console (all of it in $log):"
+    tail -n 30 "$log" | sed 's/^/  | /'
+fi
 echo "$passed passed, $failed failed"
 ((failed == 0))
