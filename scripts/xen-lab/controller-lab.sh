@@ -68,7 +68,9 @@ commands+=(
     'sed "s/^/OF""LAB: domu /" /var/log/xen/console/guest-guest.log; echo "OF""LAB: done"'
 )
 
-coproc LAB { setsid bash "$lab" "${lab_args[@]}" 2>&1; }
+# Its own process group (setsid without a fork: exec'd in place), so QEMU, which the
+# shell subcommand leaves running, goes with it at the end.
+coproc LAB { exec setsid bash "$lab" "${lab_args[@]}" 2>&1; }
 lab_pid=$LAB_PID
 trap 'kill -- -$lab_pid 2>/dev/null || true; rm -rf "${root:-}"' EXIT
 hello='' gone='' sent=0 domu_bench='' dom0_bench=''
