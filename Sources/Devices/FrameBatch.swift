@@ -1,3 +1,5 @@
+import Wire
+
 /// What one single-frame read gave (see `FrameBatch.fill`).
 public enum FrameReceive: Hashable, Sendable {
     /// A frame of this many bytes, starting at this offset in the buffer.
@@ -24,6 +26,11 @@ public struct FrameBatch {
     public package(set) var storage: [UInt8]
     /// The frames of the last read, in arrival order.
     public package(set) var frames: [Range<Int>]
+    /// What each frame asks of the device (`offloads[i]` goes with `frames[i]`); nothing
+    /// unless the stack wrote a large TCP frame for a device that segments (see
+    /// `FrameDevice.segmentationOffload`). Sized to the capacity once; entries past the
+    /// last frame are always empty, so frames appended any other way ask nothing.
+    public package(set) var offloads: [FrameOffload]
     /// Frames dropped by the last read because they did not fit a slot.
     public package(set) var oversized = 0
     /// Slots in the batch, and the bytes each holds (headroom included).
@@ -42,6 +49,7 @@ public struct FrameBatch {
         storage = [UInt8](repeating: 0, count: capacity * slotSize)
         frames = []
         frames.reserveCapacity(capacity)
+        offloads = Array(repeating: FrameOffload(), count: capacity)
         offsets = Array(repeating: 0, count: capacity)
         lengths = Array(repeating: 0, count: capacity)
     }
@@ -65,19 +73,27 @@ public struct FrameBatch {
     /// it returns the frame's length, 0 for none. False when the batch is full or
     /// nothing was written.
     public mutating func appendWriting(_ write: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
+        appendWriting { buffer, _ in write(buffer) }
+    }
+
+    /// `appendWriting` for a writer that may also say what the frame asks of the device.
+    public mutating func appendWriting(_ write: (UnsafeMutableRawBufferPointer, inout FrameOffload) -> Int) -> Bool {
         guard frames.count < capacity else { return false }
         let start = frames.count * slotSize + Self.headroom
         let room = slotSize - Self.headroom
+        var offload = FrameOffload()
         let length = storage.withUnsafeMutableBytes { bytes in
-            write(UnsafeMutableRawBufferPointer(rebasing: bytes[start..<start + room]))
+            write(UnsafeMutableRawBufferPointer(rebasing: bytes[start..<start + room]), &offload)
         }
         guard length > 0 else { return false }
+        offloads[frames.count] = offload
         frames.append(start..<start + min(length, room))
         return true
     }
 
     /// Empties the batch before a read, or after a send.
     public mutating func reset() {
+        for index in frames.indices { offloads[index] = FrameOffload() }
         frames.removeAll(keepingCapacity: true)
         oversized = 0
     }

@@ -15,6 +15,10 @@ public protocol FrameDevice: AnyObject {
     /// The room one frame needs in a receive batch's slot: more than the MTU allows when
     /// the device coalesces (a tap with offloads hands over 64 KB TCP frames).
     var largestFrame: Int { get }
+    /// The largest IPv4 packet (headers included) the device cuts into MTU-sized TCP
+    /// segments itself, finishing their checksums (`FrameOffload`); 0 when it cannot.
+    /// A stack that knows this writes one large segment where it would write dozens.
+    var segmentationOffload: Int { get }
     /// Reads the frames waiting, up to the batch's capacity; returns how many were read
     /// (fewer than the capacity: nothing more is waiting).
     func receive(into batch: inout FrameBatch) throws(DeviceError) -> Int
@@ -30,6 +34,8 @@ public protocol FrameDevice: AnyObject {
 extension FrameDevice {
     /// An Ethernet frame of the MTU with a VLAN tag.
     public var largestFrame: Int { mtu + 18 }
+    /// Devices that send frames as they are.
+    public var segmentationOffload: Int { 0 }
     /// Devices that hold nothing to release.
     public func close() {}
 }
