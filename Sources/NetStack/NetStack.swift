@@ -10,6 +10,11 @@ public struct NetStack {
     /// The TCP layer: the application listens, connects, reads and writes through it.
     public var tcp: TCPLayer
     public internal(set) var counters = NetStackCounters()
+    /// The largest IPv4 packet the device cuts into MTU-sized TCP segments itself
+    /// (`FrameDevice.segmentationOffload`); 0, the default, when it cannot. Above the
+    /// MTU, `transmit(into:now:offload:)` writes bulk TCP data in segments of up to this
+    /// size (at most 65535), sparing a frame, a checksum and a device write per MSS.
+    public var segmentationOffload = 0
 
     var output: FramePool
     var arp: ARPCache
@@ -53,8 +58,11 @@ public struct NetStack {
     public var mtu: Int { configuration.mtu }
 
     /// The smallest buffer `transmit` needs: a full frame, plus the room TCP asks for
-    /// options beyond the MSS.
-    public var minimumTransmitBuffer: Int { EthernetHeader.length + IPv4Header.minimumLength + configuration.mtu - 40 + 60 }
+    /// options beyond the MSS; with segmentation offload, a frame of the largest packet.
+    public var minimumTransmitBuffer: Int {
+        let frame = EthernetHeader.length + IPv4Header.minimumLength + configuration.mtu - 40 + 60
+        return segmentationOffload > configuration.mtu ? Swift.max(frame, EthernetHeader.length + Swift.min(segmentationOffload, 65535)) : frame
+    }
 
     /// Sets (or, with `.any`, clears) the address. A new address is probed and then
     /// announced (RFC 5227, see `AddressProbing`); the same address again (a DHCP

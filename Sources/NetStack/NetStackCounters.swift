@@ -67,6 +67,11 @@ public struct NetStackCounters: Sendable, Equatable {
     public var transmitBufferTooSmall: UInt64 = 0
     /// A TCP segment too large for the MTU.
     public var tcpOversize: UInt64 = 0
+    /// Large TCP segments handed to the device to cut up (segmentation offload).
+    public var segmentsOffloaded: UInt64 = 0
+    /// Large segments dropped because their next hop was unresolved: too big to park
+    /// for ARP (TCP sends the data again, MSS-sized).
+    public var offloadedUnresolved: UInt64 = 0
     public var eventsDropped: UInt64 = 0
 
     public init() {}

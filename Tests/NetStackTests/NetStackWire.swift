@@ -28,12 +28,22 @@ enum Net {
 
     /// Every frame the stack has to send now.
     static func drain(_ stack: inout NetStack, now: Instant = .zero) -> [[UInt8]] {
+        var offloaded: [([UInt8], FrameOffload)] = []
+        return drain(&stack, now: now, offloaded: &offloaded)
+    }
+
+    /// Every frame the stack has to send now, as they reach the wire: a large frame for
+    /// a device with segmentation offload (kept in `offloaded`) is cut up in software.
+    static func drain(_ stack: inout NetStack, now: Instant = .zero, offloaded: inout [([UInt8], FrameOffload)]) -> [[UInt8]] {
         var frames: [[UInt8]] = []
         var buffer = [UInt8](repeating: 0, count: stack.minimumTransmitBuffer)
+        var offload = FrameOffload()
         while true {
-            let length = buffer.withUnsafeMutableBytes { stack.transmit(into: $0, now: now) }
+            let length = buffer.withUnsafeMutableBytes { stack.transmit(into: $0, now: now, offload: &offload) }
             guard length > 0 else { return frames }
-            frames.append(Array(buffer[..<length]))
+            let frame = Array(buffer[..<length])
+            if offload.segments { offloaded.append((frame, offload)) }
+            frames += SoftwareSegmentation.cut(frame, offload)
         }
     }
 
@@ -100,6 +110,8 @@ struct TwoStacks {
     /// Frames each side sent, for the tests to look at.
     var sentByA: [[UInt8]] = []
     var sentByB: [[UInt8]] = []
+    /// Large frames A left for its device to segment, with what it asked of it.
+    var offloadedByA: [([UInt8], FrameOffload)] = []
 
     init(mtu: Int = 1500, limits: NetStackLimits = NetStackLimits()) {
         a = Net.stack(mac: Net.macA, address: Net.ipA, mtu: mtu, limits: limits, seed: 11)
@@ -109,7 +121,7 @@ struct TwoStacks {
     /// Moves frames both ways until neither side has anything to send.
     mutating func run() {
         while true {
-            let fromA = Net.drain(&a, now: now)
+            let fromA = Net.drain(&a, now: now, offloaded: &offloadedByA)
             let fromB = Net.drain(&b, now: now)
             if fromA.isEmpty && fromB.isEmpty { return }
             sentByA += fromA

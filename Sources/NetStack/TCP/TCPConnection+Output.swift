@@ -5,8 +5,13 @@ import Wire
 /// recovery first), new data within the congestion and send windows (Nagle,
 /// sender-side SWS avoidance), FIN, probes, ACKs.
 extension TCPConnection {
-    /// Writes at most one segment at the start of `buffer`; returns its length.
-    mutating func writeSegment(now: Instant, limits: TCPLimits, into buffer: UnsafeMutableRawBufferPointer, counters: inout TCPCounters) -> Int? {
+    /// Writes at most one segment at the start of `buffer`; returns its length. New data
+    /// may go out as one segment of up to `largestSegment` bytes (segmentation offload);
+    /// `pieceSize` then says how much payload each wire segment cut from it carries.
+    mutating func writeSegment(
+        now: Instant, limits: TCPLimits, largestSegment: Int, into buffer: UnsafeMutableRawBufferPointer,
+        counters: inout TCPCounters, pieceSize: inout Int
+    ) -> Int? {
         switch state {
         case .closed, .listen:
             return nil
@@ -55,7 +60,14 @@ extension TCPConnection {
             let length = Swift.min(unsent, segmentSize, Swift.max(usable, 0))
             if length > 0, forceSend || recovering || sendNext < sendMax || sendAllowed(length: length, unsent: unsent, segmentSize: segmentSize) {
                 forceSend = false
-                return writeData(sequence: sendNext, length: length, fin: finQueued && length == unsent, now: now, into: buffer, counters: &counters)
+                // Only first transmissions grow: retransmissions stay MSS-sized.
+                let bulk = Swift.min(largestSegment, buffer.count) &- TCPHeader.minimumLength &- optionBytes
+                let total = length == segmentSize && !recovering && sendNext == sendMax && bulk > segmentSize
+                    ? bulkLength(unsent: unsent, usable: usable, segmentSize: segmentSize, bulk: bulk) : length
+                if total > segmentSize { pieceSize = segmentSize }
+                return writeData(
+                    sequence: sendNext, length: total, fin: finQueued && total == unsent, partialChecksum: total > segmentSize, now: now,
+                    into: buffer, counters: &counters)
             }
             if forceSend, inFlight == 0 {
                 // The window is closed: an ACK with an old sequence number makes the
@@ -71,6 +83,15 @@ extension TCPConnection {
             return writeControl(sequence: sendUnacknowledged + (-1), now: now, into: buffer)
         }
         return ackNow ? writeControl(sequence: sendMax, now: now, into: buffer) : nil
+    }
+
+    /// How much of the data a full segment could go with fits one large segment for the
+    /// device to cut up: whole segments within the windows and `bulk`, plus the short
+    /// tail when it ends the data and would go at once anyway (Nagle off, or FIN).
+    private func bulkLength(unsent: Int, usable: Int, segmentSize: Int, bulk: Int) -> Int {
+        let most = Swift.min(unsent, usable, bulk)
+        if most == unsent, noDelay || finQueued { return most }
+        return most / segmentSize &* segmentSize
     }
 
     /// Nagle (RFC 896) and sender SWS avoidance (RFC 1122 4.2.3.4): send a full segment,
@@ -103,8 +124,9 @@ extension TCPConnection {
         return length
     }
 
+    /// `partialChecksum` leaves the checksum to the device that cuts the segment up.
     private mutating func writeData(
-        sequence: TCPSequenceNumber, length: Int, fin: Bool, now: Instant,
+        sequence: TCPSequenceNumber, length: Int, fin: Bool, partialChecksum: Bool = false, now: Instant,
         into buffer: UnsafeMutableRawBufferPointer, counters: inout TCPCounters
     ) -> Int {
         var flags = TCPHeader.Flags.ack
@@ -119,7 +141,11 @@ extension TCPConnection {
         if length > 0, let base = buffer.baseAddress {
             send.copy(from: sequence, length: length, into: base + headerLength)
         }
-        TCPSegmentWriter.finish(buffer, length: headerLength &+ length, source: localAddress, destination: remoteAddress)
+        if partialChecksum {
+            TCPSegmentWriter.finishPartially(buffer, length: headerLength &+ length, source: localAddress, destination: remoteAddress)
+        } else {
+            TCPSegmentWriter.finish(buffer, length: headerLength &+ length, source: localAddress, destination: remoteAddress)
+        }
         noteSent(sequence: sequence, length: length &+ (fin ? 1 : 0), now: now, counters: &counters)
         return headerLength &+ length
     }

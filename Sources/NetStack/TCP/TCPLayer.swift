@@ -72,8 +72,10 @@ public struct TCPLayer {
     }
 
     /// Writes the next segment to send into `buffer` (at least `limits.mss + 60` bytes);
-    /// nil when nothing is due.
-    public mutating func nextSegment(now: Instant, into buffer: UnsafeMutableRawBufferPointer) -> TCPOutgoing? {
+    /// nil when nothing is due. With `largestSegment` (a TCP segment, header included)
+    /// above the MSS, new bulk data may go out in one segment of up to that size and of
+    /// whole MSS-sized pieces, for a device that cuts it up (`TCPOutgoing.segmentSize`).
+    public mutating func nextSegment(now: Instant, into buffer: UnsafeMutableRawBufferPointer, largestSegment: Int = 0) -> TCPOutgoing? {
         advanceClock(now)
         // Room for the largest header (40 option bytes); data is cut to what fits.
         guard buffer.count >= TCPHeader.minimumLength + 40 else { return nil }
@@ -88,13 +90,16 @@ public struct TCPLayer {
         }
         while let slot = ready.popFirst() {
             guard table.live[slot] else { continue }
-            let written = table.slots[slot].writeSegment(now: now, limits: limits, into: buffer, counters: &effects.counters)
+            var pieces = 0
+            let written = table.slots[slot].writeSegment(
+                now: now, limits: limits, largestSegment: largestSegment, into: buffer, counters: &effects.counters, pieceSize: &pieces)
             settle(slot, now: now, mayHaveOutput: written != nil)
             if let written {
                 effects.counters.segmentsSent &+= 1
                 return TCPOutgoing(
                     source: table.slots[slot].localAddress, destination: table.slots[slot].remoteAddress, length: written,
-                    dontFragment: !table.slots[slot].mayFragment)
+                    dontFragment: !table.slots[slot].mayFragment, segmentSize: pieces,
+                    headerLength: pieces > 0 ? TCPSegmentWriter.headerLength(of: buffer) : 0)
             }
         }
         return nil

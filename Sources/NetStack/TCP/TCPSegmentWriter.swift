@@ -87,6 +87,20 @@ enum TCPSegmentWriter {
         buffer.storeBytes(of: right.rawValue.bigEndian, toByteOffset: offset &+ 4, as: UInt32.self)
     }
 
+    /// For a segment the device cuts up and checksums: only the pseudo-header sum (over
+    /// the whole segment's length), folded and not inverted, as Linux leaves it for a
+    /// NIC (CHECKSUM_PARTIAL); the device adds the bytes of each piece.
+    static func finishPartially(_ buffer: UnsafeMutableRawBufferPointer, length: Int, source: IPv4Address, destination: IPv4Address) {
+        let pseudo = InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: 6, length: length)
+        buffer.storeBytes(of: UInt16(truncatingIfNeeded: pseudo).bigEndian, toByteOffset: TCPHeader.Offset.checksum, as: UInt16.self)
+    }
+
+    /// The header length (options included) of the segment at the start of `buffer`,
+    /// from its data offset.
+    static func headerLength(of buffer: UnsafeMutableRawBufferPointer) -> Int {
+        Int(buffer[12] >> 4) &* 4
+    }
+
     /// Fills in the checksum of the `length`-byte segment at the start of `buffer`.
     static func finish(_ buffer: UnsafeMutableRawBufferPointer, length: Int, source: IPv4Address, destination: IPv4Address) {
         let pseudo = InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: 6, length: length)

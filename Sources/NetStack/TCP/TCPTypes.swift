@@ -62,10 +62,20 @@ public struct TCPOutgoing: Sendable, Equatable {
     public var length: Int
     /// Set DF (path MTU discovery); clear only when a router reported a tiny path MTU.
     public var dontFragment: Bool
-    public init(source: IPv4Address, destination: IPv4Address, length: Int, dontFragment: Bool = true) {
+    /// For a segment larger than one the path takes, left for the device to cut up
+    /// (segmentation offload): the payload bytes of each piece, and the header length
+    /// (options included) every piece repeats. Its checksum field then holds only the
+    /// pseudo-header sum. 0 for an ordinary segment.
+    public var segmentSize: Int
+    public var headerLength: Int
+    public init(
+        source: IPv4Address, destination: IPv4Address, length: Int, dontFragment: Bool = true, segmentSize: Int = 0, headerLength: Int = 0
+    ) {
         self.source = source
         self.destination = destination
         self.length = length
         self.dontFragment = dontFragment
+        self.segmentSize = segmentSize
+        self.headerLength = headerLength
     }
 }
