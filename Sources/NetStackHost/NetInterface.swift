@@ -48,9 +48,11 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
     public init(device: Device, stack: NetStack, loop: RunLoop<P>, soft: SoftReadiness, deviceToken: UInt64) {
         self.device = device
         self.stack = stack
+        self.stack.segmentationOffload = device.segmentationOffload
         self.loop = loop
         self.soft = soft
-        let transmitSlot = FrameBatch.headroom + max(stack.minimumTransmitBuffer, device.mtu + 18)
+        // With segmentation offload a slot holds the largest segment the device cuts up.
+        let transmitSlot = FrameBatch.headroom + max(self.stack.minimumTransmitBuffer, device.mtu + 18)
         receiveBatch = FrameBatch(capacity: Self.batchSize, slotSize: FrameBatch.headroom + device.largestFrame)
         transmitBatch = FrameBatch(capacity: Self.batchSize, slotSize: transmitSlot)
         loop.register(token: deviceToken) { _ in self.deviceReady() }
@@ -102,10 +104,11 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
         }
     }
 
-    /// Sends everything the stack has queued, a batch per device call.
+    /// Sends everything the stack has queued, a batch per device call; a large TCP frame
+    /// carries what the device must do with it (see `FrameDevice.segmentationOffload`).
     public func flush(now: Instant) {
         while true {
-            let wrote = transmitBatch.appendWriting { buffer in stack.transmit(into: buffer, now: now) }
+            let wrote = transmitBatch.appendWriting { buffer, offload in stack.transmit(into: buffer, now: now, offload: &offload) }
             if transmitBatch.isFull || (!wrote && !transmitBatch.frames.isEmpty) {
                 let count = transmitBatch.frames.count
                 do throws(DeviceError) {
