@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <linux/if_packet.h>
@@ -210,6 +211,21 @@ int c_linux_platform_tap_open(const char *name, int offloads, int *created) {
 ssize_t c_linux_platform_tap_write_plain(int fd, const void *frame, size_t length) {
     static const unsigned char header[10];
     struct iovec parts[2] = {{(void *)header, sizeof header}, {(void *)frame, length}};
+    return writev(fd, parts, 2);
+}
+
+ssize_t c_linux_platform_tap_write_tcp4_segmented(int fd, const void *frame, size_t length, unsigned short segment_size,
+                                                  unsigned short header_length, unsigned short checksum_start,
+                                                  unsigned short checksum_offset) {
+    struct virtio_net_hdr header = {
+        .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+        .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+        .hdr_len = header_length,
+        .gso_size = segment_size,
+        .csum_start = checksum_start,
+        .csum_offset = checksum_offset,
+    };
+    struct iovec parts[2] = {{&header, sizeof header}, {(void *)frame, length}};
     return writev(fd, parts, 2);
 }
 

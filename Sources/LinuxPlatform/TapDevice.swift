@@ -13,8 +13,9 @@ import Wire
 /// it may hand us large TCP frames (up to 64 KB, TSO/GSO) with the checksum left for us
 /// to finish, as a paravirtual NIC does: one read then brings what would otherwise take
 /// forty. `receive` finishes those checksums, so the stack above sees ordinary, correct
-/// frames (some longer than the MTU); frames we send go out whole, behind an empty
-/// header.
+/// frames (some longer than the MTU). Frames we send go out whole behind an empty
+/// header, except large TCP frames (`segmentationOffload`), whose header asks the kernel
+/// to segment them and finish their checksums.
 public final class TapDevice: FrameDevice {
     /// The descriptor, for registration with the platform; -1 once closed.
     public private(set) var fd: Int32
@@ -28,6 +29,9 @@ public final class TapDevice: FrameDevice {
     public let offloads: Bool
     /// With offloads, a 64 KB TCP frame and the virtio-net header it is read with.
     public var largestFrame: Int { offloads ? 65_535 + 14 + Self.headerLength : mtu + 18 }
+    /// With offloads the kernel segments TCP/IPv4 packets up to 64 KB for us: opening
+    /// asked TUNSETOFFLOAD for TUN_F_CSUM and TUN_F_TSO4 and fails if refused.
+    public var segmentationOffload: Int { offloads ? 65_535 : 0 }
 
     /// The virtio-net header in front of each frame with offloads (struct virtio_net_hdr).
     static let headerLength = 10
@@ -93,17 +97,20 @@ public final class TapDevice: FrameDevice {
         frame[field + 1] = UInt8(truncatingIfNeeded: checksum)
     }
 
-    /// One `write` per frame; a full kernel queue drops the rest of the batch.
+    /// One `write` per frame; a full kernel queue drops the rest of the batch. A frame
+    /// that asks for segmentation goes behind a header that says how.
     public func transmit(_ batch: inout FrameBatch) throws(DeviceError) -> Int {
         defer { batch.reset() }
         var sent = 0
         let fd = self.fd
         let offloads = self.offloads
-        for frame in batch.frames {
+        for (frame, offload) in zip(batch.frames, batch.offloads) {
             let written = batch.storage.withUnsafeBytes { bytes in
-                offloads
-                    ? c_linux_platform_tap_write_plain(fd, bytes.baseAddress! + frame.lowerBound, frame.count)
-                    : write(fd, bytes.baseAddress! + frame.lowerBound, frame.count)
+                let start = bytes.baseAddress! + frame.lowerBound
+                if !offloads { return write(fd, start, frame.count) }
+                guard offload.segments else { return c_linux_platform_tap_write_plain(fd, start, frame.count) }
+                return c_linux_platform_tap_write_tcp4_segmented(
+                    fd, start, frame.count, offload.segmentSize, offload.headerLength, offload.checksumStart, offload.checksumOffset)
             }
             if written >= 0 {
                 sent += 1

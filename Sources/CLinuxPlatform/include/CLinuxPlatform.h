@@ -54,6 +54,14 @@ int c_linux_platform_tap_open(const char *name, int offloads, int *created);
 /// header (a finished frame: no offload asked of the kernel).
 ssize_t c_linux_platform_tap_write_plain(int fd, const void *frame, size_t length);
 
+/// Writes one large TCP/IPv4 frame to a tap opened with offloads, for the kernel to cut
+/// into segments of `segment_size` payload bytes (each repeating the first
+/// `header_length` bytes) and checksum: its TCP checksum, at `checksum_start +
+/// checksum_offset`, holds only the pseudo-header sum (NEEDS_CSUM, GSO_TCPV4).
+ssize_t c_linux_platform_tap_write_tcp4_segmented(int fd, const void *frame, size_t length, unsigned short segment_size,
+                                                  unsigned short header_length, unsigned short checksum_start,
+                                                  unsigned short checksum_offset);
+
 /// Sets IFF_UP on interface `name` (the kernel's side of a tap). 0, or -1 with errno.
 int c_linux_platform_interface_set_up(const char *name);
 
