@@ -34,6 +34,7 @@ public final class HostDevice: FrameDevice {
     public var macAddress: MACAddress { device.macAddress }
     public var mtu: Int { device.mtu }
     public var largestFrame: Int { device.largestFrame }
+    public var segmentationOffload: Int { device.segmentationOffload }
     public func receive(into batch: inout FrameBatch) throws(DeviceError) -> Int { try device.receive(into: &batch) }
     public func transmit(_ batch: inout FrameBatch) throws(DeviceError) -> Int { try device.transmit(&batch) }
     public func isLinkUp() -> Bool { device.isLinkUp() }
