@@ -26,7 +26,7 @@ struct TwoStacksTests {
         }
     }
 
-    typealias Interface = NetInterface<MemoryFrameDevice, SoftPlatform<VirtualClock>>
+    typealias Interface = NetInterface<SegmentingDevice, SoftPlatform<VirtualClock>>
 
     final class Network {
         let clock = Clock()
@@ -38,7 +38,8 @@ struct TwoStacksTests {
         static let leftAddress = IPv4Address(10, 0, 0, 1)
         static let rightAddress = IPv4Address(10, 0, 0, 2)
 
-        init(faults: WireFaults, seed: UInt64) {
+        /// With `offload`, the left side's device segments large TCP frames.
+        init(faults: WireFaults, seed: UInt64, offload: Bool = false) {
             let clock = self.clock
             wire = MemoryWire(faults: faults, seed: seed, soft: soft, clock: { clock.now })
             let wire = self.wire
@@ -50,8 +51,12 @@ struct TwoStacksTests {
             }
             wire.a.watch(token: 1)
             wire.b.watch(token: 2)
-            left = NetInterface(device: wire.a, stack: stack(wire.a, Self.leftAddress, seed), loop: loop, soft: soft, deviceToken: 1)
-            right = NetInterface(device: wire.b, stack: stack(wire.b, Self.rightAddress, seed &+ 1), loop: loop, soft: soft, deviceToken: 2)
+            left = NetInterface(
+                device: SegmentingDevice(wire.a, offload: offload), stack: stack(wire.a, Self.leftAddress, seed), loop: loop, soft: soft,
+                deviceToken: 1)
+            right = NetInterface(
+                device: SegmentingDevice(wire.b, offload: false), stack: stack(wire.b, Self.rightAddress, seed &+ 1), loop: loop, soft: soft,
+                deviceToken: 2)
             left.start()
             right.start()
         }
@@ -107,13 +112,15 @@ struct TwoStacksTests {
     }
 
     /// Opens left -> right:5000, sends `size` bytes each way at once, and checks both.
-    func transfer(size: Int, faults: WireFaults, seed: UInt64, limit: Interval) throws {
-        let network = Network(faults: faults, seed: seed)
+    /// With `offload`, the left side sends through a device that segments, and must
+    /// have used it.
+    func transfer(size: Int, faults: WireFaults, seed: UInt64, limit: Interval, offload: Bool = false) throws {
+        let network = Network(faults: faults, seed: seed, offload: offload)
         let listener = try NetTCPListener(port: 5000, interface: network.right)
         let client = try network.left.connect(to: Network.rightAddress, port: 5000)
-        var server: NetTCPStream<MemoryFrameDevice, SoftPlatform<VirtualClock>>?
+        var server: NetTCPStream<SegmentingDevice, SoftPlatform<VirtualClock>>?
         let forward = Pump(client, token: 11, data: Self.pattern(size, seed: seed))
-        var backward: Pump<NetTCPStream<MemoryFrameDevice, SoftPlatform<VirtualClock>>>?
+        var backward: Pump<NetTCPStream<SegmentingDevice, SoftPlatform<VirtualClock>>>?
         try listener.watch(token: 10)
         try client.watch(token: 11, readable: true, writable: true)
         network.loop.register(token: 10) { _ in
@@ -147,11 +154,31 @@ struct TwoStacksTests {
         let leftIntact = forward.received == backward?.data
         #expect(rightIntact, "\(summary): right got \(backward?.received.count ?? 0) of \(size)")
         #expect(leftIntact, "\(summary): left got \(forward.received.count) of \(size)")
+        if offload {
+            let device = network.left.device
+            #expect(device.framesSegmented > 0 && device.largestTaken > 1514, "\(summary)")
+            #expect(network.left.stack.counters.segmentsOffloaded == UInt64(device.framesSegmented), "\(summary)")
+            #expect(network.right.stack.tcp.counters.badChecksum == 0 || faults.corruption > 0, "\(summary)")
+        }
         wire.cut()
     }
 
     @Test func aMegabyteEachWayOnACleanWire() throws {
         try transfer(size: 1 << 20, faults: WireFaults(), seed: 1, limit: .seconds(60))
+    }
+
+    /// Through a device that segments, as a tap with offloads: MemoryWire drops any
+    /// frame over 1514 bytes, so a piece cut wrong or left whole shows.
+    @Test func aMegabyteEachWayWithSegmentationOffloadOnOneSide() throws {
+        try transfer(size: 1 << 20, faults: WireFaults(), seed: 3, limit: .seconds(60), offload: true)
+    }
+
+    @Test func twoMegabytesEachWayWithSegmentationOffloadThroughLossAndReordering() throws {
+        var faults = WireFaults()
+        faults.loss = 0.03
+        faults.reordering = 0.02
+        faults.delay = .milliseconds(1)
+        try transfer(size: 2 << 20, faults: faults, seed: 31, limit: .seconds(600), offload: true)
     }
 
     /// One fault at a time, so a failure names its cause.

@@ -7,8 +7,8 @@ import Wire
 /// finished from the partial one in the frame (the pseudo-header sum over the whole
 /// segment's length, adjusted for each piece's), so a wrong partial sum shows up as a
 /// bad checksum at the receiver.
-enum SoftwareSegmentation {
-    static func cut(_ frame: [UInt8], _ offload: FrameOffload) -> [[UInt8]] {
+public enum SoftwareSegmentation {
+    public static func cut(_ frame: [UInt8], _ offload: FrameOffload) -> [[UInt8]] {
         guard offload.segments else { return [frame] }
         let header = Int(offload.headerLength)
         let size = Int(offload.segmentSize)
@@ -39,15 +39,15 @@ enum SoftwareSegmentation {
         return pieces
     }
 
-    static func be16(_ bytes: [UInt8], _ at: Int) -> UInt16 { UInt16(bytes[at]) << 8 | UInt16(bytes[at + 1]) }
-    static func be32(_ bytes: [UInt8], _ at: Int) -> UInt32 { UInt32(be16(bytes, at)) << 16 | UInt32(be16(bytes, at + 2)) }
+    public static func be16(_ bytes: [UInt8], _ at: Int) -> UInt16 { UInt16(bytes[at]) << 8 | UInt16(bytes[at + 1]) }
+    public static func be32(_ bytes: [UInt8], _ at: Int) -> UInt32 { UInt32(be16(bytes, at)) << 16 | UInt32(be16(bytes, at + 2)) }
 
-    static func put16(_ bytes: inout [UInt8], _ at: Int, _ value: UInt16) {
+    public static func put16(_ bytes: inout [UInt8], _ at: Int, _ value: UInt16) {
         bytes[at] = UInt8(value >> 8)
         bytes[at + 1] = UInt8(truncatingIfNeeded: value)
     }
 
-    static func put32(_ bytes: inout [UInt8], _ at: Int, _ value: UInt32) {
+    public static func put32(_ bytes: inout [UInt8], _ at: Int, _ value: UInt32) {
         put16(&bytes, at, UInt16(value >> 16))
         put16(&bytes, at + 2, UInt16(truncatingIfNeeded: value))
     }
