@@ -26,7 +26,7 @@ boot=Sources/UnikernelBoot
 # Images: name, then the Swift modules under it in dependency order (each a Sources/ folder),
 # then its own folder under Images/.
 images=(
-    "selftest:Wire Scheduler Devices UnikernelHost:Images/selftest"
+    "selftest:Wire Scheduler Devices NetStack NetStackHost UnikernelHost:Images/selftest"
     "echo:Wire Scheduler Devices NetStack NetStackHost UnikernelHost:Images/echo"
     "controller:Wire Scheduler Devices OpenFlow NetStack NetStackHost Controller ControllerHost UnikernelHost:Images/controller"
 )

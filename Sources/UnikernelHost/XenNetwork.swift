@@ -1,0 +1,93 @@
+import CUnikernel
+import Devices
+import NetStack
+import NetStackHost
+import Scheduler
+import Wire
+
+/// NetStack on vif 0 of a Xen domain, on a run loop: how every network image starts.
+/// It connects the vif (the xenbus handshake), watches `control/shutdown`, and brings
+/// up the address the command line gave (or asks DHCP). An image adds its listeners,
+/// then calls `run`, which seals the page tables and turns the loop until the toolstack
+/// asks the domain to stop.
+public final class XenNetwork {
+    public typealias Platform = SoftPlatform<XenPlatform>
+
+    public let loop: RunLoop<Platform>
+    public let interface: NetInterface<Netfront, Platform>
+    public let vif: Netfront
+    /// The boot entry, on the loop's clock: boot figures count from it.
+    public let bootInstant: Instant
+    private let shutdown: ShutdownRequests
+    private let dhcp: Bool
+    private let seed: UInt64
+    private var announced = false
+
+    private enum Tokens {
+        static let vif: UInt64 = 8
+        static let store: UInt64 = 9
+    }
+
+    public init(_ arguments: NetworkArguments) {
+        let platform = XenPlatform()
+        bootInstant = platform.bootInstant
+        let store = XenStore(platform: platform)
+        let grants = GrantTable()
+        do throws(NetfrontError) { vif = try Netfront(index: 0, store: store, grants: grants, platform: platform) } catch {
+            Shutdown.panic("network: vif 0 did not connect")
+        }
+        do throws(XenStoreError) { shutdown = try ShutdownRequests(store: store) } catch {
+            Shutdown.panic("network: cannot watch control/shutdown")
+        }
+        let soft = SoftReadiness()
+        var base = platform
+        base.register(port: vif.port, token: Tokens.vif)
+        base.register(port: store.port, token: Tokens.store)
+        loop = RunLoop(platform: SoftPlatform(base: base, soft: soft))
+
+        var configuration = NetStackConfiguration(mac: vif.macAddress, mtu: vif.mtu)
+        if let address = arguments.address {
+            configuration.address = address
+            configuration.prefixLength = arguments.prefixLength
+            configuration.gateway = arguments.gateway
+        }
+        var seed: UInt64 = 0
+        withUnsafeMutableBytes(of: &seed) { arc4random_buf($0.baseAddress, $0.count) }
+        self.seed = seed
+        dhcp = arguments.dhcp
+        var limits = TCPLimits()
+        limits.mss = vif.mtu - 40
+        interface = NetInterface(
+            device: vif, stack: NetStack(configuration: configuration, tcpLimits: limits, seed: seed), loop: loop,
+            soft: soft, deviceToken: Tokens.vif)
+        interface.start()
+    }
+
+    /// Starts DHCP if asked and seals the page tables. `addressUp` is called once the
+    /// stack has an address (at once for a static one); `stop` is called when the
+    /// toolstack asks the domain to stop, and must make the loop end.
+    public func start(addressUp: @escaping () -> Void, stop: @escaping (ShutdownRequests.Request) -> Void) {
+        if dhcp {
+            do throws(NetError) { try interface.startDHCP(seed: seed &+ 1) } catch { Shutdown.panic("network: cannot start DHCP") }
+        }
+        uk_seal_page_tables()
+        let announce = {
+            guard !self.announced, self.interface.stack.address != .any else { return }
+            self.announced = true
+            addressUp()
+        }
+        announce()
+        interface.onLease = { _ in announce() }
+        loop.register(token: Tokens.store) { _ in
+            guard let request = self.shutdown.pending() else { return }
+            stop(request)
+        }
+    }
+
+    /// Times the vCPU blocked in Xen for want of work.
+    public var blocks: UInt64 { loop.platform.base.blocks }
+
+    /// Frames the vif or the interface lost: backend errors, our receive errors, and
+    /// transmit drops on a full ring.
+    public var deviceLosses: UInt64 { vif.receiveErrors &+ vif.transmitErrors &+ interface.transmitDrops }
+}
