@@ -6,9 +6,9 @@
 #                                      those named) and prints each image's size, section by section
 #                                      UNIKERNEL_SEED=N: the layout seed (random when unset)
 #   bash scripts/unikernel.sh test     boots selftest.elf under QEMU microvm and as a Xen PVH
-#                                      dom0, then echo.elf as a domU (a static address, then one
-#                                      from DHCP) answering ping and a 10 MB TCP echo from a
-#                                      Linux dom0 (scripts/xen-lab.sh), then controller.elf
+#                                      dom0, then echo.elf as a domU (three vifs with static
+#                                      addresses, then one from DHCP) answering ping and a 10 MB
+#                                      TCP echo from a Linux dom0 (scripts/xen-lab.sh), then controller.elf
 #                                      sending an OpenFlow HELLO to dom0
 #                                      (scripts/xen-lab/controller-lab.sh); ends with
 #                                      "unikernel: N passed, M failed"
@@ -158,7 +158,7 @@ run_tests() {
     test_microvm
     test_microvm_fault
     lab_run selftest-xen-dom0 dom0 "$out/selftest.elf"
-    lab_run echo-xen-domu domu "$out/echo.elf" --cmdline "ip=10.0.9.2/24"
+    lab_run echo-xen-domu-3-vifs domu "$out/echo.elf" --vifs 3 --cmdline "ip=10.0.9.2/24 vif1=10.0.9.11/24 vif2=10.0.9.12/24"
     lab_run echo-xen-domu-dhcp domu "$out/echo.elf" --cmdline "dhcp"
     local log=$out/lab-controller.log status=0
     bash scripts/xen-lab/controller-lab.sh "$out/controller.elf" > "$log" 2>&1 || status=1

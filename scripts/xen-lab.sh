@@ -12,13 +12,15 @@
 #       Boots IMAGE as Xen's PVH dom0. Passes (exit 0) iff the guest prints
 #       `selftest: N passed, 0 failed` and then shuts down.
 #   scripts/xen-lab.sh domu IMAGE [--cmdline "..."] [--memory MB] [--ramdisk FILE]
-#                               [--dom0-mem MB] [--timeout S]
+#                               [--dom0-mem MB] [--timeout S] [--vifs N]
 #       Boots Xen with a Linux PV dom0 that `xl create`s IMAGE as a PVH domU with a vif
 #       on bridge xenbr0 (dom0 10.0.9.1, domU 10.0.9.2 by default) and checks it: ping,
 #       a 10 MB TCP echo on port 7, a clean `xl shutdown`; the same ping and echo
 #       against a Linux network namespace on the same bridge (10.0.9.3) as a baseline.
 #       dom0 also serves DHCP on the bridge (busybox udhcpd): the domU's MAC gets
-#       10.0.9.2, for a guest booted with `dhcp` instead of `ip=`. Ends with
+#       10.0.9.2, for a guest booted with `dhcp` instead of `ip=`. With --vifs N (up
+#       to 4), vifs 1..N-1 join the bridge too (MAC 00:16:3e:00:09:1I) and each must
+#       answer 100 pings at 10.0.9.1I (the guest is told `vifI=10.0.9.1I/24`). Ends with
 #       `N passed, M failed`; exit 0 iff nothing failed.
 #   scripts/xen-lab.sh shell IMAGE [domu's options]
 #       The domu setup (dom0, bridge, peer namespace, IMAGE created as the domU), then
@@ -557,7 +559,7 @@ domu_on_line() {
 }
 
 cmd_domu() {
-    local image='' cmdline='' timeout=240 memory=32 ramdisk='' dom0_mem=${XEN_LAB_DOM0_MEM:-256} interactive=0
+    local image='' cmdline='' timeout=240 memory=32 ramdisk='' dom0_mem=${XEN_LAB_DOM0_MEM:-256} interactive=0 vifs=1
     while (($#)); do
         case "$1" in
             --interactive) interactive=1; shift ;;
@@ -566,6 +568,7 @@ cmd_domu() {
             --ramdisk) ramdisk=$2; shift 2 ;;
             --timeout) timeout=$2; shift 2 ;;
             --memory) memory=$2; shift 2 ;;
+            --vifs) vifs=$2; shift 2 ;;
             -*) usage ;;
             *) [ -z "$image" ] || usage; image=$1; shift ;;
         esac
@@ -588,6 +591,7 @@ cmd_domu() {
     cat > "$run/lab/params" <<EOF
 LAB_CMDLINE='${cmdline//\'/}'
 LAB_MEMORY=$memory
+LAB_VIFS=$vifs
 LAB_DOM0_IP=10.0.9.1
 LAB_GUEST_IP=10.0.9.2
 LAB_PEER_IP=10.0.9.3

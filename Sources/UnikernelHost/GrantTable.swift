@@ -10,8 +10,9 @@ public final class GrantTable {
     private let capacity: UInt32
     private var next: UInt32
 
-    /// Frames of 512 entries each; 4 frames give 2040 usable references (8 are reserved).
-    public init(frames: UInt32 = 4) {
+    /// Frames of 512 entries each; 8 frames give 4088 usable references (8 are
+    /// reserved): a vif takes 514, so up to 7 vifs.
+    public init(frames: UInt32 = 8) {
         var query = gnttab_query_size(dom: uk_domid_self, nr_frames: 0, max_nr_frames: 0, status: 0)
         _ = Hypercall.grantTable(GNTTABOP_query_size, &query)
         let count = max(1, min(frames, query.max_nr_frames))

@@ -5,7 +5,8 @@ import NetStackHost
 import Scheduler
 import Wire
 
-/// NetStack on vif 0 of a Xen domain, on a run loop: how every network image starts.
+/// NetStack on vif 0 of a Xen domain (and on vifs 1 to 3 when the command line gives
+/// them addresses), on a run loop: how every network image starts.
 /// It connects the vif (the xenbus handshake), watches `control/shutdown`, and brings
 /// up the address the command line gave (or asks DHCP). An image adds its listeners,
 /// then calls `run`, which seals the page tables and turns the loop until the toolstack
@@ -16,6 +17,8 @@ public final class XenNetwork {
     public let loop: RunLoop<Platform>
     public let interface: NetInterface<Netfront, Platform>
     public let vif: Netfront
+    /// NetStacks on vifs 1 to 3 when the command line gave them addresses (`vif1=`...).
+    public private(set) var moreInterfaces: [NetInterface<Netfront, Platform>] = []
     /// The boot entry, on the loop's clock: boot figures count from it.
     public let bootInstant: Instant
     private let shutdown: ShutdownRequests
@@ -61,6 +64,22 @@ public final class XenNetwork {
             device: vif, stack: NetStack(configuration: configuration, tcpLimits: limits, seed: seed), loop: loop,
             soft: soft, deviceToken: Tokens.vif)
         interface.start()
+        for more in arguments.moreInterfaces {
+            let device: Netfront
+            do throws(NetfrontError) { device = try Netfront(index: more.index, store: store, grants: grants, platform: platform) } catch {
+                Shutdown.panic("network: a vif given an address (vif1= to vif3=) did not connect")
+            }
+            let token = Tokens.vif + 8 + UInt64(more.index)
+            loop.platform.base.register(port: device.port, token: token)
+            var settings = NetStackConfiguration(mac: device.macAddress, mtu: device.mtu)
+            settings.address = more.address
+            settings.prefixLength = more.prefixLength
+            let extra = NetInterface(
+                device: device, stack: NetStack(configuration: settings, tcpLimits: limits, seed: seed &+ UInt64(more.index) &* 2),
+                loop: loop, soft: soft, deviceToken: token)
+            extra.start()
+            moreInterfaces.append(extra)
+        }
     }
 
     /// Starts DHCP if asked and seals the page tables. `addressUp` is called once the
@@ -89,5 +108,9 @@ public final class XenNetwork {
 
     /// Frames the vif or the interface lost: backend errors, our receive errors, and
     /// transmit drops on a full ring.
-    public var deviceLosses: UInt64 { vif.receiveErrors &+ vif.transmitErrors &+ interface.transmitDrops }
+    public var deviceLosses: UInt64 {
+        var total = vif.receiveErrors &+ vif.transmitErrors &+ interface.transmitDrops
+        for more in moreInterfaces { total &+= more.device.receiveErrors &+ more.device.transmitErrors &+ more.transmitDrops }
+        return total
+    }
 }

@@ -147,13 +147,22 @@ measure() {
 [ "$LAB_INTERACTIVE" = 1 ] || measure peer "$LAB_PEER_IP"
 
 # --- the domU ---
+# Vifs 1..LAB_VIFS-1 (--vifs): MAC 00:16:3e:00:09:1I, and the guest answers at 10.0.9.1I.
+more_vifs() {
+    i=1
+    while [ "$i" -lt "${LAB_VIFS:-1}" ]; do
+        printf ", 'bridge=xenbr0,mac=00:16:3e:00:09:1%d,script=/etc/xen/scripts/lab-vif'" "$i"
+        i=$((i + 1))
+    done
+}
+
 cat > /etc/xen/guest.cfg <<EOF
 name = "guest"
 type = "pvh"
 kernel = "/lab/guest.elf"
 memory = $LAB_MEMORY
 vcpus = 1
-vif = [ 'bridge=xenbr0,mac=$LAB_GUEST_MAC,script=/etc/xen/scripts/lab-vif' ]
+vif = [ 'bridge=xenbr0,mac=$LAB_GUEST_MAC,script=/etc/xen/scripts/lab-vif'$(more_vifs) ]
 on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "preserve"
@@ -202,7 +211,26 @@ fi
 # The domU's vif: netback reaches Connected (4) once the guest's netfront has connected.
 # A guest that never does cannot answer pings: say so instead of pinging for nothing.
 domid=$(xl domid guest 2>/dev/null)
-vif_state() { xenstore-read "/local/domain/0/backend/vif/$domid/0/state" 2>/dev/null; }
+vif_state() { xenstore-read "/local/domain/0/backend/vif/$domid/${1:-0}/state" 2>/dev/null; }
+
+# Each extra vif (--vifs) must be Connected and answer 100 pings at 10.0.9.1I.
+check_more_vifs() {
+    i=1
+    while [ "$i" -lt "${LAB_VIFS:-1}" ]; do
+        vif_t=$(now_cs)
+        while [ "$(vif_state "$i")" != 4 ] && [ $(($(now_cs) - vif_t)) -lt $((LAB_READY_TIMEOUT * 100)) ]; do sleep 0.2; done
+        if [ "$(vif_state "$i")" != 4 ]; then
+            check "ping-domu-vif$i" fail "vif $i: netback state $(vif_state "$i"), not 4 (Connected)"
+        else
+            $PING -q -c 100 -i 0.01 -w 30 "10.0.9.1$i" > "/tmp/ping-vif$i.txt" 2>&1
+            got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "/tmp/ping-vif$i.txt")
+            rtt=$(sed -n 's/^rtt [^=]*= //p' "/tmp/ping-vif$i.txt")
+            if [ "${got:-0}" = 100 ]; then check "ping-domu-vif$i" pass "100/100 replies from 10.0.9.1$i, rtt $rtt"
+            else check "ping-domu-vif$i" fail "${got:-0}/100 replies from 10.0.9.1$i"; fi
+        fi
+        i=$((i + 1))
+    done
+}
 t=$(now_cs)
 while [ "$(vif_state)" != 4 ] && [ $(($(now_cs) - t)) -lt $((LAB_READY_TIMEOUT * 100)) ] &&
     xl list guest > /dev/null 2>&1; do
@@ -214,6 +242,7 @@ if [ "$state" = 4 ]; then
     check domu-vif pass "netback Connected $(since "$t") after the console check"
     before=$FAILED
     measure domu "$LAB_GUEST_IP"
+    check_more_vifs
     if [ "$FAILED" -gt "$before" ]; then
         # The backend's counters (its tx is what reached the guest), and the bridge's view.
         { $IP -s link show dev "vif$domid.0"; $IP neigh show dev xenbr0; } 2>&1 | sed 's/^/LAB: diag /'
