@@ -113,15 +113,18 @@ check() { # name, status (0: pass), detail
     else failed=$((failed + 1)); echo "unikernel: check $1 fail $3"; fi
 }
 
-# selftest.elf straight under QEMU microvm (no Xen): isa-debug-exit turns our poweroff status
-# s into QEMU's exit code (s << 1) | 1, so 1 means every check passed.
+# selftest.elf straight under QEMU microvm (no Xen), with a boot module (-initrd) its
+# module checks look for: isa-debug-exit turns our poweroff status s into QEMU's exit code
+# (s << 1) | 1, so 1 means every check passed.
 test_microvm() {
     local log=$out/selftest-microvm.log status=0
+    printf 'selftest module: data the loader passed\n' > "$out/selftest-module.bin"
     timeout 120 qemu-system-x86_64 -accel tcg -cpu max -M microvm -m 128 -nographic -no-reboot -monitor none \
-        -kernel "$out/selftest.elf" -device isa-debug-exit,iobase=0xf4,iosize=4 > "$log" 2>&1 || status=$?
+        -kernel "$out/selftest.elf" -initrd "$out/selftest-module.bin" \
+        -device isa-debug-exit,iobase=0xf4,iosize=4 > "$log" 2>&1 || status=$?
     local summary
     summary=$(grep -ao 'selftest: [0-9]* passed, [0-9]* failed' "$log" | tail -1)
-    if [[ $status == 1 ]]; then check selftest-microvm 0 "$summary"
+    if [[ $status == 1 ]] && grep -aq 'ok   boot: module 0 holds' "$log"; then check selftest-microvm 0 "$summary"
     else check selftest-microvm 1 "QEMU exit $status: ${summary:-no summary}"; sed 's/^/  | /' "$log" | tail -30; fi
 }
 

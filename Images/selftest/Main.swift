@@ -12,6 +12,7 @@ func unikernelMain() {
     checkPermissions(&test)
     checkRandomness(&test)
     checkTimers(&test)
+    checkModules(&test)
     test.summary()
     Shutdown.poweroff(status: test.failed == 0 ? 0 : 1)
 }

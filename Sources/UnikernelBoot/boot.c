@@ -1,6 +1,7 @@
 /*
  * The first C code: from the PVH entry to Swift's unikernel_main. Order matters:
- * the start info is copied out before the heap can cover it, the hypercall page comes
+ * the start info (command line, memory map, module list) is read before the heap can
+ * cover it, and the heap avoids the modules, the hypercall page comes
  * before the console (a domU's console needs hypercalls), and the stack canary is
  * set before any Swift code runs.
  */
@@ -43,6 +44,30 @@ static void copy_cmdline(const struct hvm_start_info *info) {
     cmdline[i] = 0;
 }
 
+/* The loader's modules (a ramdisk, data files): kept out of the heap and mapped
+ * read-only, for the image to read. */
+static struct uk_module modules[UK_MAX_MODULES];
+static int module_count;
+
+int uk_module_count(void) { return module_count; }
+
+struct uk_module uk_module(int index) {
+    struct uk_module none = {0, 0};
+    return index >= 0 && index < module_count ? modules[index] : none;
+}
+
+/* Copies the module list out of the start info. */
+static void copy_modules(const struct hvm_start_info *info) {
+    if (!info->modlist_paddr) return;
+    const struct hvm_modlist_entry *list = (const void *)(uintptr_t)info->modlist_paddr;
+    for (uint32_t i = 0; i < info->nr_modules && module_count < UK_MAX_MODULES; i++) {
+        if (list[i].size == 0) continue;
+        modules[module_count].address = list[i].paddr;
+        modules[module_count].size = list[i].size;
+        module_count++;
+    }
+}
+
 static uint64_t boot_tsc;
 
 uint64_t uk_boot_tsc(void) { return boot_tsc; }
@@ -52,6 +77,7 @@ void unikernel_boot(uint32_t start_info) {
     const struct hvm_start_info *info = (const void *)(uintptr_t)start_info;
     if (info->magic != XEN_HVM_START_MAGIC_VALUE) uk_poweroff(2);
     copy_cmdline(info);
+    copy_modules(info);
     is_dom0 = (info->flags & SIF_INITDOMAIN) != 0;
     uint64_t top = ram_top(info);
     ram_bytes = top;

@@ -58,23 +58,56 @@ static int inside(uint64_t page, const void *start, const void *end) {
     return page >= (uint64_t)(uintptr_t)start && page < (uint64_t)(uintptr_t)end;
 }
 
+static int inside_module(uint64_t page) {
+    for (int i = 0; i < uk_module_count(); i++) {
+        struct uk_module module = uk_module(i);
+        if (page + 4096 > module.address && page < module.address + module.size) return 1;
+    }
+    return 0;
+}
+
 static uint64_t permissions(uint64_t page) {
     if (page == 0) return 0;
     if (inside(page, __stack_guard, __stack_guard + 4096)) return 0;
     if (page == heap_start - 4096 || page == heap_end) return 0;
     if (inside(page, __text_start, __text_end)) return PRESENT;
     if (inside(page, __rodata_start, __rodata_end)) return PRESENT | NO_EXECUTE;
+    /* Module pages are read-only, except one the image's own last page shares. */
+    if (!inside(page, __image_start, __image_end) && inside_module(page)) return PRESENT | NO_EXECUTE;
     return PRESENT | WRITABLE | NO_EXECUTE;
 }
 
 static void load_root(void) { __asm__ __volatile__("mov %0, %%cr3" ::"r"((uint64_t)(uintptr_t)root) : "memory"); }
 
+/* The heap is the largest stretch of RAM above the image that no module covers
+ * (loaders put a ramdisk right after the image or at the top of RAM), less a guard page
+ * at each end. */
+static void place_heap(uint64_t ram_top) {
+    uint64_t start = ((uint64_t)(uintptr_t)__image_end + 4095) & ~4095ull;
+    uint64_t best_start = 0, best_end = 0;
+    while (start < ram_top) {
+        /* The end of this stretch: the nearest module that starts at or after `start`,
+         * or the top of RAM; a module covering `start` moves it past the module. */
+        uint64_t end = ram_top, skip = 0;
+        for (int i = 0; i < uk_module_count(); i++) {
+            struct uk_module module = uk_module(i);
+            uint64_t first = module.address & ~4095ull, last = (module.address + module.size + 4095) & ~4095ull;
+            if (first <= start && last > start && last > skip) skip = last;
+            else if (first > start && first < end) end = first;
+        }
+        if (skip) { start = skip; continue; }
+        if (end - start > best_end - best_start) { best_start = start; best_end = end; }
+        start = end;
+    }
+    heap_start = best_start + 4096;
+    heap_end = best_end - 4096;
+}
+
 void paging_init(uint64_t ram_top) {
-    heap_start = (((uint64_t)(uintptr_t)__image_end + 4095) & ~4095ull) + 4096;
-    heap_end = ram_top - 4096;
+    place_heap(ram_top);
     if (heap_end <= heap_start + (1u << 20)) uk_panic("paging: less than 1 MiB of RAM above the image");
     root = new_table();
-    for (uint64_t page = 0; page <= heap_end; page += 4096) {
+    for (uint64_t page = 0; page < ram_top; page += 4096) {
         uint64_t flags = permissions(page);
         if (flags) *entry_for(page) = page | flags;
     }

@@ -19,6 +19,14 @@ int uk_is_dom0(void);
 const char *uk_cmdline(void);
 /* Bytes of RAM the memory map reported below the mapped limit. */
 uint64_t uk_ram_bytes(void);
+/* The modules the loader passed (QEMU's -initrd, xl's ramdisk=): physical address and
+ * length, mapped read-only; the heap lies clear of them. */
+#define UK_MAX_MODULES 4
+struct uk_module {
+    uint64_t address, size;
+};
+int uk_module_count(void);
+struct uk_module uk_module(int index);
 
 /* --- Console --- */
 void uk_console_write(const char *bytes, size_t length);
@@ -99,7 +107,7 @@ void uk_heap_stats(struct uk_heap_stats *stats);
 
 /* --- Layout, for permission checks --- */
 extern uint8_t __text_start[], __text_end[], __rodata_start[], __rodata_end[];
-extern uint8_t __data_start[], __bss_end[], __stack_guard[], __image_end[];
+extern uint8_t __data_start[], __bss_end[], __stack_guard[], __image_start[], __image_end[];
 struct uk_image_layout {
     uint64_t text_start, text_end, rodata_start, rodata_end, data_start, bss_end, stack_guard, image_end;
 };
