@@ -15,35 +15,38 @@ struct SharedInfo {
             Shutdown.panic("xen: mapping shared_info failed")
         }
         page = raw.assumingMemoryBound(to: shared_info.self)
+        // Xen writes vCPU 0's clock when it next schedules it: until then it reads zero.
+        var none: UInt64 = 0
+        for _ in 0..<1000 where uk_vcpu_time(page)!.pointee.tsc_to_system_mul == 0 {
+            _ = Hypercall.sched(SCHEDOP_yield, &none)
+        }
     }
 
     /// Xen's system time in nanoseconds since the domain booted, from the PV clock:
     /// system_time plus the TSC ticks since Xen last wrote it, scaled by its multiplier.
     func systemTime() -> UInt64 {
-        systemTime(atTSC: nil)
-    }
-
-    /// The system time Xen's clock gave (or would have given) at TSC value `tsc`; the
-    /// current time when nil.
-    func systemTime(atTSC tsc: UInt64?) -> UInt64 {
         let time = uk_vcpu_time(page)!
         while true {
             let version = uk_time_version(time)
             if version & 1 != 0 { continue }
             let stamp = time.pointee.tsc_timestamp
             let base = time.pointee.system_time
-            let multiplier = time.pointee.tsc_to_system_mul
-            let shift = time.pointee.tsc_shift
-            // A TSC before Xen's stamp (the boot's, once Xen has updated the clock) counts
-            // back from it: the wrapped difference would scale to nonsense.
-            let moment = tsc ?? uk_rdtsc()
-            var delta = moment >= stamp ? moment - stamp : stamp - moment
-            delta = shift >= 0 ? delta << UInt64(shift) : delta >> UInt64(-Int(shift))
-            let scaled = delta.multipliedFullWidth(by: UInt64(multiplier))
-            let offset = scaled.high << 32 | scaled.low >> 32
-            let nanoseconds = moment >= stamp ? base &+ offset : base &- offset
+            let ticks = uk_rdtsc() &- stamp
+            let nanoseconds = base &+ scale(ticks, time)
             uk_compiler_barrier()
             if uk_time_version(time) == version { return nanoseconds }
         }
+    }
+
+    /// `ticks` of the TSC in nanoseconds, at the PV clock's current rate.
+    func nanoseconds(ticks: UInt64) -> UInt64 {
+        scale(ticks, uk_vcpu_time(page)!)
+    }
+
+    private func scale(_ ticks: UInt64, _ time: UnsafeMutablePointer<vcpu_time_info>) -> UInt64 {
+        let shift = time.pointee.tsc_shift
+        let shifted = shift >= 0 ? ticks << UInt64(shift) : ticks >> UInt64(-Int(shift))
+        let scaled = shifted.multipliedFullWidth(by: UInt64(time.pointee.tsc_to_system_mul))
+        return scaled.high << 32 | scaled.low >> 32
     }
 }

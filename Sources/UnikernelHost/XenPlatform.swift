@@ -27,10 +27,15 @@ public struct XenPlatform: Platform {
         guard uk_on_xen() != 0 else {
             shared = nil
             channels = nil
+            bootInstant = .zero  // outside Xen the clock counts from the boot entry
             return
         }
         let shared = SharedInfo()
         self.shared = shared
+        let sinceBoot = uk_rdtsc() &- uk_boot_tsc()
+        let now = shared.systemTime()
+        let elapsed = sinceBoot < 1 << 62 ? shared.nanoseconds(ticks: sinceBoot) : 0
+        bootInstant = Instant(nanoseconds: now > elapsed ? now - elapsed : 0)
         let channels = EventChannels(shared: shared)
         self.channels = channels
         // Waits end on a port or on the poll's own deadline: no timer tick is wanted.
@@ -41,10 +46,10 @@ public struct XenPlatform: Platform {
     public var isXen: Bool { shared != nil }
 
     /// When the boot code started, on this platform's clock: boot figures count from it.
-    public var bootInstant: Instant {
-        if let shared { return Instant(nanoseconds: shared.systemTime(atTSC: uk_boot_tsc())) }
-        return .zero  // outside Xen the clock counts from the boot entry
-    }
+    /// Under Xen it is taken once, at set-up, as the PV clock's time then less the TSC
+    /// ticks since the boot entry: only a short span of the TSC is trusted, because a
+    /// stamp Xen writes later may come from another CPU's TSC.
+    public let bootInstant: Instant
 
     public func now() -> Instant {
         if let shared { return Instant(nanoseconds: shared.systemTime()) }
