@@ -30,6 +30,10 @@ ip netns exec "$NS" tshark -q -i "$TAP" -B 64 -f "tcp and host $OUR_IP" -w "$CAP
 TSHARK=$!
 BACKGROUND_PIDS+=("$TSHARK")
 wait_for 10 grep -q "Capturing on" "$INTEROP_DIR/tshark.out" || log "tshark did not say it was capturing"
+# "Capturing on" comes before dumpcap has really started: its file header is written
+# when it has, and a loaded machine needed the margin (a first SYN went unseen once).
+wait_for 10 test -s "$CAPTURE" || log "tshark has not started its capture file"
+sleep 0.5
 
 client() { in_ns python3 "$HERE/netstack-client.py" "$@"; }
 check "TCP discard: 16 MiB taken" client discard "$OUR_IP" "$SIZE"
