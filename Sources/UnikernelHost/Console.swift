@@ -37,12 +37,8 @@ public enum Console {
 
     public static func write(_ value: Int) {
         if value < 0 { write("-") }
-        write(value.magnitude.toUInt64)
+        write(UInt64(value.magnitude))
     }
 
     public static func flush() { uk_console_flush() }
-}
-
-extension UInt {
-    var toUInt64: UInt64 { UInt64(self) }
 }
