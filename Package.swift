@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "ofcontroller", targets: ["ofcontroller"]),
         .library(name: "SwitchHost", targets: ["SwitchHost"]),
         .library(name: "ControllerHost", targets: ["ControllerHost"]),
+        .library(name: "SwitchAppliance", targets: ["SwitchAppliance"]),
         .library(name: "NetStackHost", targets: ["NetStackHost"]),
         .executable(name: "ofswitch", targets: ["ofswitch"]),
         .executable(name: "ofnet", targets: ["ofnet"]),
@@ -47,6 +48,7 @@ let package = Package(
         ),
         .target(name: "Capture", dependencies: ["Wire"]),
         .target(name: "ControllerHost", dependencies: ["Controller", "Devices", "Scheduler"]),
+        .target(name: "SwitchAppliance", dependencies: ["Switch", "OpenFlow", "Devices", "Scheduler", "Wire"]),
         .target(name: "NetStackHost", dependencies: ["NetStack", "Devices", "Scheduler", "Wire"]),
         .target(
             name: "DirectNetwork",
@@ -110,6 +112,7 @@ let package = Package(
         .testTarget(name: "NetStackTests", dependencies: ["NetStack", "Wire", "Scheduler", "TestSupport"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "ControllerHost", "Devices", "OpenFlow", "Wire", "Scheduler"]),
         .testTarget(name: "SwitchTests", dependencies: ["Switch", "OpenFlow", "Wire", "Scheduler", "Controller"]),
+        .testTarget(name: "SwitchApplianceTests", dependencies: ["SwitchAppliance", "Switch", "OpenFlow", "Devices", "Wire", "Scheduler"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform", "Scheduler"]),
         .testTarget(
             name: "SwitchHostTests",

@@ -9,7 +9,7 @@ trap 'rm -rf "$out"' EXIT
 flags=(-package-name SwiftOpenFlow -enable-experimental-feature Embedded -target x86_64-unknown-none-elf -wmo -parse-as-library -Osize)
 
 # Core modules in dependency order: name, then its source folder.
-modules=(Wire Scheduler OpenFlow Devices NetStack NetStackHost Controller ControllerHost Switch)
+modules=(Wire Scheduler OpenFlow Devices NetStack NetStackHost Controller ControllerHost Switch SwitchAppliance)
 for module in "${modules[@]}"; do
     mapfile -t sources < <(find "Sources/$module" -name '*.swift' | sort)
     echo "embedded-check: $module (${#sources[@]} files)"
