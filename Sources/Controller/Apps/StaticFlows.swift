@@ -17,15 +17,11 @@ public struct StaticFlows: ControllerApp {
 
     /// Reads the text form; errors name the line.
     public init(parsing text: String) throws(ConfigError) {
-        var flows: [FlowMod] = []
-        try ConfigLines.forEach(text) { (line, content) throws(ConfigError) in
-            do throws(FlowSyntaxError) {
-                flows.append(try FlowSyntax.parseFlow(content).flowMod(command: .add))
-            } catch {
-                throw ConfigError(line: line, error.message)
-            }
+        do throws(FlowListError) {
+            self.init(flows: try FlowSyntax.parseFlowList(text))
+        } catch {
+            throw ConfigError(line: error.line, error.error.message)
         }
-        self.init(flows: flows)
     }
 
     public mutating func handle(_ event: ControllerEvent, _ context: inout AppContext) -> AppVerdict {

@@ -13,7 +13,7 @@ extension FlowSyntax {
     /// ovs-ofctl.
     public static func parseActions(_ text: String) throws(FlowSyntaxError) -> [Action] {
         let items = try actionItems(Array(text.utf8))
-        if items.count == 1, ASCII.lowercased(items[0]) == "drop" { return [] }
+        if items.count == 1, ASCII.same(ASCII.lowercased(items[0]), "drop") { return [] }
         var actions: [Action] = []
         for item in items { actions.append(try parseAction(item)) }
         return actions
@@ -40,12 +40,12 @@ extension FlowSyntax {
     private static func parseAction(_ item: String) throws(FlowSyntaxError) -> Action {
         let (rawName, argument) = try split(item)
         let name = ASCII.lowercased(rawName)
-        if name == "drop" { throw .dropWithOtherActions }
+        if ASCII.same(name, "drop") { throw .dropWithOtherActions }
         if let first = name.utf8.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") {
             if let argument { throw .unexpectedValue(field: rawName, text: argument) }
             return .output(port: try SyntaxValue.port(rawName, field: "output"), maxLength: 0)
         }
-        switch name {
+        switch Keyword(name) {
         case "output":
             let port = try SyntaxValue.port(try required(name, argument), field: name)
             return .output(port: port, maxLength: port == .controller ? UInt16.max : 0)

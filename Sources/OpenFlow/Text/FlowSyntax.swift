@@ -16,7 +16,7 @@ public enum FlowSyntax {
         var sawActions = false
         while let token = scanner.next() {
             let (key, value) = (token.key, token.value)
-            switch key {
+            switch Keyword(key) {
             case "actions":
                 guard let value else { throw .missingValue(field: key) }
                 spec.actions = try parseActions(value)
@@ -85,7 +85,7 @@ struct FieldScanner {
         guard position < bytes.count, bytes[position] == UInt8(ascii: "=") else { return (key, nil) }
         position += 1
         let valueStart = position
-        if key == "actions" {
+        if ASCII.same(key, "actions") {
             position = bytes.count
         } else {
             while position < bytes.count, !Self.isSeparator(bytes[position]) { position += 1 }

@@ -22,7 +22,7 @@ struct MatchBuilder {
             }
             return true
         }
-        if key == "any" {
+        if ASCII.same(key, "any") {
             // The printer's word for an all-wildcard match: nothing to set.
             if let value { throw .unexpectedValue(field: key, text: value) }
             return true
@@ -115,7 +115,7 @@ struct MatchBuilder {
 
     /// ovs-ofctl's protocol shorthands: the EtherType and, for IP protocols, nw_proto.
     private static func protocolKeyword(_ key: String) -> (dlType: UInt16, nwProto: UInt8?)? {
-        switch key {
+        switch Keyword(key) {
         case "ip": (EtherType.ipv4.rawValue, nil)
         case "arp": (EtherType.arp.rawValue, nil)
         case "icmp": (EtherType.ipv4.rawValue, IPProtocol.icmp.rawValue)

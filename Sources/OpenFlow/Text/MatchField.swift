@@ -23,7 +23,7 @@ enum MatchField: CaseIterable {
     }
 
     init?(name: String) {
-        for field in MatchField.allCases where field.name == name {
+        for field in MatchField.allCases where ASCII.same(field.name, name) {
             self = field
             return
         }

@@ -44,7 +44,8 @@ enum SyntaxValue {
             return PortNumber(UInt16(try number(text, field: field, max: 0xFFFF)))
         }
         let name = ASCII.uppercased(text)
-        for raw in PortNumber.inPort.rawValue...PortNumber.none.rawValue where PortNumber(raw).reservedName == name {
+        for raw in PortNumber.inPort.rawValue...PortNumber.none.rawValue
+        where PortNumber(raw).reservedName.map({ ASCII.same($0, name) }) ?? false {
             return PortNumber(raw)
         }
         throw .badPort(field: field, text: text)
@@ -89,6 +90,14 @@ enum SyntaxValue {
 /// ASCII case mapping on the UTF-8 bytes, leaving every other byte alone: keywords are
 /// matched without regard to case, and without the Unicode tables full case mapping needs.
 enum ASCII {
+    /// Byte equality. String's `==` normalises Unicode, which costs an Embedded image
+    /// its tables; flow syntax is ASCII.
+    static func same(_ text: String, _ literal: StaticString) -> Bool {
+        text.utf8.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    static func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+
     static func lowercased(_ text: String) -> String {
         String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
@@ -96,4 +105,12 @@ enum ASCII {
     static func uppercased(_ text: String) -> String {
         String(decoding: text.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 & ~0x20 : $0 }, as: UTF8.self)
     }
+}
+
+/// A word of flow syntax to `switch` over with string literals, compared as bytes (see
+/// `ASCII.same`): `switch Keyword(name) { case "output": ... }`.
+struct Keyword {
+    let text: String
+    init(_ text: String) { self.text = text }
+    static func ~= (pattern: StaticString, word: Keyword) -> Bool { ASCII.same(word.text, pattern) }
 }

@@ -70,7 +70,10 @@ extension Datapath {
         var description = records[index].description
         description.config = PortConfig(rawValue: description.config.rawValue & ~mask | mod.config.rawValue & mask)
         if !mod.advertise.isEmpty { description.advertised = mod.advertise }
-        guard description != records[index].description else { return }
+        // Only the two fields a PORT_MOD touches are compared: comparing whole
+        // descriptions compares names as Strings, which pulls Unicode tables into images.
+        let old = records[index].description
+        guard description.config != old.config || description.advertised != old.advertised else { return }
         records[index].description = description
         refreshFlags(index)
         if !portFlags[index].canTransmit { macTable.forget(port: mod.portNumber) }
