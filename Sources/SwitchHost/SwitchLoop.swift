@@ -182,6 +182,19 @@ public final class SwitchLoop {
         Glibc.close(stopPipe.write)
     }
 
+    /// Adds `flows` to the table before `run` (`ofswitch --flows`): they stay until a
+    /// controller removes them, and count their timeouts from now.
+    public func install(_ flows: [FlowMod]) throws(DatapathError) {
+        let now = platform.now()
+        let result: Result<Void, DatapathError> = agent.withDatapath { datapath in
+            for flow in flows {
+                do throws(DatapathError) { try datapath.flowMod(flow, now: now) } catch { return .failure(error) }
+            }
+            return .success(())
+        }
+        try result.get()
+    }
+
     /// The listener's port (the kernel's pick when 0 was asked for).
     public var listenPort: UInt16? { listener.flatMap { try? $0.port } }
 

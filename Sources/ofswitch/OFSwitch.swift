@@ -1,5 +1,6 @@
 import ArgumentParser
 import DirectNetwork
+import Foundation
 import Glibc
 import LinuxPlatform
 import Logging
@@ -42,6 +43,9 @@ struct OFSwitch: ParsableCommand {
 
     @Option(name: .customLong("listen"), help: ArgumentHelp("Accept service connections (ovs-ofctl) here; HOST defaults to 127.0.0.1.", valueName: "ptcp:PORT[:HOST]"))
     var listen: String?
+
+    @Option(name: .customLong("flows"), help: ArgumentHelp("Flows to install at start: one per line in ovs-ofctl syntax, # comments (the switch image reads the same from its ramdisk).", valueName: "FILE"))
+    var flowsFile: String?
 
     @Option(name: .customLong("fail"), help: "What to do while no controller is connected: secure or standalone.")
     var failMode: FailModeName = .secure
@@ -113,11 +117,29 @@ struct OFSwitch: ParsableCommand {
             guard value > 0, value < 1e6 else { throw ValidationError("\(name) must be a positive number of seconds") }
         }
         guard statusInterval >= 0, statusInterval < 1e6 else { throw ValidationError("--status-interval must be 0 or more seconds") }
+        _ = try bootFlows()
         if netFlags.net != nil {
             guard !controllers.isEmpty else { throw ValidationError("--net is for the controller connections: give a --controller") }
             for controller in controllers where IPv4Address(Endpoint(parsing: controller)!.host[...]) == nil {
                 throw ValidationError("with --net, --controller takes tcp:IPV4ADDRESS:PORT (there is no resolver), got '\(controller)'")
             }
+        }
+    }
+
+    /// The --flows file's flows (none without it); a file that cannot be read or a line
+    /// that does not parse is a bad argument, named with its line.
+    private func bootFlows() throws -> [FlowMod] {
+        guard let flowsFile else { return [] }
+        let text: String
+        do {
+            text = try String(contentsOfFile: flowsFile, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot read the flows file \(flowsFile): \(error.localizedDescription)")
+        }
+        do throws(FlowListError) {
+            return try FlowSyntax.parseFlowList(text)
+        } catch {
+            throw ValidationError("\(flowsFile): \(error)")
         }
     }
 
@@ -191,9 +213,17 @@ struct OFSwitch: ParsableCommand {
             logger.critical("\(error.description)")
             throw ExitCode.failure
         }
+        let flows = try bootFlows()
+        do throws(DatapathError) {
+            try loop.install(flows)
+        } catch {
+            logger.critical("--flows \(flowsFile ?? ""): the datapath refused a flow (\(error.code)); is --max-flows too small?")
+            throw ExitCode(64)
+        }
         let portList = zip(1..., ports).map { "\($0)=\($1)" }.joined(separator: " ")
         let listening = loop.listenPort.map { ", listening on ptcp:\($0)" } ?? ""
-        logger.info("ofswitch: running, datapath \(datapathID), ports \(portList)\(listening), fail \(failMode.rawValue)")
+        let installed = flowsFile.map { ", \(flows.count) flows from \($0)" } ?? ""
+        logger.info("ofswitch: running, datapath \(datapathID), ports \(portList)\(listening), fail \(failMode.rawValue)\(installed)")
         loop.run()
     }
 }

@@ -18,6 +18,8 @@
 #   - queues (--queue): queue-get-config, an ENQUEUE flow that carries h1 -> h2 and
 #     shows in queue-stats, ENQUEUE to a queue the port lacks refused (BAD_QUEUE);
 #   - link down / up on a port's interface: show reports LINK_DOWN, then clears it;
+#   - a restart with --flows FILE: the flows are there at start and drop h1 -> h3; a
+#     file with a bad line is refused (exit 64, the line named);
 #   - SIGTERM: exit 0.
 #
 # Usage: Tests/Interop/switch-ofctl.sh [BIN_DIR]
@@ -264,6 +266,24 @@ check "link of ${LAB}s1-eth3 down: show reports LINK_DOWN on port 3" wait_for 5 
 ip link set "${LAB}s1-eth3" up
 check "link up again: LINK_DOWN cleared" wait_for 5 port_state_is 3 0
 check "and h1 -> h3 pings again (NORMAL)" ping_ok 1 3
+
+# --- --flows FILE: flows installed at start (what the switch image reads from its ramdisk)
+check "ofswitch stops on SIGTERM (exit 0) for a restart with --flows" stop_ofswitch
+FLOWS_FILE=$(mktemp)
+printf '%s\n' '# the firewall: h1 and h3 may not talk over IP' \
+    'priority=1000,ip,nw_src=10.0.0.1,nw_dst=10.0.0.3,actions=drop  # one way' \
+    '' 'priority=1000,ip,nw_src=10.0.0.3,nw_dst=10.0.0.1,actions=drop' > "$FLOWS_FILE"
+check "ofswitch starts with --flows (2 flows, a comment and a blank line)" \
+    start_ofswitch --listen "ptcp:$PORT" --flows "$FLOWS_FILE"
+check "the log names the flows file" grep -q "2 flows from $FLOWS_FILE" "$OFSWITCH_LOG"
+check "dump-flows: the two flows are there at start" equals "$(flow_count)" 2
+check "--flows: h1 -> h3 is dropped" ping_fails 1 3
+check "--flows: h1 -> h2 takes NORMAL" ping_ok 1 2
+printf 'priority=10,in_port=1,actions=output:2\npriority=10,nw_dest=10.0.0.9,actions=drop\n' > "$FLOWS_FILE"
+bad=$("$OFSWITCH" "${SWITCH_PORTS[@]}" --flows "$FLOWS_FILE" 2>&1; echo "exit $?")
+check "a bad --flows file: exit 64" has "$bad" '^exit 64$'
+check "a bad --flows file: the line and the reason are named" has "$bad" "line 2: unknown field 'nw_dest'"
+rm -f "$FLOWS_FILE"
 
 # --- stop ------------------------------------------------------------------------------
 finish_switch
