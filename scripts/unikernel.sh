@@ -10,7 +10,10 @@
 #                                      addresses, then one from DHCP) answering ping and a 10 MB
 #                                      TCP echo from a Linux dom0 (scripts/xen-lab.sh), then controller.elf
 #                                      sending an OpenFlow HELLO to dom0
-#                                      (scripts/xen-lab/controller-lab.sh); ends with
+#                                      (scripts/xen-lab/controller-lab.sh), then switch.elf
+#                                      forwarding between three namespaces under a hosted
+#                                      controller, with boot flows as a firewall
+#                                      (scripts/xen-lab/switch-lab.sh); ends with
 #                                      "unikernel: N passed, M failed"
 #
 # The core modules, NetStack and UnikernelHost compile as Embedded Swift for
@@ -29,6 +32,7 @@ images=(
     "selftest:Wire Scheduler Devices NetStack NetStackHost UnikernelHost:Images/selftest"
     "echo:Wire Scheduler Devices NetStack NetStackHost UnikernelHost:Images/echo"
     "controller:Wire Scheduler Devices OpenFlow NetStack NetStackHost Controller ControllerHost UnikernelHost:Images/controller"
+    "switch:Wire Scheduler Devices OpenFlow NetStack NetStackHost Switch SwitchAppliance UnikernelHost:Images/switch"
 )
 
 swift_flags=(-package-name SwiftOpenFlow -enable-experimental-feature Embedded -target x86_64-unknown-none-elf
@@ -167,6 +171,10 @@ run_tests() {
     bash scripts/xen-lab/controller-lab.sh "$out/controller.elf" > "$log" 2>&1 || status=1
     check controller-xen-domu "$status" "$(tail -1 "$log") (log: $log)"
     grep -a -E '^(check|  \|)' "$log" | sed 's/^/  /' || true
+    log=$out/lab-switch.log status=0
+    bash scripts/xen-lab/switch-lab.sh "$out/switch.elf" > "$log" 2>&1 || status=1
+    check switch-xen-domu "$status" "$(tail -1 "$log") (log: $log)"
+    grep -a -E '^(check|result|  \|)' "$log" | sed 's/^/  /' || true
     echo "unikernel: $passed passed, $failed failed"
     [[ $failed == 0 ]]
 }

@@ -459,7 +459,8 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
             case .wouldBlock:
                 return
             case .closed:
-                closeChannel(slot, flushing: true, reason: "closed by the peer")
+                // The agent logs the close itself.
+                closeChannel(slot, flushing: true, reason: nil)
                 return
             }
         }

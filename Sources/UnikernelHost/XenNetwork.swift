@@ -19,6 +19,11 @@ public final class XenNetwork {
     public let vif: Netfront
     /// NetStacks on vifs 1 to 3 when the command line gave them addresses (`vif1=`...).
     public private(set) var moreInterfaces: [NetInterface<Netfront, Platform>] = []
+    /// Vifs 1 and up as plain frame devices, when asked for (a switch's ports): each
+    /// registered with the platform under `portToken(index)`, in vif order.
+    public private(set) var portVifs: [Netfront] = []
+    /// The grant table holds seven vifs: vif 0 and six more.
+    public static var maximumPortVifs: Int { 6 }
     /// The boot entry, on the loop's clock: boot figures count from it.
     public let bootInstant: Instant
     private let shutdown: ShutdownRequests
@@ -31,7 +36,12 @@ public final class XenNetwork {
         static let store: UInt64 = 9
     }
 
-    public init(_ arguments: NetworkArguments) {
+    /// The readiness token of vif `index` connected as a port.
+    public static func portToken(_ index: Int) -> UInt64 { 64 + UInt64(index) }
+
+    /// With `portVifs`, every vif after vif 0 the toolstack gave the domain is connected
+    /// as a plain device in `portVifs` instead (`vif1=`... must then be absent).
+    public init(_ arguments: NetworkArguments, portVifs wantPorts: Bool = false) {
         let platform = XenPlatform()
         bootInstant = platform.bootInstant
         let store = XenStore(platform: platform)
@@ -80,6 +90,29 @@ public final class XenNetwork {
             extra.start()
             moreInterfaces.append(extra)
         }
+        if wantPorts { connectPortVifs(store: store, grants: grants, platform: platform) }
+    }
+
+    /// Connects vifs 1 and up, in index order, as plain devices.
+    private func connectPortVifs(store: XenStore, grants: GrantTable, platform: XenPlatform) {
+        var indices: [Int] = []
+        do throws(XenStoreError) {
+            for name in try store.directory("device/vif") {
+                if let index = Int(name), index > 0 { indices.append(index) }
+            }
+        } catch {
+            Shutdown.panic("network: cannot list device/vif")
+        }
+        indices.sort()
+        if indices.count > Self.maximumPortVifs { Shutdown.panic("network: more than six vifs after vif 0") }
+        for index in indices {
+            let device: Netfront
+            do throws(NetfrontError) { device = try Netfront(index: index, store: store, grants: grants, platform: platform) } catch {
+                Shutdown.panic("network: a port vif did not connect")
+            }
+            loop.platform.base.register(port: device.port, token: Self.portToken(index))
+            portVifs.append(device)
+        }
     }
 
     /// Starts DHCP if asked and seals the page tables. `addressUp` is called once the
@@ -111,6 +144,7 @@ public final class XenNetwork {
     public var deviceLosses: UInt64 {
         var total = vif.receiveErrors &+ vif.transmitErrors &+ interface.transmitDrops
         for more in moreInterfaces { total &+= more.device.receiveErrors &+ more.device.transmitErrors &+ more.transmitDrops }
+        for port in portVifs { total &+= port.receiveErrors &+ port.transmitErrors }
         return total
     }
 }

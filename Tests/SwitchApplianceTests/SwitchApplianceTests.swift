@@ -220,7 +220,7 @@ struct SwitchApplianceTests {
         harness.controllerEnds[0].close()
         harness.run(for: .seconds(3))
         #expect(harness.controllerEnds.count == 2)
-        #expect(harness.records.contains { $0.message == "tcp:10.0.9.1:6653: closed by the peer" })
+        #expect(harness.records.contains { $0.message.hasSuffix("closed by peer") })
     }
 
     /// A port whose link goes down is reported down in its description.
