@@ -12,7 +12,8 @@
 #       Boots IMAGE as Xen's PVH dom0. Passes (exit 0) iff the guest prints
 #       `selftest: N passed, 0 failed` and then shuts down.
 #   scripts/xen-lab.sh domu IMAGE [--cmdline "..."] [--memory MB] [--ramdisk FILE]
-#                               [--dom0-mem MB] [--timeout S] [--vifs N]
+#                               [--dom0-mem MB] [--timeout S] [--vifs N] [--port-bridges]
+#                               [--dom0-files CPIO]
 #       Boots Xen with a Linux PV dom0 that `xl create`s IMAGE as a PVH domU with a vif
 #       on bridge xenbr0 (dom0 10.0.9.1, domU 10.0.9.2 by default) and checks it: ping,
 #       a 10 MB TCP echo on port 7, a clean `xl shutdown`; the same ping and echo
@@ -21,7 +22,10 @@
 #       10.0.9.2, for a guest booted with `dhcp` instead of `ip=`. With --vifs N (up
 #       to 4), vifs 1..N-1 join the bridge too (MAC 00:16:3e:00:09:1I) and each must
 #       answer 100 pings at 10.0.9.1I (the guest is told `vifI=10.0.9.1I/24`). Ends with
-#       `N passed, M failed`; exit 0 iff nothing failed.
+#       `N passed, M failed`; exit 0 iff nothing failed. With --port-bridges, vif I
+#       (I >= 1) goes on a bridge portI of its own instead, with a namespace hI
+#       (10.0.1.I/24) behind a veth: hosts on a switch image's ports. --dom0-files CPIO
+#       is unpacked over dom0's / at boot (tools for the checks; the domU never sees it).
 #   scripts/xen-lab.sh shell IMAGE [domu's options]
 #       The domu setup (dom0, bridge, peer namespace, IMAGE created as the domU), then
 #       a shell on dom0's console in this terminal instead of the checks (Ctrl-a x
@@ -560,6 +564,7 @@ domu_on_line() {
 
 cmd_domu() {
     local image='' cmdline='' timeout=240 memory=32 ramdisk='' dom0_mem=${XEN_LAB_DOM0_MEM:-256} interactive=0 vifs=1
+    local port_bridges=0 dom0_files=''
     while (($#)); do
         case "$1" in
             --interactive) interactive=1; shift ;;
@@ -569,6 +574,8 @@ cmd_domu() {
             --timeout) timeout=$2; shift 2 ;;
             --memory) memory=$2; shift 2 ;;
             --vifs) vifs=$2; shift 2 ;;
+            --port-bridges) port_bridges=1; shift ;;
+            --dom0-files) dom0_files=$2; shift 2 ;;
             -*) usage ;;
             *) [ -z "$image" ] || usage; image=$1; shift ;;
         esac
@@ -588,10 +595,15 @@ cmd_domu() {
         [ -f "$ramdisk" ] || die "no ramdisk $ramdisk"
         cp "$ramdisk" "$run/lab/guest.ramdisk"
     fi
+    if [ -n "$dom0_files" ]; then
+        [ -f "$dom0_files" ] || die "no file $dom0_files"
+        cp "$dom0_files" "$run/lab/dom0-files.cpio"
+    fi
     cat > "$run/lab/params" <<EOF
 LAB_CMDLINE='${cmdline//\'/}'
 LAB_MEMORY=$memory
 LAB_VIFS=$vifs
+LAB_PORT_BRIDGES=$port_bridges
 LAB_DOM0_IP=10.0.9.1
 LAB_GUEST_IP=10.0.9.2
 LAB_PEER_IP=10.0.9.3

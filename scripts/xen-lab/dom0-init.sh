@@ -44,6 +44,11 @@ echo "1 4 1 7" > /proc/sys/kernel/printk
 
 lab mark dom0-init
 . /lab/params
+# --dom0-files: tools for the checks (a cpio unpacked over /), never given to the domU.
+if [ -f /lab/dom0-files.cpio ]; then
+    (cd / && cpio -id < /lab/dom0-files.cpio 2>/dev/null)
+    rm -f /lab/dom0-files.cpio
+fi
 
 PASSED=0
 FAILED=0
@@ -107,6 +112,24 @@ option lease 3600
 EOF
 touch /tmp/udhcpd.leases
 udhcpd -S /etc/udhcpd.conf || fatal dom0-network "udhcpd failed"
+# --port-bridges: vif I (I >= 1) goes on its own bridge portI, with a namespace hI
+# (10.0.1.I/24) behind a veth: the hosts on a switch image's ports.
+if [ "${LAB_PORT_BRIDGES:-0}" = 1 ]; then
+    i=1
+    while [ "$i" -lt "${LAB_VIFS:-1}" ]; do
+        net link add "port$i" type bridge forward_delay 0 stp_state 0
+        net link set "port$i" up
+        net netns add "h$i"
+        net link add "h$i-br" type veth peer name "h$i-eth"
+        net link set "h$i-eth" netns "h$i"
+        net link set "h$i-br" master "port$i"
+        net link set "h$i-br" up
+        net netns exec "h$i" ip link set lo up
+        net netns exec "h$i" ip addr add "10.0.1.$i/24" dev "h$i-eth"
+        net netns exec "h$i" ip link set "h$i-eth" up
+        i=$((i + 1))
+    done
+fi
 lab mark network-up
 
 # One target, measured the same way for the domU and for the peer.
@@ -151,7 +174,9 @@ measure() {
 more_vifs() {
     i=1
     while [ "$i" -lt "${LAB_VIFS:-1}" ]; do
-        printf ", 'bridge=xenbr0,mac=00:16:3e:00:09:1%d,script=/etc/xen/scripts/lab-vif'" "$i"
+        bridge=xenbr0
+        [ "${LAB_PORT_BRIDGES:-0}" = 1 ] && bridge=port$i
+        printf ", 'bridge=%s,mac=00:16:3e:00:09:1%d,script=/etc/xen/scripts/lab-vif'" "$bridge" "$i"
         i=$((i + 1))
     done
 }
@@ -215,6 +240,7 @@ vif_state() { xenstore-read "/local/domain/0/backend/vif/$domid/${1:-0}/state" 2
 
 # Each extra vif (--vifs) must be Connected and answer 100 pings at 10.0.9.1I.
 check_more_vifs() {
+    [ "${LAB_PORT_BRIDGES:-0}" = 1 ] && return
     i=1
     while [ "$i" -lt "${LAB_VIFS:-1}" ]; do
         vif_t=$(now_cs)
