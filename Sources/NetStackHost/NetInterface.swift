@@ -42,6 +42,9 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
     /// Frames too long for a receive slot, dropped by the device.
     public private(set) var receiveOversized: UInt64 = 0
 
+    /// A read that stopped with frames still waiting asks for another on the next turn.
+    private var rereadQueued = false
+
     /// Frames per device read, and per device write.
     public static var batchSize: Int { 32 }
 
@@ -70,8 +73,12 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
     }
 
     /// Reads what the device has, up to a few batches, then sends what that produced.
+    /// When the batches ran out before the frames did, another read follows on the next
+    /// turn: a device whose wake-ups are edges (Xen netfront re-arms its notification
+    /// only once its ring is empty) would otherwise never be reported ready again.
     func deviceReady() {
         let now = loop.now
+        var drained = false
         for _ in 0..<8 {
             let read: Int
             do throws(DeviceError) {
@@ -79,6 +86,7 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
             } catch {
                 deviceErrors &+= 1
                 lastDeviceError = error
+                drained = true  // not retried at once: a failing device would spin the loop
                 break
             }
             receiveOversized &+= UInt64(receiveBatch.oversized)
@@ -86,9 +94,22 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
             for frame in receiveBatch.frames {
                 stack.receive(frame: storage[frame], now: now)
             }
-            if read < receiveBatch.capacity { break }
+            // What this batch produced goes out now: the stack's output queue is
+            // bounded (`NetStackLimits.outputFrames`) below a whole readiness's frames.
+            flush(now: now)
+            if read < receiveBatch.capacity {
+                drained = true
+                break
+            }
         }
         afterInput(now: now)
+        if !drained && !rereadQueued {
+            rereadQueued = true
+            loop.enqueue {
+                self.rereadQueued = false
+                self.deviceReady()
+            }
+        }
     }
 
     /// After anything that may have produced output or events: dispatch the events,

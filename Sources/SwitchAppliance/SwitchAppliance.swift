@@ -68,6 +68,8 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
     /// Per-port send failures seen while the agent was lent out, reported after.
     private var sendDrops: [UInt64]
     private var sendErrors: [UInt64]
+    /// Ports whose last read stopped with frames still waiting: read again next turn.
+    private var rereadQueued: [Bool]
     private var channels: [Channel?] = []
     private var freeChannels: [Int] = []
     private var generation: UInt64 = 0
@@ -121,6 +123,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
         outgoing = ports.map { FrameBatch(capacity: 32, slotSize: FrameBatch.headroom + max($0.device.largestFrame, 1518)) }
         sendDrops = Array(repeating: 0, count: ports.count)
         sendErrors = Array(repeating: 0, count: ports.count)
+        rereadQueued = Array(repeating: false, count: ports.count)
         scratch = .allocate(byteCount: options.readBufferSize, alignment: 16)
         if let listener {
             try listener.watch(token: Self.listenerToken)
@@ -185,7 +188,9 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
     // MARK: Frames
 
     /// Reads batches of frames from port `index`, up to the per-readiness budget, and
-    /// forwards each.
+    /// forwards each. When the budget ran out before the frames did, the port is read
+    /// again on the next turn (after the other ports and connections had theirs): a
+    /// device whose wake-ups are edges, as Xen netfront's are, would otherwise stall.
     private func portReady(_ index: Int) {
         let port = ports[index]
         let number = PortNumber(UInt16(index + 1))
@@ -197,7 +202,8 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
                 read = try port.receive(into: &batch)
             } catch {
                 agent.withDatapath { $0.notePortErrors(number, rx: 1) }
-                break
+                flushOutgoing()
+                return  // not retried at once: a failing device would spin the loop
             }
             if batch.oversized > 0 {
                 let oversized = UInt64(batch.oversized)
@@ -207,10 +213,20 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
                 agent.receiveFrame(batch.storage[frame], inPort: number, now: now)
                 sendTransmissions()
             }
-            if read < batch.capacity { break }
+            if read < batch.capacity {
+                flushOutgoing()
+                return
+            }
             budget -= read
         }
         flushOutgoing()
+        if !rereadQueued[index] {
+            rereadQueued[index] = true
+            loop.enqueue {
+                self.rereadQueued[index] = false
+                self.portReady(index)
+            }
+        }
     }
 
     /// Queues the frames the last call into the agent produced on their ports' batches
