@@ -72,8 +72,9 @@ HOST_PACKAGES=(
     gcc               # labnet, built static
     libc6-dev
 )
-# Kernel modules the dom0 loads (their dependencies are added).
-DOM0_MODULES=(xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc xen-netback bridge veth)
+# Kernel modules the dom0 loads (their dependencies are added). tun: /dev/net/tun, which
+# Open vSwitch's userspace datapath needs for a bridge's own port (controller-lab.sh --bench).
+DOM0_MODULES=(xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc xen-netback bridge veth tun)
 # Binaries from xen-utils-4.17 (kept at their path: libxl looks for helpers there).
 XEN_BINS=(xl xenstored xenconsoled xen-init-dom0)
 XEN_LIBEXEC=usr/lib/xen-4.17/bin
