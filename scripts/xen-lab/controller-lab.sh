@@ -9,16 +9,32 @@
 #   bash scripts/xen-lab/controller-lab.sh [IMAGE] [--cmdline "ip=10.0.9.2/24"] [--port N]
 #                                          [--bench DIR]
 #
-# --bench DIR: DIR holds release builds of ofbench and ofcontroller (e.g. .build/release);
-# they go into dom0 with their shared libraries (as the domU's ramdisk, which the image
-# ignores: the lab's one way in) and dom0 runs `ofbench -t` against the domU, then
-# against ofcontroller on dom0's loopback. Both share dom0's one vCPU with the
-# benchmark, the domU has its own: compare them as such. XEN_LAB_SCRIPT picks the lab
-# (default scripts/xen-lab.sh), XEN_LAB_DIR its cache. Exit 0 iff every check passed.
+# --bench DIR: DIR holds release builds of ofbench and ofcontroller (e.g. .build/release).
+# They go into dom0 with the host's Open vSwitch (ovsdb-server, ovs-vswitchd, ovsdb-tool,
+# ovs-vsctl, ovs-ofctl, ovs-appctl, ovs-testcontroller, the schema), the shared
+# libraries of all of them and controller-bench.sh, as the domU's ramdisk (which the
+# image ignores: the lab's one way in). dom0 then runs controller-bench.sh:
+#   - ofbench, 16 switches x 100 MACs, 4 loops of 2 s (the first ignored), throughput
+#     (-t) and latency mode, against the domU, against `ofcontroller --app learning` on
+#     dom0's loopback and against ovs-testcontroller on dom0's loopback. The hosted two
+#     share dom0's one vCPU with the benchmark, the domU has its own: compare them as
+#     such. A run passes if ofbench exits 0 with its RESULT, every switch got responses
+#     in the counted loops and ofbench complained about none of the controller's
+#     messages (it reports malformed and unexpected ones on stderr, and exits 1 on a
+#     closed connection or a broken stream);
+#   - malformed input after a HELLO (bad version, unknown type, a too-short PACKET_IN, a
+#     4-byte header length, a HELLO of version 0) to the domU and to the hosted
+#     ofcontroller: their OFPT_ERRORs must be byte for byte the same, and the expected
+#     type and code;
+#   - Open vSwitch on the userspace datapath in dom0, bridge br0 with veths to network
+#     namespaces h1..h3 (10.0.0.1-3/24), fail-mode secure, the domU its controller:
+#     h1->h2, h2->h3, h3->h1 ping (3 each, all answered) and flows in dump-flows.
+# XEN_LAB_SCRIPT picks the lab (default scripts/xen-lab.sh), XEN_LAB_DIR its cache.
+# Exit 0 iff every check passed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-image=.build/unikernel/controller.elf cmdline="ip=10.0.9.2/24" port=6653 bench='' timeout=300
+image=.build/unikernel/controller.elf cmdline="ip=10.0.9.2/24" port=6653 bench=''
 while (($#)); do
     case "$1" in
         --cmdline) cmdline=$2; shift 2 ;;
@@ -30,66 +46,99 @@ while (($#)); do
 done
 lab=${XEN_LAB_SCRIPT:-scripts/xen-lab.sh}
 lab_args=(shell "$image" --cmdline "$cmdline")
-
-# ofbench's throughput test: 4 switches of 100 MACs, 6 loops of 2 s, the first ignored.
-ofbench_args="-t -s 4 -M 100 -m 2000 -l 6 -w 1 -p $port"
+# The whole run's bound: booting takes 20-40 s, the bench part about 2 minutes.
+limit=$([ -n "$bench" ] && echo 480 || echo 240)
 
 # Every line dom0 prints for us starts with the marker; the typed commands spell it
-# split ("OF""LAB") so their echo on the console never matches.
-commands=(
-    't=0; until ping -c 1 -W 1 10.0.9.2 >/dev/null 2>&1 || [ $t -ge 30 ]; do t=$((t+1)); done'
-    "echo \"OF\"\"LAB: ping \$t\""
-    "echo \"OF\"\"LAB: hello \$(timeout 8 nc 10.0.9.2 $port </dev/null | head -c 8 | hexdump -v -e '8/1 \"%02x\"')\""
-)
+# split ("OF""LAB") so their echo on the console never matches. Each step is one typed
+# line, sent once the line that ends the step before has come, so the console's echo
+# of a command never lands in the middle of another's output.
+ping_hello="t=0; until ping -c 1 -W 1 10.0.9.2 >/dev/null 2>&1 || [ \$t -ge 30 ]; do t=\$((t+1)); done;"
+ping_hello+=" echo \"OF\"\"LAB: ping \$t\";"
+ping_hello+=" echo \"OF\"\"LAB: hello \$(timeout 8 nc 10.0.9.2 $port </dev/null | head -c 8 | hexdump -v -e '8/1 \"%02x\"')\""
+shutdown='xl shutdown guest; t=0; while xl list guest >/dev/null 2>&1 && [ $t -lt 100 ]; do sleep 0.2; t=$((t+1)); done;'
+shutdown+=' echo "OF""LAB: gone $(xl list guest >/dev/null 2>&1 && echo no || echo yes)";'
+shutdown+=' sed "s/^/OF""LAB: domu /" /var/log/xen/console/guest-guest.log; echo "OF""LAB: done"'
+after_hello=$shutdown
+
+ovs_bins=(/usr/sbin/ovsdb-server /usr/sbin/ovs-vswitchd /usr/bin/ovsdb-tool /usr/bin/ovs-vsctl
+    /usr/bin/ovs-ofctl /usr/bin/ovs-appctl /usr/bin/ovs-testcontroller)
+ovs_schema=/usr/share/openvswitch/vswitch.ovsschema
 if [ -n "$bench" ]; then
+    for tool in "${ovs_bins[@]}" "$ovs_schema"; do
+        [ -e "$tool" ] || { echo "$0: no $tool: apt-get install openvswitch-switch openvswitch-testcontroller (scripts/install-deps.sh)" >&2; exit 2; }
+    done
     root=$(mktemp -d)
     trap 'rm -rf "$root"' EXIT
-    mkdir -p "$root/bench/lib"
+    mkdir -p "$root/bench/lib" "$root/bench/bin" "$root/bench/share"
+    binaries=()
     for tool in ofbench ofcontroller; do
         [ -x "$bench/$tool" ] || { echo "$0: no $bench/$tool" >&2; exit 2; }
         cp "$bench/$tool" "$root/bench/"
-        ldd "$bench/$tool" | awk '/=> \// { print $3 }' | xargs -r cp -L -t "$root/bench/lib/"
+        binaries+=("$bench/$tool")
     done
-    strip --strip-unneeded "$root"/bench/of* "$root"/bench/lib/*
+    cp "${ovs_bins[@]}" "$root/bench/bin/"
+    cp "$ovs_schema" "$root/bench/share/"
+    cp scripts/xen-lab/controller-bench.sh "$root/bench/run.sh"
+    ldd "${binaries[@]}" "${ovs_bins[@]}" | awk '/=> \// { print $3 }' | sort -u | xargs -r cp -L -t "$root/bench/lib/"
+    strip --strip-unneeded "$root"/bench/of* "$root"/bench/bin/* "$root"/bench/lib/*
     # Uncompressed: the toolstack unpacks a gzip'd ramdisk into the domU's memory anyway.
     (cd "$root" && find bench | cpio -o -H newc -R 0:0 --quiet) > "$root/bench.cpio"
     size=$(( $(stat -c %s "$root/bench.cpio") >> 20 ))
-    lab_args+=(--ramdisk "$root/bench.cpio" --memory $((size + 48)) --dom0-mem 768)
-    commands+=(
-        'cd / && cpio -id < /lab/guest.ramdisk 2>/dev/null; export LD_LIBRARY_PATH=/bench/lib'
-        "/bench/ofbench -c 10.0.9.2 $ofbench_args 2>/dev/null | sed -n 's/^RESULT/OF''LAB: bench-domu &/p'"
-        "/bench/ofcontroller --app learning --listen 127.0.0.1:$port --status-interval 0 >/dev/null 2>&1 & sleep 5"
-        "/bench/ofbench -c 127.0.0.1 $ofbench_args 2>/dev/null | sed -n 's/^RESULT/OF''LAB: bench-dom0 &/p'; kill %1"
-    )
+    # The ramdisk takes its size out of the domU's memory; the rest is the controller's
+    # heap. 16 switches in throughput mode can each hold about 1 MB of unsent output (the
+    # core's high-water mark) in a buffer of up to 2 MB: with 44 MB of heap the domU once
+    # ran out (swift_allocObject's trap), so it gets 96 MB beside the ramdisk.
+    lab_args+=(--ramdisk "$root/bench.cpio" --memory $((size + 96)) --dom0-mem 768)
+    after_hello="cd / && cpio -id < /lab/guest.ramdisk 2>/dev/null; sh /bench/run.sh 10.0.9.2 $port </dev/null"
 fi
-commands+=(
-    'xl shutdown guest; t=0; while xl list guest >/dev/null 2>&1 && [ $t -lt 100 ]; do sleep 0.2; t=$((t+1)); done'
-    'echo "OF""LAB: gone $(xl list guest >/dev/null 2>&1 && echo no || echo yes)"'
-    'sed "s/^/OF""LAB: domu /" /var/log/xen/console/guest-guest.log; echo "OF""LAB: done"'
-)
 
 # Its own process group (setsid without a fork: exec'd in place), so QEMU, which the
 # shell subcommand leaves running, goes with it at the end.
 coproc LAB { exec setsid bash "$lab" "${lab_args[@]}" 2>&1; }
 lab_pid=$LAB_PID
 trap 'kill -- -$lab_pid 2>/dev/null || true; rm -rf "${root:-}"' EXIT
-hello='' gone='' sent=0 domu_bench='' dom0_bench=''
+hello='' gone='' panic='' sent=0 ovs_start='' ovs_connected='' ovs_flows='' bench_done=0
+declare -A runs=() notes=() malformed=() pings=()
 log=.build/controller-lab.log
 mkdir -p .build
 : > "$log"
-while IFS= read -r -t "$timeout" line <&"${LAB[0]}"; do
+# Typed 64 characters at a time: the console drops what comes faster than it takes it.
+send() {
+    local i
+    for ((i = 0; i < ${#1}; i += 64)); do printf '%s' "${1:i:64}" >&"${LAB[1]}"; sleep 0.1; done
+    printf '\n' >&"${LAB[1]}"
+}
+while remaining=$((limit - SECONDS)); ((remaining > 0)) && IFS= read -r -t "$remaining" line <&"${LAB[0]}"; do
     line=${line//[^[:print:]]/}
     printf '%s\n' "$line" >> "$log"
     case "$line" in
-        *"Leaving this shell"*)
-            ((sent)) || for command in "${commands[@]}"; do printf '%s\n' "$command" >&"${LAB[1]}"; sleep 0.5; done
-            sent=1 ;;
+        *"Leaving this shell"*) ((sent)) || send "$ping_hello"; sent=1 ;;
         "OFLAB: ping "*) echo "controller answered ping after ${line#OFLAB: ping } tries" ;;
-        "OFLAB: hello "*) hello=${line#OFLAB: hello } ;;
-        "OFLAB: bench-domu "*) domu_bench=${line#OFLAB: bench-domu }; echo "result: bench-domu $domu_bench" ;;
-        "OFLAB: bench-dom0 "*) dom0_bench=${line#OFLAB: bench-dom0 }; echo "result: bench-dom0-ofcontroller $dom0_bench" ;;
+        "OFLAB: hello "*) hello=${line#OFLAB: hello }; send "$after_hello" ;;
+        "OFLAB: bench "*)
+            rest=${line#OFLAB: bench } name=${rest%% *}
+            runs[$name]=${rest#* }
+            echo "result: ofbench-$name ${rest#* }" ;;
+        "OFLAB: bench-note "*) rest=${line#OFLAB: bench-note } name=${rest%% *}; notes[$name]+="${rest#* }; " ;;
+        "OFLAB: malformed "*) read -r _ _ case_ who hex <<< "$line"; malformed[$case_:$who]=$hex ;;
+        "OFLAB: ovs-start "*) ovs_start=${line#OFLAB: ovs-start }; echo "result: ovs-start $ovs_start" ;;
+        "OFLAB: ovs-log "*) echo "  ovs: ${line#OFLAB: ovs-log }" ;;
+        "OFLAB: ovs-connected "*) ovs_connected=${line#OFLAB: ovs-connected } ;;
+        "OFLAB: ovs-ping "*)
+            read -r _ _ from to rest <<< "$line"
+            pings[$from-$to]=$rest
+            echo "result: ovs-ping-$from-$to $rest" ;;
+        "OFLAB: ovs-flows "*) ovs_flows=${line#OFLAB: ovs-flows }; echo "result: ovs-flows $ovs_flows" ;;
+        "OFLAB: ovs-flow "*) echo "  flow: ${line#OFLAB: ovs-flow }" ;;
+        "OFLAB: bench-done"*) bench_done=1; send "$shutdown" ;;
         "OFLAB: gone "*) gone=${line#OFLAB: gone } ;;
-        "OFLAB: domu "*) echo "  | ${line#OFLAB: domu }" ;;
+        "OFLAB: domu "*)
+            echo "  | ${line#OFLAB: domu }"
+            case "$line" in
+                "OFLAB: domu panic:"* | "OFLAB: domu trap:"*) panic+="${line#OFLAB: domu } " ;;
+                "OFLAB: domu controller: "*"heap peak "*) echo "result: domu-heap peak ${line##*heap peak }" ;;
+            esac ;;
         "OFLAB: done"*) break ;;
     esac
 done
@@ -98,16 +147,97 @@ passed=0 failed=0
 verdict() { # name, 1 for pass, detail
     if (($2)); then passed=$((passed + 1)); echo "check: $1 pass $3"; else failed=$((failed + 1)); echo "check: $1 fail $3"; fi
 }
+
+# One ofbench run: "rc=N loops=N idle=N notes=N RESULT: ... = min/max/avg/stdev responses/s".
+bench_verdict() { # name
+    local run=${runs[$1]:-} why=''
+    local rc loops idle nnotes avg
+    rc=$(sed -n 's/^rc=\([^ ]*\).*/\1/p' <<< "$run")
+    loops=$(sed -n 's/.* loops=\([^ ]*\).*/\1/p' <<< "$run")
+    idle=$(sed -n 's/.* idle=\([^ ]*\).*/\1/p' <<< "$run")
+    nnotes=$(sed -n 's/.* notes=\([^ ]*\).*/\1/p' <<< "$run")
+    avg=$(sed -n 's/.*min\/max\/avg\/stdev = [^/]*\/[^/]*\/\([0-9.]*\)\/.*/\1/p' <<< "$run")
+    if [ -z "$run" ]; then why="no run reported"
+    elif [ "$rc" != 0 ]; then why="ofbench exit $rc"
+    elif [ -z "$avg" ]; then why="no RESULT line"
+    elif [ "$loops" != 4 ]; then why="$loops loops of 4"
+    elif [ "$idle" != 0 ]; then why="$idle of 16 switches got no response in the counted loops"
+    elif [ "$nnotes" != 0 ]; then why="ofbench complained: ${notes[$1]:-}"
+    elif [[ $avg == 0.00 ]]; then why="no responses"
+    fi
+    if [ -z "$why" ]; then
+        verdict "bench-$1" 1 "ofbench exit 0, all 16 switches answered in the 3 counted loops, no complaints; avg $avg responses/s"
+    else
+        verdict "bench-$1" 0 "$why: ${run:-nothing}"
+    fi
+}
+
+# The OFPT_ERRORs (type 1) in a hex stream of OpenFlow messages, one per line.
+errors_in() {
+    local hex=$1 length
+    while ((${#hex} >= 16)); do
+        length=$((16#${hex:4:4}))
+        ((length >= 8)) || break
+        [ "${hex:2:2}" != 01 ] || echo "${hex:0:length*2}"
+        hex=${hex:length*2}
+    done
+}
+
+# The malformed-input cases of controller-bench.sh: the error type/code (hex) each must
+# get, and its name.
+malformed_cases=("bad-version 0001/0000 BAD_REQUEST/BAD_VERSION" "bad-type 0001/0001 BAD_REQUEST/BAD_TYPE"
+    "short-packet-in 0001/0006 BAD_REQUEST/BAD_LEN" "header-length-4 0001/0006 BAD_REQUEST/BAD_LEN"
+    "hello-version-0 0000/0000 HELLO_FAILED/INCOMPATIBLE")
+if [ -n "$bench" ]; then
+    for expected in "${malformed_cases[@]}"; do
+        case_=${expected%% *}
+        echo "result: malformed-$case_ domu ${malformed[$case_:domu]:-none} | ofcontroller ${malformed[$case_:ofcontroller]:-none}"
+    done
+fi
+
 # HELLO: version 1, type 0, length 8, any xid.
 verdict openflow-hello "$([[ $hello == 01000008???????? ]] && echo 1 || echo 0)" "first 8 bytes from :$port: ${hello:-none}"
 if [ -n "$bench" ]; then
-    verdict bench-domu "$([ -n "$domu_bench" ] && echo 1 || echo 0)" "ofbench against the domU: ${domu_bench:-no RESULT}"
-    verdict bench-dom0 "$([ -n "$dom0_bench" ] && echo 1 || echo 0)" "ofbench against dom0's ofcontroller: ${dom0_bench:-no RESULT}"
+    for name in domu-throughput domu-latency ofcontroller-throughput ofcontroller-latency \
+        ovs-testcontroller-throughput ovs-testcontroller-latency; do
+        bench_verdict "$name"
+    done
+
+    for expected in "${malformed_cases[@]}"; do
+        read -r case_ want what <<< "$expected"
+        domu=$(errors_in "${malformed[$case_:domu]:-}")
+        hosted=$(errors_in "${malformed[$case_:ofcontroller]:-}")
+        got=$(while read -r e; do [ -z "$e" ] || printf '%s/%s ' "${e:16:4}" "${e:20:4}"; done <<< "$domu")
+        if [ -z "$domu" ] || [ -z "$hosted" ]; then
+            verdict "malformed-$case_" 0 "no OFPT_ERROR from $([ -z "$domu" ] && echo "the domU ")$([ -z "$hosted" ] && echo "the hosted ofcontroller")"
+        elif [ "$domu" != "$hosted" ]; then
+            verdict "malformed-$case_" 0 "the OFPT_ERRORs differ: domU $domu, ofcontroller $hosted"
+        elif [ "$got" != "$want " ]; then
+            verdict "malformed-$case_" 0 "both answered type/code ${got% }, expected $want ($what)"
+        else
+            verdict "malformed-$case_" 1 "the same OFPT_ERROR from both, $what ($want), $(( ${#domu} / 2 )) bytes"
+        fi
+    done
+
+    verdict ovs-start "$([[ $ovs_start == ok* ]] && echo 1 || echo 0)" "${ovs_start:-not reported}"
+    verdict ovs-controller-connected "$([[ $ovs_connected == true* ]] && echo 1 || echo 0)" \
+        "br0's controller tcp:10.0.9.2:$port is_connected ${ovs_connected:-not reported}"
+    for pair in h1-h2 h2-h3 h3-h1; do
+        ping_=${pings[$pair]:-}
+        verdict "ovs-ping-$pair" "$([[ $ping_ == "3 packets transmitted, 3 received,"* ]] && echo 1 || echo 0)" \
+            "${pair/-/ -> }: ${ping_:-not run}"
+    done
+    flows=${ovs_flows%% *}
+    verdict ovs-flows "$([[ $flows =~ ^[0-9]+$ ]] && ((flows > 0)) && echo 1 || echo 0)" \
+        "ovs-ofctl dump-flows br0: ${ovs_flows:-not run} (fail-mode secure: every flow is the controller's)"
+    ((bench_done)) || verdict bench-finished 0 "dom0's controller-bench.sh never reported bench-done"
 fi
+verdict domu-no-panic "$([ -z "$panic" ] && echo 1 || echo 0)" "${panic:-no trap or panic on the domU console}"
 verdict domu-shutdown "$([[ $gone == yes ]] && echo 1 || echo 0)" "gone after xl shutdown: ${gone:-unknown}"
 if ((failed)); then
     echo "-- the lab's console (all of it in $log):"
     tail -n 30 "$log" | sed 's/^/  | /'
 fi
+echo "total: $SECONDS s"
 echo "$passed passed, $failed failed"
 ((failed == 0))
