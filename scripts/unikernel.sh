@@ -9,8 +9,11 @@
 #                                      dom0, then echo.elf as a domU (three vifs with static
 #                                      addresses, then one from DHCP) answering ping and a 10 MB
 #                                      TCP echo from a Linux dom0 (scripts/xen-lab.sh), then controller.elf
-#                                      sending an OpenFlow HELLO to dom0
-#                                      (scripts/xen-lab/controller-lab.sh), then switch.elf
+#                                      as a domU (scripts/xen-lab/controller-lab.sh --bench, with
+#                                      release builds of ofbench and ofcontroller it makes):
+#                                      its HELLO, ofbench against it, against the hosted
+#                                      ofcontroller and ovs-testcontroller, malformed input,
+#                                      Open vSwitch in dom0 driven by it; then switch.elf
 #                                      forwarding between three namespaces under a hosted
 #                                      controller, with boot flows as a firewall
 #                                      (scripts/xen-lab/switch-lab.sh); ends with
@@ -160,6 +163,28 @@ lab_run() { # name, then xen-lab.sh arguments
     return 0
 }
 
+# controller.elf as a domU with controller-lab.sh --bench: ofbench (16 switches x 100 MACs)
+# against it and against the hosted ofcontroller and ovs-testcontroller in dom0, malformed
+# input to it and to ofcontroller, Open vSwitch in dom0 driven by it (about 2 minutes).
+# --bench wants release builds of ofbench and ofcontroller: built here (about a minute
+# from nothing, seconds when up to date).
+test_controller_lab() {
+    local log=$out/lab-controller.log status=0 release product
+    release=$(swift build -c release --show-bin-path)
+    for product in ofbench ofcontroller; do
+        if ! swift build -c release --product "$product" > "$out/release-$product.log" 2>&1; then
+            check controller-xen-domu 1 "swift build -c release --product $product failed (log: $out/release-$product.log)"
+            tail -20 "$out/release-$product.log" | sed 's/^/  | /'
+            return 0
+        fi
+    done
+    bash scripts/xen-lab/controller-lab.sh "$out/controller.elf" --bench "$release" > "$log" 2>&1 || status=1
+    check controller-xen-domu "$status" "$(tail -1 "$log") (log: $log)"
+    grep -a -E '^(result|check|total):' "$log" | sed 's/^/  /' || true
+    if ((status)); then grep -a -E '^(  \||-- )' "$log" | sed 's/^/  /' | tail -60; fi
+    return 0
+}
+
 run_tests() {
     command -v qemu-system-x86_64 > /dev/null || apt-get install -y -q qemu-system-x86 > /dev/null
     test_microvm
@@ -167,11 +192,8 @@ run_tests() {
     lab_run selftest-xen-dom0 dom0 "$out/selftest.elf"
     lab_run echo-xen-domu-3-vifs domu "$out/echo.elf" --vifs 3 --cmdline "ip=10.0.9.2/24 vif1=10.0.9.11/24 vif2=10.0.9.12/24"
     lab_run echo-xen-domu-dhcp domu "$out/echo.elf" --cmdline "dhcp"
-    local log=$out/lab-controller.log status=0
-    bash scripts/xen-lab/controller-lab.sh "$out/controller.elf" > "$log" 2>&1 || status=1
-    check controller-xen-domu "$status" "$(tail -1 "$log") (log: $log)"
-    grep -a -E '^(check|  \|)' "$log" | sed 's/^/  /' || true
-    log=$out/lab-switch.log status=0
+    test_controller_lab
+    local log=$out/lab-switch.log status=0
     bash scripts/xen-lab/switch-lab.sh "$out/switch.elf" > "$log" 2>&1 || status=1
     check switch-xen-domu "$status" "$(tail -1 "$log") (log: $log)"
     grep -a -E '^(check|result|  \|)' "$log" | sed 's/^/  /' || true
