@@ -1,8 +1,8 @@
 #!/bin/sh
-# The dom0 half of `controller-lab.sh --bench` (busybox sh, run as /bench/run.sh once the
-# bench ramdisk is unpacked): measures and probes the controller domU from dom0 and
-# prints what it saw, one `OFLAB: ` line each; controller-lab.sh on the host reads them
-# and decides the checks.
+# The dom0 half of `controller-lab.sh --bench` (busybox sh; /bench/run.sh in dom0, which
+# xen-lab.sh's --dom0-files unpacked with the tools under /bench): measures and probes
+# the controller domU from dom0 and prints what it saw, one `OFLAB: ` line each;
+# controller-lab.sh on the host reads them and decides the checks.
 #
 #   sh /bench/run.sh DOMU_IP PORT
 #
@@ -17,6 +17,9 @@
 #      OFLAB: malformed CASE TARGET HEX
 # 3. Open vSwitch (userspace datapath) with three namespaces h1..h3 on veths, driven by
 #    the domU: OFLAB: ovs-start, ovs-connected, ovs-ping, ovs-flows, ovs-flow lines.
+# After each ofbench run against the domU: does it still answer ping and a new
+# connection's HELLO (`OFLAB: after`; if not, `OFLAB: diag` lines: dom0's sockets to it,
+# its vif's counters).
 # Ends with `OFLAB: bench-done`.
 export PATH=/usr/local/bin:/bench/bin:/usr/lib/xen-4.17/bin:/bin:/sbin:/usr/bin:/usr/sbin
 export LD_LIBRARY_PATH=/bench/lib
@@ -78,9 +81,32 @@ malformed() {
     done
 }
 
+# What dom0 sees of a domU in trouble: its sockets to it, the vif's counters (its rx is
+# what the domU sent).
+domu_diag() {
+    say "diag $1: dom0's sockets to the domU by state: $(netstat -tn 2> /dev/null | grep "$DOMU:$PORT" |
+        awk '{ print $6 }' | sort | uniq -c | tr -s ' \n' ' ')"
+    say "diag $1: $($IP -s link show dev "vif$(xl domid guest 2> /dev/null).0" 2>&1 | tr -s ' \n' ' ')"
+}
+
+# After an ofbench run against the domU: it must still answer ping and a new
+# connection's HELLO (the diagnostics when it does not).
+#   OFLAB: after NAME ping=N/2 hello=HEX
+after() {
+    got=$($PING -c 2 -i 0.2 -W 1 "$DOMU" 2>&1 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+    hello=$(timeout 3 nc "$DOMU" "$PORT" < /dev/null 2> /dev/null | head -c 8 | hexdump -v -e '1/1 "%02x"')
+    say "after $1 ping=${got:-0}/2 hello=${hello:-none}"
+    case "$rc $got $hello" in
+        "0 2 01000008"*) ;;
+        *) domu_diag "$1" ;;
+    esac
+}
+
 # --- 1. ofbench: the domU, the hosted ofcontroller, ovs-testcontroller ---
 bench domu-throughput "$DOMU" "$PORT" -t
+after domu-throughput
 bench domu-latency "$DOMU" "$PORT"
+after domu-latency
 
 /bench/ofcontroller --app learning --listen "127.0.0.1:$HOSTED_PORT" --status-interval 0 \
     > /tmp/ofcontroller.log 2>&1 < /dev/null &

@@ -12,8 +12,9 @@
 # --bench DIR: DIR holds release builds of ofbench and ofcontroller (e.g. .build/release).
 # They go into dom0 with the host's Open vSwitch (ovsdb-server, ovs-vswitchd, ovsdb-tool,
 # ovs-vsctl, ovs-ofctl, ovs-appctl, ovs-testcontroller, the schema), the shared
-# libraries of all of them and controller-bench.sh, as the domU's ramdisk (which the
-# image ignores: the lab's one way in). dom0 then runs controller-bench.sh:
+# libraries of all of them and controller-bench.sh, as xen-lab.sh's --dom0-files (about
+# 110 MB unpacked, hence 768 MB for dom0; the domU never sees them). dom0 then runs
+# controller-bench.sh:
 #   - ofbench, 16 switches x 100 MACs, 4 loops of 2 s (the first ignored), throughput
 #     (-t) and latency mode, against the domU, against `ofcontroller --app learning` on
 #     dom0's loopback and against ovs-testcontroller on dom0's loopback. The hosted two
@@ -82,15 +83,13 @@ if [ -n "$bench" ]; then
     cp scripts/xen-lab/controller-bench.sh "$root/bench/run.sh"
     ldd "${binaries[@]}" "${ovs_bins[@]}" | awk '/=> \// { print $3 }' | sort -u | xargs -r cp -L -t "$root/bench/lib/"
     strip --strip-unneeded "$root"/bench/of* "$root"/bench/bin/* "$root"/bench/lib/*
-    # Uncompressed: the toolstack unpacks a gzip'd ramdisk into the domU's memory anyway.
     (cd "$root" && find bench | cpio -o -H newc -R 0:0 --quiet) > "$root/bench.cpio"
-    size=$(( $(stat -c %s "$root/bench.cpio") >> 20 ))
-    # The ramdisk takes its size out of the domU's memory; the rest is the controller's
-    # heap. 16 switches in throughput mode can each hold about 1 MB of unsent output (the
-    # core's high-water mark) in a buffer of up to 2 MB: with 44 MB of heap the domU once
-    # ran out (swift_allocObject's trap), so it gets 96 MB beside the ramdisk.
-    lab_args+=(--ramdisk "$root/bench.cpio" --memory $((size + 96)) --dom0-mem 768)
-    after_hello="cd / && cpio -id < /lab/guest.ramdisk 2>/dev/null; sh /bench/run.sh 10.0.9.2 $port </dev/null"
+    # The domU's memory: 16 switches in throughput mode can each hold about 1 MB of unsent
+    # output (the core's high-water mark) in a buffer of up to 2 MB. Its heap peaked at
+    # 29-33 MB here, and with 44 MB of heap it once ran out (swift_allocObject's trap):
+    # 96 MB, not the image's usual 32.
+    lab_args+=(--dom0-files "$root/bench.cpio" --memory 96 --dom0-mem 768)
+    after_hello="sh /bench/run.sh 10.0.9.2 $port </dev/null"
 fi
 
 # Its own process group (setsid without a fork: exec'd in place), so QEMU, which the
@@ -99,7 +98,7 @@ coproc LAB { exec setsid bash "$lab" "${lab_args[@]}" 2>&1; }
 lab_pid=$LAB_PID
 trap 'kill -- -$lab_pid 2>/dev/null || true; rm -rf "${root:-}"' EXIT
 hello='' gone='' panic='' sent=0 ovs_start='' ovs_connected='' ovs_flows='' bench_done=0
-declare -A runs=() notes=() malformed=() pings=()
+declare -A runs=() notes=() malformed=() pings=() after=()
 log=.build/controller-lab.log
 mkdir -p .build
 : > "$log"
@@ -123,6 +122,8 @@ while remaining=$((limit - SECONDS)); ((remaining > 0)) && IFS= read -r -t "$rem
         "OFLAB: bench-note "*) rest=${line#OFLAB: bench-note } name=${rest%% *}; notes[$name]+="${rest#* }; " ;;
         "OFLAB: malformed "*) read -r _ _ case_ who hex <<< "$line"; malformed[$case_:$who]=$hex ;;
         "OFLAB: ovs-start "*) ovs_start=${line#OFLAB: ovs-start }; echo "result: ovs-start $ovs_start" ;;
+        "OFLAB: after "*) read -r _ _ name rest <<< "$line"; after[$name]=$rest ;;
+        "OFLAB: diag "*) echo "  diag: ${line#OFLAB: diag }" ;;
         "OFLAB: ovs-log "*) echo "  ovs: ${line#OFLAB: ovs-log }" ;;
         "OFLAB: ovs-connected "*) ovs_connected=${line#OFLAB: ovs-connected } ;;
         "OFLAB: ovs-ping "*)
@@ -201,6 +202,11 @@ if [ -n "$bench" ]; then
     for name in domu-throughput domu-latency ofcontroller-throughput ofcontroller-latency \
         ovs-testcontroller-throughput ovs-testcontroller-latency; do
         bench_verdict "$name"
+        if [[ $name == domu-* ]]; then
+            state=${after[$name]:-}
+            verdict "domu-answers-after-$name" "$([[ $state == "ping=2/2 hello=01000008"* ]] && echo 1 || echo 0)" \
+                "then a ping and a new connection's HELLO: ${state:-not tried}"
+        fi
     done
 
     for expected in "${malformed_cases[@]}"; do
