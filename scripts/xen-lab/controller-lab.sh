@@ -29,7 +29,7 @@
 #     type and code;
 #   - Open vSwitch on the userspace datapath in dom0, bridge br0 with veths to network
 #     namespaces h1..h3 (10.0.0.1-3/24), fail-mode secure, the domU its controller:
-#     h1->h2, h2->h3, h3->h1 ping (3 each, all answered) and flows in dump-flows.
+#     h1->h2, h2->h3, h3->h1 ping (3 replies each within 15 s) and flows in dump-flows.
 # XEN_LAB_SCRIPT picks the lab (default scripts/xen-lab.sh), XEN_LAB_DIR its cache.
 # Exit 0 iff every check passed.
 set -euo pipefail
@@ -228,9 +228,12 @@ if [ -n "$bench" ]; then
     verdict ovs-start "$([[ $ovs_start == ok* ]] && echo 1 || echo 0)" "${ovs_start:-not reported}"
     verdict ovs-controller-connected "$([[ $ovs_connected == true* ]] && echo 1 || echo 0)" \
         "br0's controller tcp:10.0.9.2:$port is_connected ${ovs_connected:-not reported}"
+    # ping -c 3 -w 15 stops at the third reply; a slow first round trip (the flows being
+    # set up through the controller, over a second under a loaded TCG) may make it send a
+    # fourth request before then: 3 replies is a pass.
     for pair in h1-h2 h2-h3 h3-h1; do
         ping_=${pings[$pair]:-}
-        verdict "ovs-ping-$pair" "$([[ $ping_ == "3 packets transmitted, 3 received,"* ]] && echo 1 || echo 0)" \
+        verdict "ovs-ping-$pair" "$([[ $ping_ =~ ^[0-9]+\ packets\ transmitted,\ 3\ received, ]] && echo 1 || echo 0)" \
             "${pair/-/ -> }: ${ping_:-not run}"
     done
     flows=${ovs_flows%% *}
