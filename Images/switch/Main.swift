@@ -33,7 +33,11 @@ func unikernelMain() {
     }
     let flows = BootFlows.load()
 
-    let network = XenNetwork(addressing, portVifs: true)
+    // One or two controller connections: 64 KB each way is plenty on a LAN.
+    var tcp = TCPLimits()
+    tcp.sendBuffer = 64 * 1024
+    tcp.receiveBuffer = 64 * 1024
+    let network = XenNetwork(addressing, portVifs: true, tcp: tcp)
     let interface = network.interface
     typealias Listener = NetTCPListener<Netfront, XenNetwork.Platform>
     var listener: Listener?

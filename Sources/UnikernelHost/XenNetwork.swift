@@ -40,8 +40,10 @@ public final class XenNetwork {
     public static func portToken(_ index: Int) -> UInt64 { 64 + UInt64(index) }
 
     /// With `portVifs`, every vif after vif 0 the toolstack gave the domain is connected
-    /// as a plain device in `portVifs` instead (`vif1=`... must then be absent).
-    public init(_ arguments: NetworkArguments, portVifs wantPorts: Bool = false) {
+    /// as a plain device in `portVifs` instead (`vif1=`... must then be absent). `tcp`
+    /// bounds the stacks' connections (its MSS follows the vif's MTU): each connection
+    /// holds its send and receive buffers from the start, so they set the heap's need.
+    public init(_ arguments: NetworkArguments, portVifs wantPorts: Bool = false, tcp: TCPLimits = TCPLimits()) {
         let platform = XenPlatform()
         bootInstant = platform.bootInstant
         let store = XenStore(platform: platform)
@@ -68,7 +70,7 @@ public final class XenNetwork {
         withUnsafeMutableBytes(of: &seed) { arc4random_buf($0.baseAddress, $0.count) }
         self.seed = seed
         dhcp = arguments.dhcp
-        var limits = TCPLimits()
+        var limits = tcp
         limits.mss = vif.mtu - 40
         interface = NetInterface(
             device: vif, stack: NetStack(configuration: configuration, tcpLimits: limits, seed: seed), loop: loop,
