@@ -108,7 +108,7 @@ build() { # [NAME...]: only those images
     layout
     build_boot
     for image in "${images[@]}"; do
-        [[ $# -eq 0 || " $* " == *" ${image%%:*} "* ]] && build_image "$image"
+        if [[ $# -eq 0 || " $* " == *" ${image%%:*} "* ]]; then build_image "$image"; fi
     done
 }
 

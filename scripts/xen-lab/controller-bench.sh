@@ -4,9 +4,9 @@
 # the controller domU from dom0 and prints what it saw, one `OFLAB: ` line each;
 # controller-lab.sh on the host reads them and decides the checks.
 #
-#   sh /bench/run.sh DOMU_IP PORT
+#   sh /bench/run.sh DOMU_IP PORT ["SWITCHES MACS MS_PER_LOOP LOOPS WARMUP"]
 #
-# 1. ofbench (16 switches x 100 MACs, 4 loops of 2 s, the first ignored), throughput
+# 1. ofbench (by default 16 switches x 100 MACs, 4 loops of 2 s, the first ignored), throughput
 #    (-t) and latency mode, against the domU, then against ofcontroller --app learning
 #    on dom0's loopback, then against ovs-testcontroller on dom0's loopback:
 #      OFLAB: bench TARGET-MODE rc=N loops=N idle=N notes=N RESULT: ...
@@ -28,6 +28,9 @@ IP=/usr/local/bin/ip
 PING=/usr/local/bin/ping
 DOMU=${1:-10.0.9.2}
 PORT=${2:-6653}
+read -r SWITCHES MACS MS LOOPS WARMUP << SHAPE
+${3:-16 100 2000 4 1}
+SHAPE
 HOSTED_PORT=6653 # ofcontroller on 127.0.0.1
 TC_PORT=6633     # ovs-testcontroller on 127.0.0.1
 
@@ -47,7 +50,8 @@ listening() {
 bench() {
     name=$1 host=$2 port=$3
     shift 3
-    timeout 60 /bench/ofbench -c "$host" -p "$port" -s 16 -M 100 -m 2000 -l 4 -w 1 "$@" \
+    timeout $((LOOPS * MS / 1000 + 60)) /bench/ofbench -c "$host" -p "$port" -s "$SWITCHES" -M "$MACS" \
+        -m "$MS" -l "$LOOPS" -w "$WARMUP" "$@" \
         > /tmp/bench.out 2> /tmp/bench.err < /dev/null
     rc=$?
     result=$(grep '^RESULT' /tmp/bench.out | tail -n 1)

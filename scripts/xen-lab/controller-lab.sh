@@ -7,7 +7,7 @@
 # .build/controller-lab.log.
 #
 #   bash scripts/xen-lab/controller-lab.sh [IMAGE] [--cmdline "ip=10.0.9.2/24"] [--port N]
-#                                          [--bench DIR]
+#                                          [--bench DIR [--shape "S M MS L W"]]
 #
 # --bench DIR: DIR holds release builds of ofbench and ofcontroller (e.g. .build/release).
 # They go into dom0 with the host's Open vSwitch (ovsdb-server, ovs-vswitchd, ovsdb-tool,
@@ -30,21 +30,26 @@
 #   - Open vSwitch on the userspace datapath in dom0, bridge br0 with veths to network
 #     namespaces h1..h3 (10.0.0.1-3/24), fail-mode secure, the domU its controller:
 #     h1->h2, h2->h3, h3->h1 ping (3 replies each within 15 s) and flows in dump-flows.
+# --shape: ofbench's switches, MACs per switch, ms per loop, loops and warm-up loops for
+# those runs (default "16 100 2000 4 1"); cbench-configs/run-xen.sh passes its profiles'.
 # XEN_LAB_SCRIPT picks the lab (default scripts/xen-lab.sh), XEN_LAB_DIR its cache.
 # Exit 0 iff every check passed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-image=.build/unikernel/controller.elf cmdline="ip=10.0.9.2/24" port=6653 bench=''
+image=.build/unikernel/controller.elf cmdline="ip=10.0.9.2/24" port=6653 bench='' shape="16 100 2000 4 1"
 while (($#)); do
     case "$1" in
         --cmdline) cmdline=$2; shift 2 ;;
         --port) port=$2; shift 2 ;;
         --bench) bench=$2; shift 2 ;;
-        -*) echo "usage: $0 [IMAGE] [--cmdline ARGS] [--port N] [--bench DIR]" >&2; exit 2 ;;
+        --shape) shape=$2; shift 2 ;;
+        -*) echo "usage: $0 [IMAGE] [--cmdline ARGS] [--port N] [--bench DIR [--shape \"S M MS L W\"]]" >&2; exit 2 ;;
         *) image=$1; shift ;;
     esac
 done
+[[ $shape =~ ^[0-9]+\ [0-9]+\ [0-9]+\ [0-9]+\ [0-9]+$ ]] || { echo "$0: --shape wants five numbers: S M MS L W" >&2; exit 2; }
+read -r shape_switches _ _ shape_loops _ <<< "$shape"
 lab=${XEN_LAB_SCRIPT:-scripts/xen-lab.sh}
 lab_args=(shell "$image" --cmdline "$cmdline")
 # The whole run's bound: booting takes 20-40 s, the bench part about 2 minutes.
@@ -87,7 +92,7 @@ if [ -n "$bench" ]; then
     # The domU gets the 32 MB its controller.cfg gives it: the image bounds its buffers
     # for that (a 16-switch throughput run peaked at 18 MB of its 28 MB heap).
     lab_args+=(--dom0-files "$root/bench.cpio" --memory 32 --dom0-mem 768)
-    after_hello="sh /bench/run.sh 10.0.9.2 $port </dev/null"
+    after_hello="sh /bench/run.sh 10.0.9.2 $port '$shape' </dev/null"
 fi
 
 # Its own process group (setsid without a fork: exec'd in place), so QEMU, which the
@@ -159,13 +164,13 @@ bench_verdict() { # name
     if [ -z "$run" ]; then why="no run reported"
     elif [ "$rc" != 0 ]; then why="ofbench exit $rc"
     elif [ -z "$avg" ]; then why="no RESULT line"
-    elif [ "$loops" != 4 ]; then why="$loops loops of 4"
-    elif [ "$idle" != 0 ]; then why="$idle of 16 switches got no response in the counted loops"
+    elif [ "$loops" != "$shape_loops" ]; then why="$loops loops of $shape_loops"
+    elif [ "$idle" != 0 ]; then why="$idle of $shape_switches switches got no response in the counted loops"
     elif [ "$nnotes" != 0 ]; then why="ofbench complained: ${notes[$1]:-}"
     elif [[ $avg == 0.00 ]]; then why="no responses"
     fi
     if [ -z "$why" ]; then
-        verdict "bench-$1" 1 "ofbench exit 0, all 16 switches answered in the 3 counted loops, no complaints; avg $avg responses/s"
+        verdict "bench-$1" 1 "ofbench exit 0, all $shape_switches switches answered in the counted loops, no complaints; avg $avg responses/s"
     else
         verdict "bench-$1" 0 "$why: ${run:-nothing}"
     fi
