@@ -38,7 +38,9 @@ func unikernelMain() {
             Console.write(network.vif.macAddress.description)
             Console.write(" after ")
             Console.write((network.loop.now - network.bootInstant).nanoseconds / 1000)
-            Console.write(" us from the boot entry\n")
+            Console.write(" us from the boot entry (")
+            Console.write(network.dom0WaitMicroseconds)
+            Console.write(" us of it waiting for dom0: netback, xenstored)\n")
             allocationsAtStart = HeapStatistics.current.allocations
         },
         stop: { request in

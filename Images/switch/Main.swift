@@ -92,7 +92,9 @@ func unikernelMain() {
             }
             Console.write(", up after ")
             Console.write((network.loop.now - network.bootInstant).nanoseconds / 1000)
-            Console.write(" us\n")
+            Console.write(" us (")
+            Console.write(network.dom0WaitMicroseconds)
+            Console.write(" us of it waiting for dom0: netback, xenstored)\n")
         },
         stop: { _ in
             Console.write("switch: shutdown requested\n")

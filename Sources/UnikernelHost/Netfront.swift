@@ -39,6 +39,9 @@ public final class Netfront: FrameDevice {
     /// Frames the backend reported as errors or dropped, and received frames we dropped.
     public private(set) var transmitErrors: UInt64 = 0
     public private(set) var receiveErrors: UInt64 = 0
+    /// Nanoseconds set-up spent waiting for the backend (dom0's netback and its hotplug
+    /// script) to reach InitWait and then Connected: boot time that is not ours.
+    public private(set) var backendWait: UInt64 = 0
 
     /// Connects vif `index` (`device/vif/INDEX` in our xenstore directory).
     public init(index: Int, store: XenStore, grants: GrantTable, platform: XenPlatform) throws(NetfrontError) {
@@ -73,7 +76,10 @@ public final class Netfront: FrameDevice {
         _ = uk_netif_rx_push(&rx)
 
         do throws(XenStoreError) {
+            // xenstored's answers within the waits are counted by the store itself.
+            var started = store.now &- store.answerWait
             try Self.waitForState(store, backend + "/state", atLeast: 2)  // InitWait
+            backendWait = store.now &- store.answerWait &- started
             while true {
                 let t = try store.startTransaction()
                 try store.write(node + "/tx-ring-ref", String(txRef), transaction: t)
@@ -87,7 +93,9 @@ public final class Netfront: FrameDevice {
                 try store.write(node + "/state", "4", transaction: t)  // Connected
                 if try store.endTransaction(t) { break }
             }
+            started = store.now &- store.answerWait
             try Self.waitForState(store, backend + "/state", atLeast: 4)
+            backendWait &+= store.now &- store.answerWait &- started
         } catch {
             throw .store(error)
         }

@@ -26,6 +26,7 @@ public final class XenNetwork {
     public static var maximumPortVifs: Int { 6 }
     /// The boot entry, on the loop's clock: boot figures count from it.
     public let bootInstant: Instant
+    private let store: XenStore
     private let shutdown: ShutdownRequests
     private let dhcp: Bool
     private let seed: UInt64
@@ -47,6 +48,7 @@ public final class XenNetwork {
         let platform = XenPlatform()
         bootInstant = platform.bootInstant
         let store = XenStore(platform: platform)
+        self.store = store
         let grants = GrantTable()
         do throws(NetfrontError) { vif = try Netfront(index: 0, store: store, grants: grants, platform: platform) } catch {
             Shutdown.panic("network: vif 0 did not connect")
@@ -136,6 +138,16 @@ public final class XenNetwork {
             guard let request = self.shutdown.pending() else { return }
             stop(request)
         }
+    }
+
+    /// Boot time spent waiting for dom0, in microseconds: for netback on every vif to
+    /// connect, and for xenstored's answers. What the boot figures hold that is the
+    /// host's, not ours.
+    public var dom0WaitMicroseconds: UInt64 {
+        var total = vif.backendWait &+ store.answerWait
+        for more in moreInterfaces { total &+= more.device.backendWait }
+        for port in portVifs { total &+= port.backendWait }
+        return total / 1000
     }
 
     /// Times the vCPU blocked in Xen for want of work.

@@ -25,6 +25,9 @@ public final class XenStore {
     private var watchEvents: [(path: [UInt8], token: [UInt8])] = []
     /// How long one request may wait for its answer.
     public var timeout: UInt64 = 10_000_000_000
+    /// Nanoseconds spent waiting for xenstored's answers (it runs in dom0): boot time
+    /// that is the host's, not ours.
+    public private(set) var answerWait: UInt64 = 0
 
     public init(platform: XenPlatform) {
         guard let shared = platform.shared, let channels = platform.channels,
@@ -128,6 +131,8 @@ public final class XenStore {
             try part.withUnsafeBytes { bytes in Result { () throws(XenStoreError) in try send(bytes, until: deadline) } }.get()
         }
         channels.notify(port)
+        let sent = shared.systemTime()
+        defer { answerWait &+= shared.systemTime() &- sent }
         var answer: (type: UInt32, payload: [UInt8])? = nil
         while answer == nil {
             if !readMessage(into: &answer, id: id) {
