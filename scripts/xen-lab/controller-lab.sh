@@ -176,16 +176,8 @@ bench_verdict() { # name
     fi
 }
 
-# The OFPT_ERRORs (type 1) in a hex stream of OpenFlow messages, one per line.
-errors_in() {
-    local hex=$1 length
-    while ((${#hex} >= 16)); do
-        length=$((16#${hex:4:4}))
-        ((length >= 8)) || break
-        [ "${hex:2:2}" != 01 ] || echo "${hex:0:length*2}"
-        hex=${hex:length*2}
-    done
-}
+# shellcheck source=openflow-errors.sh
+source scripts/xen-lab/openflow-errors.sh
 
 # The malformed-input cases of controller-bench.sh: the error type/code (hex) each must
 # get, and its name.
@@ -216,7 +208,7 @@ if [ -n "$bench" ]; then
         read -r case_ want what <<< "$expected"
         domu=$(errors_in "${malformed[$case_:domu]:-}")
         hosted=$(errors_in "${malformed[$case_:ofcontroller]:-}")
-        got=$(while read -r e; do [ -z "$e" ] || printf '%s/%s ' "${e:16:4}" "${e:20:4}"; done <<< "$domu")
+        got=$(error_codes "$domu")
         if [ -z "$domu" ] || [ -z "$hosted" ]; then
             verdict "malformed-$case_" 0 "no OFPT_ERROR from $([ -z "$domu" ] && echo "the domU ")$([ -z "$hosted" ] && echo "the hosted ofcontroller")"
         elif [ "$domu" != "$hosted" ]; then

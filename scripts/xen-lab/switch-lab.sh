@@ -8,6 +8,8 @@
 #   - pings h1->h2 and h2->h3 pass through the switch, h1->h3 is blocked by the flows;
 #   - `ovs-ofctl dump-flows` against the switch's passive listener (listen=6634) shows
 #     the firewall's flows and the controller's;
+#   - malformed OpenFlow to that listener gets the same OFPT_ERRORs, byte for byte, as
+#     from a hosted ofswitch in dom0, and the expected type and code;
 #   - a 10 MB TCP echo h1->h2 through the switch, and the same between two namespaces
 #     on a Linux bridge in the same dom0 (the baseline), with ping round trips for both;
 #   - the hosted controller killed: the switch keeps forwarding (fail-secure keeps the
@@ -23,7 +25,7 @@
 #
 #   bash scripts/xen-lab/switch-lab.sh [IMAGE] [--tools DIR] [--controller-image ELF]
 #
-# --tools DIR holds the ofcontroller build dom0 runs (default .build/debug; CI's
+# --tools DIR holds the ofcontroller and ofswitch builds dom0 runs (default .build/debug; CI's
 # `swift build` makes it); it goes into dom0 with ovs-ofctl and their shared libraries
 # (xen-lab.sh --dom0-files: about 80 MB unpacked, hence 768 MB for dom0), and so does
 # the controller image (default .build/unikernel/controller.elf). XEN_LAB_SCRIPT picks the lab (default scripts/xen-lab.sh),
@@ -42,20 +44,22 @@ while (($#)); do
     esac
 done
 lab=${XEN_LAB_SCRIPT:-scripts/xen-lab.sh}
-[ -x "$tools/ofcontroller" ] || { echo "$0: no $tools/ofcontroller (swift build first)" >&2; exit 2; }
+for tool in ofcontroller ofswitch; do
+    [ -x "$tools/$tool" ] || { echo "$0: no $tools/$tool (swift build first)" >&2; exit 2; }
+done
 [ -f "$controller_image" ] || { echo "$0: no $controller_image (scripts/unikernel.sh build controller)" >&2; exit 2; }
 ofctl=$(command -v ovs-ofctl) || { echo "$0: ovs-ofctl is missing (apt-get install openvswitch-switch)" >&2; exit 2; }
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/tools/lib"
-cp "$tools/ofcontroller" "$ofctl" "$root/tools/"
+cp "$tools/ofcontroller" "$tools/ofswitch" "$ofctl" "$root/tools/"
 cp "$controller_image" "$root/tools/controller.elf"
 cp scripts/xen-lab/switch-steps.sh "$root/tools/"
-for tool in "$tools/ofcontroller" "$ofctl"; do
+for tool in "$tools/ofcontroller" "$tools/ofswitch" "$ofctl"; do
     ldd "$tool" | awk '/=> \// { print $3 }' | xargs -r cp -L -t "$root/tools/lib/"
 done
-strip --strip-unneeded "$root"/tools/ofcontroller "$root"/tools/ovs-ofctl "$root"/tools/lib/* 2>/dev/null || true
+strip --strip-unneeded "$root"/tools/ofcontroller "$root"/tools/ofswitch "$root"/tools/ovs-ofctl "$root"/tools/lib/* 2>/dev/null || true
 (cd "$root" && find tools | cpio -o -H newc -R 0:0 --quiet) > "$root/tools.cpio"
 lab_args=(shell "$image" --cmdline "ip=10.0.9.2/24 controller=10.0.9.4:6653 listen=6634"
     --vifs 4 --port-bridges --ramdisk Images/switch/firewall.flows --dom0-files "$root/tools.cpio"
@@ -70,7 +74,7 @@ commands=('sh /tools/switch-steps.sh 2>&1')
 coproc LAB { exec setsid bash "$lab" "${lab_args[@]}" 2>&1; }
 lab_pid=$LAB_PID
 trap 'kill -- -$lab_pid 2>/dev/null || true; rm -rf "$root"' EXIT
-declare -A got=()
+declare -A got=() malformed=()
 sent=0 started=$SECONDS
 log=.build/switch-lab.log
 mkdir -p .build
@@ -85,6 +89,7 @@ while IFS= read -r -t "$timeout" line <&"${LAB[0]}"; do
         "OFLAB: domu "*) echo "  | ${line#OFLAB: domu }" ;;
         "OFLAB: flow "*) echo "  flow: ${line#OFLAB: flow }" ;;
         "OFLAB: ctl "*) echo "  ctl| ${line#OFLAB: ctl }" ;;
+        "OFLAB: malformed "*) read -r _ _ case_ who hex <<< "$line"; malformed[$case_:$who]=$hex ;;
         "OFLAB: diag "*) echo "  diag: ${line#OFLAB: diag }" ;;
         "OFLAB: done"*) break ;;
         "OFLAB: "*)
@@ -113,6 +118,26 @@ rate() { sed -n 's/.*mbit_s=\([0-9.]*\).*/\1/p' <<< "$(value "$1")"; }
 if [[ -n $(rate echo-switch) && -n $(rate echo-bridge) ]]; then
     echo "result: forwarding switch/bridge $(awk -v a="$(rate echo-switch)" -v b="$(rate echo-bridge)" 'BEGIN { printf "%.2f", a / b }')"
 fi
+# The malformed cases of switch-steps.sh: the error type/code (hex) each must get.
+# shellcheck source=openflow-errors.sh
+source scripts/xen-lab/openflow-errors.sh
+for expected in "bad-version 0001/0000 BAD_REQUEST/BAD_VERSION" "bad-type 0001/0001 BAD_REQUEST/BAD_TYPE" \
+    "short-flow-mod 0001/0006 BAD_REQUEST/BAD_LEN" "header-length-4 0001/0006 BAD_REQUEST/BAD_LEN" \
+    "hello-version-0 0000/0000 HELLO_FAILED/INCOMPATIBLE"; do
+    read -r case_ want what <<< "$expected"
+    domu=$(errors_in "${malformed[$case_:domu]:-}")
+    hosted=$(errors_in "${malformed[$case_:ofswitch]:-}")
+    codes=$(error_codes "$domu")
+    if [ -z "$domu" ] || [ -z "$hosted" ]; then
+        verdict "malformed-$case_" 0 "no OFPT_ERROR from $([ -z "$domu" ] && echo "the domU ")$([ -z "$hosted" ] && echo "the hosted ofswitch")"
+    elif [ "$domu" != "$hosted" ]; then
+        verdict "malformed-$case_" 0 "the OFPT_ERRORs differ: domU $domu, ofswitch $hosted"
+    elif [ "$codes" != "$want " ]; then
+        verdict "malformed-$case_" 0 "both answered type/code ${codes% }, expected $want ($what)"
+    else
+        verdict "malformed-$case_" 1 "the same OFPT_ERROR from the domU and a hosted ofswitch, $what ($want), $(( ${#domu} / 2 )) bytes"
+    fi
+done
 verdict fail-secure "$(is ping-no-controller 10)" "$(value ping-no-controller)/10 replies with the hosted controller gone"
 verdict controller-domu "$(is connected-domu '+([0-9])')" "the switch connected to the controller domU $(value connected-domu) s after xl create"
 verdict ping-domu-controller "$(is ping-domu-controller 10)" "$(value ping-domu-controller)/10 replies h1->h2 under the controller domU (learned flows deleted first)"

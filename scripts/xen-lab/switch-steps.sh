@@ -51,6 +51,33 @@ ovs-ofctl dump-flows $SWITCH > /tmp/flows1.txt 2>&1
 sed 's/^/OFLAB: flow /' /tmp/flows1.txt
 say drops "$(grep -c "actions=drop" /tmp/flows1.txt) flows $(grep -c "priority=" /tmp/flows1.txt)"
 
+# --- malformed input: the switch domU's listener and a hosted ofswitch's, side by side ---
+# Each case on a fresh connection after a HELLO of version 1 (unless the case is about
+# the HELLO itself); whatever comes back within 3 s, in hex.
+$IP link add swa type veth peer name swb
+$IP link set swa up
+$IP link set swb up
+ofswitch --port swa --listen ptcp:6635 --status-interval 0 > /tmp/ofswitch.log 2>&1 < /dev/null &
+OFS=$!
+t=0
+until netstat -ltn 2> /dev/null | grep -q "127.0.0.1:6635 " || [ $t -ge 50 ]; do sleep 0.2; t=$((t + 1)); done
+HELLO='\001\000\000\010\000\000\000\001'
+malformed() { # CASE BYTES (printf escapes)
+    for target in domu:10.0.9.2:6634 ofswitch:127.0.0.1:6635; do
+        who=${target%%:*} rest=${target#*:}
+        out=$({ printf "$2"; sleep 1; } | timeout 3 nc "${rest%:*}" "${rest#*:}" 2> /dev/null | hexdump -v -e '1/1 "%02x"')
+        say malformed "$1 $who ${out:-none}"
+    done
+}
+# ECHO_REQUEST of version 4; type 0x7f; a FLOW_MOD whose length (12) is too short for
+# one; a header whose length (4) is shorter than a header; a HELLO of version 0.
+malformed bad-version "$HELLO\004\002\000\010\000\000\000\130"
+malformed bad-type "$HELLO\001\177\000\010\000\000\000\126"
+malformed short-flow-mod "$HELLO\001\016\000\014\000\000\000\121\000\000\000\115"
+malformed header-length-4 "$HELLO\001\012\000\004\000\000\000\144"
+malformed hello-version-0 '\000\000\000\010\000\000\000\007'
+kill $OFS
+
 # --- forwarding through the switch, and the Linux bridge baseline ---
 say rtt-switch "$(ns h1 $PING -q -c 100 -i 0.01 -W 2 10.0.1.2 | rtt)"
 ns h2 labnet echo-server 7 &
