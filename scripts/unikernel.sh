@@ -5,7 +5,9 @@
 #                                      writes .build/unikernel/NAME.elf (stripped; all images, or
 #                                      those named) and prints each image's size, section by section
 #                                      UNIKERNEL_SEED=N: the layout seed (random when unset)
-#   bash scripts/unikernel.sh test     boots selftest.elf under QEMU microvm and as a Xen PVH
+#   bash scripts/unikernel.sh test     boots selftest.elf under QEMU microvm (and the appliance
+#                                      images with bad command lines and flows, which must
+#                                      stop with the reason) and as a Xen PVH
 #                                      dom0, then echo.elf as a domU (three vifs with static
 #                                      addresses, then one from DHCP) answering ping and a 10 MB
 #                                      TCP echo from a Linux dom0 (scripts/xen-lab.sh), then controller.elf
@@ -150,6 +152,34 @@ test_microvm_fault() {
     fi
 }
 
+# A bad command line or flow list stops an appliance image with the reason on the console
+# and the crash status (QEMU exit 255), before it touches any device: microvm is enough.
+test_bad_command_lines() {
+    local case_ image args reason log status
+    for case_ in "switch|ip=10.0.9.2/24 fail=open|switch: bad command line: fail= is secure or standalone: open" \
+        "switch|controller=10.0.9.300|switch: bad command line: controller= wants A.B.C.D[:PORT]: 10.0.9.300" \
+        "controller|app=nonsense|controller: bad command line: app= is learning or hub: nonsense"; do
+        IFS='|' read -r image args reason <<< "$case_"
+        log=$out/$image-bad-command-line.log status=0
+        timeout 60 qemu-system-x86_64 -accel tcg -cpu max -M microvm -m 128 -nographic -no-reboot -monitor none \
+            -kernel "$out/$image.elf" -append "$args" -device isa-debug-exit,iobase=0xf4,iosize=4 > "$log" 2>&1 || status=$?
+        if [[ $status == 255 ]] && grep -aqF "$reason" "$log"; then
+            check "$image-bad-command-line" 0 "'$args': \"$reason\", exit 255"
+        else
+            check "$image-bad-command-line" 1 "'$args': QEMU exit $status, wanted \"$reason\""; sed 's/^/  | /' "$log" | tail -5
+        fi
+    done
+    # A flow list (the ramdisk) with a bad line: the line and the reason, exit 255.
+    log=$out/switch-bad-flows.log status=0
+    printf 'priority=10,in_port=1,actions=output:2\npriority=10,nw_dest=10.0.0.9,actions=drop\n' > "$out/bad.flows"
+    reason="switch: flows (the ramdisk): line 2: unknown field 'nw_dest'"
+    timeout 60 qemu-system-x86_64 -accel tcg -cpu max -M microvm -m 128 -nographic -no-reboot -monitor none \
+        -kernel "$out/switch.elf" -initrd "$out/bad.flows" -append "ip=10.0.9.2/24" \
+        -device isa-debug-exit,iobase=0xf4,iosize=4 > "$log" 2>&1 || status=$?
+    if [[ $status == 255 ]] && grep -aqF "$reason" "$log"; then check switch-bad-flows 0 "\"$reason\", exit 255"
+    else check switch-bad-flows 1 "QEMU exit $status, wanted \"$reason\""; sed 's/^/  | /' "$log" | tail -5; fi
+}
+
 lab_run() { # name, then xen-lab.sh arguments
     local name=$1 log=$out/lab-$1.log
     shift
@@ -189,6 +219,7 @@ run_tests() {
     command -v qemu-system-x86_64 > /dev/null || apt-get install -y -q qemu-system-x86 > /dev/null
     test_microvm
     test_microvm_fault
+    test_bad_command_lines
     lab_run selftest-xen-dom0 dom0 "$out/selftest.elf"
     lab_run echo-xen-domu-3-vifs domu "$out/echo.elf" --vifs 3 --cmdline "ip=10.0.9.2/24 vif1=10.0.9.11/24 vif2=10.0.9.12/24"
     lab_run echo-xen-domu-dhcp domu "$out/echo.elf" --cmdline "dhcp"
