@@ -102,7 +102,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["Wire"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Wire", "Devices", "Scheduler"], path: "Tests/TestSupport"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "OpenFlowTests", dependencies: ["OpenFlow", "Wire", "Capture", "TestSupport"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire"]),
@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "NetStackTests", dependencies: ["NetStack", "Wire", "Scheduler", "TestSupport"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "ControllerHost", "Devices", "OpenFlow", "Wire", "Scheduler"]),
         .testTarget(name: "SwitchTests", dependencies: ["Switch", "OpenFlow", "Wire", "Scheduler", "Controller"]),
-        .testTarget(name: "SwitchApplianceTests", dependencies: ["SwitchAppliance", "Switch", "OpenFlow", "Devices", "Wire", "Scheduler"]),
+        .testTarget(name: "SwitchApplianceTests", dependencies: ["SwitchAppliance", "Switch", "OpenFlow", "Devices", "Wire", "Scheduler", "TestSupport"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform", "Scheduler"]),
         .testTarget(
             name: "SwitchHostTests",

@@ -6,44 +6,9 @@ import Testing
 import TestSupport
 import Wire
 
-/// A device whose wake-ups are edges, as Xen netfront's are: reported ready when frames
-/// arrive, and a read consumes that whether or not it took them all. A burst larger than
-/// one readiness's batches must still be read to its end.
+/// A burst larger than one readiness's batches, on a device whose wake-ups are edges (as
+/// Xen netfront's are), must still be read to its end.
 struct EdgeWakeupTests {
-    final class EdgeDevice: FrameDevice, ReadinessSource {
-        let macAddress = MACAddress(0x02, 0, 0, 0, 0, 0x0b)
-        var mtu: Int { 1500 }
-        var waiting: [[UInt8]] = []
-        var sent: [[UInt8]] = []
-        private var edge = false
-
-        func push(_ frames: [[UInt8]]) {
-            waiting += frames
-            edge = true
-        }
-
-        func receive(into batch: inout FrameBatch) throws(DeviceError) -> Int {
-            edge = false
-            batch.reset()
-            var taken = 0
-            while taken < waiting.count, !batch.isFull {
-                _ = waiting[taken].withUnsafeBytes { batch.append($0) }
-                taken += 1
-            }
-            waiting.removeFirst(taken)
-            return taken
-        }
-
-        func transmit(_ batch: inout FrameBatch) throws(DeviceError) -> Int {
-            defer { batch.reset() }
-            for frame in batch.frames { sent.append(Array(batch.storage[frame])) }
-            return batch.frames.count
-        }
-
-        func isLinkUp() -> Bool { true }
-        func currentReadiness() -> (readable: Bool, writable: Bool, closed: Bool) { (edge, false, false) }
-    }
-
     struct Idle: Platform {
         var clock = Instant.zero
         func now() -> Instant { clock }
@@ -66,7 +31,7 @@ struct EdgeWakeupTests {
     @Test func aBurstLargerThanOneReadinessIsAnsweredInFull() {
         let soft = SoftReadiness()
         let loop = RunLoop(platform: SoftPlatform(base: Idle(), soft: soft))
-        let device = EdgeDevice()
+        let device = EdgeFrameDevice(mac: MACAddress(0x02, 0, 0, 0, 0, 0x0b))
         soft.watch(device, token: 1, readable: true, writable: false)
         let address = IPv4Address(192, 0, 2, 2)
         var configuration = NetStackConfiguration(mac: device.macAddress, mtu: 1500)

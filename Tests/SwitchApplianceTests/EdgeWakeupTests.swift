@@ -4,52 +4,13 @@ import Scheduler
 import Switch
 import SwitchAppliance
 import Testing
+import TestSupport
 import Wire
 
-/// A port whose wake-ups are edges, as Xen netfront's are: it is reported ready when
-/// frames arrive, and a read consumes that, whether or not the frames were all taken. The appliance must still read them
-/// all when more arrive at once than one readiness's budget.
+/// A port whose wake-ups are edges, as Xen netfront's are (`EdgeFrameDevice`): the
+/// appliance must still read every frame when more arrive at once than one readiness's
+/// budget.
 struct EdgeWakeupTests {
-    final class EdgeDevice: FrameDevice, ReadinessSource {
-        let macAddress: MACAddress
-        var mtu: Int { 1500 }
-        var waiting: [[UInt8]] = []
-        var sent: [[UInt8]] = []
-        private var edge = false
-
-        init(mac: UInt64) { macAddress = MACAddress(rawValue: mac) }
-
-        func push(_ frames: [[UInt8]]) {
-            waiting += frames
-            edge = true
-        }
-
-        /// A read consumes the wake-up, whether or not it emptied the queue.
-        func receive(into batch: inout FrameBatch) throws(DeviceError) -> Int {
-            edge = false
-            batch.reset()
-            var taken = 0
-            while taken < waiting.count, !batch.isFull {
-                _ = waiting[taken].withUnsafeBytes { batch.append($0) }
-                taken += 1
-            }
-            waiting.removeFirst(taken)
-            return taken
-        }
-
-        func transmit(_ batch: inout FrameBatch) throws(DeviceError) -> Int {
-            defer { batch.reset() }
-            for frame in batch.frames { sent.append(Array(batch.storage[frame])) }
-            return batch.frames.count
-        }
-
-        func isLinkUp() -> Bool { true }
-
-        func currentReadiness() -> (readable: Bool, writable: Bool, closed: Bool) {
-            (edge, false, false)
-        }
-    }
-
     struct Idle: Platform {
         var clock = Instant.zero
         func now() -> Instant { clock }
@@ -61,13 +22,13 @@ struct EdgeWakeupTests {
     @Test func aBurstLargerThanTheBudgetIsReadToTheEnd() throws {
         let soft = SoftReadiness()
         let loop = RunLoop(platform: SoftPlatform(base: Idle(), soft: soft))
-        let inside = EdgeDevice(mac: 0x02_00_00_00_00_01)
-        let outside = EdgeDevice(mac: 0x02_00_00_00_00_02)
+        let inside = EdgeFrameDevice(mac: MACAddress(rawValue: 0x02_00_00_00_00_01))
+        let outside = EdgeFrameDevice(mac: MACAddress(rawValue: 0x02_00_00_00_00_02))
         soft.watch(inside, token: 1, readable: true, writable: false)
         soft.watch(outside, token: 2, readable: true, writable: false)
-        var options = SwitchAppliance<EdgeDevice, MemoryListener, SoftPlatform<Idle>>.Options()
+        var options = SwitchAppliance<EdgeFrameDevice, MemoryListener, SoftPlatform<Idle>>.Options()
         options.framesPerReadiness = 64
-        let appliance = try SwitchAppliance<EdgeDevice, MemoryListener, SoftPlatform<Idle>>(
+        let appliance = try SwitchAppliance<EdgeFrameDevice, MemoryListener, SoftPlatform<Idle>>(
             loop: loop, datapath: DatapathSettings(), agent: AgentSettings(),
             ports: [.init(device: inside, token: 1, name: "p1"), .init(device: outside, token: 2, name: "p2")],
             listener: nil, options: options,

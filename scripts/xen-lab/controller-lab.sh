@@ -204,21 +204,7 @@ if [ -n "$bench" ]; then
         fi
     done
 
-    for expected in "${malformed_cases[@]}"; do
-        read -r case_ want what <<< "$expected"
-        domu=$(errors_in "${malformed[$case_:domu]:-}")
-        hosted=$(errors_in "${malformed[$case_:ofcontroller]:-}")
-        got=$(error_codes "$domu")
-        if [ -z "$domu" ] || [ -z "$hosted" ]; then
-            verdict "malformed-$case_" 0 "no OFPT_ERROR from $([ -z "$domu" ] && echo "the domU ")$([ -z "$hosted" ] && echo "the hosted ofcontroller")"
-        elif [ "$domu" != "$hosted" ]; then
-            verdict "malformed-$case_" 0 "the OFPT_ERRORs differ: domU $domu, ofcontroller $hosted"
-        elif [ "$got" != "$want " ]; then
-            verdict "malformed-$case_" 0 "both answered type/code ${got% }, expected $want ($what)"
-        else
-            verdict "malformed-$case_" 1 "the same OFPT_ERROR from both, $what ($want), $(( ${#domu} / 2 )) bytes"
-        fi
-    done
+    malformed_verdicts ofcontroller "${malformed_cases[@]}"
 
     verdict ovs-start "$([[ $ovs_start == ok* ]] && echo 1 || echo 0)" "${ovs_start:-not reported}"
     verdict ovs-controller-connected "$([[ $ovs_connected == true* ]] && echo 1 || echo 0)" \

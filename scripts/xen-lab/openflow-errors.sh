@@ -17,3 +17,27 @@ error_codes() {
     local e
     while read -r e; do [ -z "$e" ] || printf '%s/%s ' "${e:16:4}" "${e:20:4}"; done <<< "$1"
 }
+
+# malformed_verdicts HOSTED CASE... : one check per malformed-input case, from the
+# caller's `malformed[CASE:domu]` and `malformed[CASE:HOSTED]` (hex streams) and its
+# `verdict NAME 0|1 DETAIL`. Each CASE is "NAME TYPE/CODE WHAT" (hex type/code): the
+# domU's OFPT_ERRORs must be the hosted build's, byte for byte, and of that type/code.
+malformed_verdicts() {
+    local hosted_name=$1 expected case_ want what domu hosted codes
+    shift
+    for expected in "$@"; do
+        read -r case_ want what <<< "$expected"
+        domu=$(errors_in "${malformed[$case_:domu]:-}")
+        hosted=$(errors_in "${malformed[$case_:$hosted_name]:-}")
+        codes=$(error_codes "$domu")
+        if [ -z "$domu" ] || [ -z "$hosted" ]; then
+            verdict "malformed-$case_" 0 "no OFPT_ERROR from $([ -z "$domu" ] && echo "the domU ")$([ -z "$hosted" ] && echo "the hosted $hosted_name")"
+        elif [ "$domu" != "$hosted" ]; then
+            verdict "malformed-$case_" 0 "the OFPT_ERRORs differ: domU $domu, $hosted_name $hosted"
+        elif [ "$codes" != "$want " ]; then
+            verdict "malformed-$case_" 0 "both answered type/code ${codes% }, expected $want ($what)"
+        else
+            verdict "malformed-$case_" 1 "the same OFPT_ERROR from the domU and the hosted $hosted_name, $what ($want), $((${#domu} / 2)) bytes"
+        fi
+    done
+}

@@ -121,23 +121,9 @@ fi
 # The malformed cases of switch-steps.sh: the error type/code (hex) each must get.
 # shellcheck source=openflow-errors.sh
 source scripts/xen-lab/openflow-errors.sh
-for expected in "bad-version 0001/0000 BAD_REQUEST/BAD_VERSION" "bad-type 0001/0001 BAD_REQUEST/BAD_TYPE" \
+malformed_verdicts ofswitch "bad-version 0001/0000 BAD_REQUEST/BAD_VERSION" "bad-type 0001/0001 BAD_REQUEST/BAD_TYPE" \
     "short-flow-mod 0001/0006 BAD_REQUEST/BAD_LEN" "header-length-4 0001/0006 BAD_REQUEST/BAD_LEN" \
-    "hello-version-0 0000/0000 HELLO_FAILED/INCOMPATIBLE"; do
-    read -r case_ want what <<< "$expected"
-    domu=$(errors_in "${malformed[$case_:domu]:-}")
-    hosted=$(errors_in "${malformed[$case_:ofswitch]:-}")
-    codes=$(error_codes "$domu")
-    if [ -z "$domu" ] || [ -z "$hosted" ]; then
-        verdict "malformed-$case_" 0 "no OFPT_ERROR from $([ -z "$domu" ] && echo "the domU ")$([ -z "$hosted" ] && echo "the hosted ofswitch")"
-    elif [ "$domu" != "$hosted" ]; then
-        verdict "malformed-$case_" 0 "the OFPT_ERRORs differ: domU $domu, ofswitch $hosted"
-    elif [ "$codes" != "$want " ]; then
-        verdict "malformed-$case_" 0 "both answered type/code ${codes% }, expected $want ($what)"
-    else
-        verdict "malformed-$case_" 1 "the same OFPT_ERROR from the domU and a hosted ofswitch, $what ($want), $(( ${#domu} / 2 )) bytes"
-    fi
-done
+    "hello-version-0 0000/0000 HELLO_FAILED/INCOMPATIBLE"
 verdict fail-secure "$(is ping-no-controller 10)" "$(value ping-no-controller)/10 replies with the hosted controller gone"
 verdict controller-domu "$(is connected-domu '+([0-9])')" "the switch connected to the controller domU $(value connected-domu) s after xl create"
 verdict ping-domu-controller "$(is ping-domu-controller 10)" "$(value ping-domu-controller)/10 replies h1->h2 under the controller domU (learned flows deleted first)"
