@@ -67,10 +67,7 @@ func unikernelMain() {
             Console.write(":")
             Console.write(UInt64(port))
             Console.write(" after ")
-            Console.write((network.loop.now - network.bootInstant).nanoseconds / 1000)
-            Console.write(" us (")
-            Console.write(network.dom0WaitMicroseconds)
-            Console.write(" us of it waiting for dom0: netback, xenstored)\n")
+            network.writeUpTime()
         },
         stop: { _ in
             Console.write("controller: shutdown requested\n")

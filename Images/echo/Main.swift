@@ -37,10 +37,7 @@ func unikernelMain() {
             Console.write(" mac ")
             Console.write(network.vif.macAddress.description)
             Console.write(" after ")
-            Console.write((network.loop.now - network.bootInstant).nanoseconds / 1000)
-            Console.write(" us from the boot entry (")
-            Console.write(network.dom0WaitMicroseconds)
-            Console.write(" us of it waiting for dom0: netback, xenstored)\n")
+            network.writeUpTime()
             allocationsAtStart = HeapStatistics.current.allocations
         },
         stop: { request in

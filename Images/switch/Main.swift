@@ -91,10 +91,7 @@ func unikernelMain() {
                 Console.write(UInt64(port))
             }
             Console.write(", up after ")
-            Console.write((network.loop.now - network.bootInstant).nanoseconds / 1000)
-            Console.write(" us (")
-            Console.write(network.dom0WaitMicroseconds)
-            Console.write(" us of it waiting for dom0: netback, xenstored)\n")
+            network.writeUpTime()
         },
         stop: { _ in
             Console.write("switch: shutdown requested\n")

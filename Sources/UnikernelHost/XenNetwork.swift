@@ -150,6 +150,15 @@ public final class XenNetwork {
         return total / 1000
     }
 
+    /// Writes `N us from the boot entry (M us of it waiting for dom0: netback, xenstored)`
+    /// and a newline: the boot figure every image prints once its address is up.
+    public func writeUpTime() {
+        Console.write((loop.now - bootInstant).nanoseconds / 1000)
+        Console.write(" us from the boot entry (")
+        Console.write(dom0WaitMicroseconds)
+        Console.write(" us of it waiting for dom0: netback, xenstored)\n")
+    }
+
     /// Times the vCPU blocked in Xen for want of work.
     public var blocks: UInt64 { loop.platform.base.blocks }
 
