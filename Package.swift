@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "SwitchHost",
             dependencies: [
-                "Switch", "OpenFlow", "Wire", "Scheduler", "LinuxPlatform", "Capture",
+                "Switch", "SwitchAppliance", "Devices", "OpenFlow", "Wire", "Scheduler", "LinuxPlatform", "Capture",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

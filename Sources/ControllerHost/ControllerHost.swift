@@ -85,9 +85,11 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
         afterTurn()
     }
 
-    /// Ends `run()` after the current turn.
+    /// Ends `run()` after the current turn, which then polls instead of sleeping until
+    /// the next timer (a no-op task is waiting).
     public func stop() {
         stopping = true
+        loop.enqueue {}
     }
 
     public var isStopping: Bool { stopping }

@@ -27,6 +27,9 @@ public protocol FrameDevice: AnyObject {
     func transmit(_ batch: inout FrameBatch) throws(DeviceError) -> Int
     /// Whether frames can flow: administratively up and with carrier.
     func isLinkUp() -> Bool
+    /// Frames lost before they could be read since the last call (a full kernel queue):
+    /// a switch port's rx_dropped, polled with the link state.
+    func takeDrops() -> UInt64
     /// Releases the device (a tap we created disappears); safe to call twice.
     func close()
 }
@@ -38,4 +41,6 @@ extension FrameDevice {
     public var segmentationOffload: Int { 0 }
     /// Devices that hold nothing to release.
     public func close() {}
+    /// Devices that lose nothing before it is read.
+    public func takeDrops() -> UInt64 { 0 }
 }

@@ -38,16 +38,19 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
         public init() {}
     }
 
-    /// One switch port: the device, the token its readiness is registered under, and
-    /// the name OpenFlow reports (at most 15 bytes are kept).
+    /// One switch port: the device, the token its readiness is registered under, the
+    /// name OpenFlow reports (at most 15 bytes are kept), and its queues for ENQUEUE
+    /// (counted and reported, not shaped: every queue shares the port's transmit path).
     public struct PortSpec {
         public var device: Port
         public var token: UInt64
         public var name: String
-        public init(device: Port, token: UInt64, name: String) {
+        public var queues: [PortQueue]
+        public init(device: Port, token: UInt64, name: String, queues: [PortQueue] = []) {
             self.device = device
             self.token = token
             self.name = name
+            self.queues = queues
         }
     }
 
@@ -57,6 +60,10 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
     /// The controllers' names, as `AgentSettings.controllers` gives them (for logs).
     public let controllers: [String]
     public private(set) var agent: SwitchAgent
+    /// Called after every turn's work: for a host that feeds ports of its own (a
+    /// capture replayed into the switch once it is ready for traffic).
+    public var afterEachTurn: (() -> Void)?
+    private let portNames: [String]
     private let listener: Listener?
     private let connect: (Int) throws(StreamError) -> Stream
     private let log: (LogRecord) -> Void
@@ -108,6 +115,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
         self.loop = loop
         self.options = options
         self.ports = ports.map { $0.device }
+        portNames = ports.map { $0.name }
         controllers = agentSettings.controllers
         self.listener = listener
         self.connect = connect
@@ -115,7 +123,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
         var datapath = Datapath(settings: datapathSettings)
         var largest = 0
         for (index, port) in ports.enumerated() {
-            _ = datapath.addPort(Self.description(of: port, number: PortNumber(UInt16(index + 1))))
+            _ = datapath.addPort(Self.description(of: port, number: PortNumber(UInt16(index + 1))), queues: port.queues)
             largest = max(largest, port.device.largestFrame)
         }
         agent = SwitchAgent(datapath: datapath, settings: agentSettings)
@@ -130,7 +138,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
             loop.register(token: Self.listenerToken) { _ in self.acceptReady() }
         }
         for (index, port) in ports.enumerated() {
-            loop.register(token: port.token) { _ in self.portReady(index) }
+            loop.register(token: port.token) { _ in self.readPort(index) }
         }
         tickTimer = DeadlineTimer { now in
             self.agent.tick(now: now)
@@ -166,12 +174,20 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
         afterTurn()
     }
 
-    /// Ends `run()` after the current turn.
+    /// Ends `run()` after the current turn, which then polls instead of sleeping until
+    /// the next timer (a no-op task is waiting).
     public func stop() {
         stopping = true
+        loop.enqueue {}
     }
 
     public var isStopping: Bool { stopping }
+
+    /// Frames may flow: a controller is connected, or none is configured.
+    public var isReadyForTraffic: Bool { agent.isControllerConnected || controllers.isEmpty }
+
+    /// The listener's port, if there is a listener.
+    public var listenPort: UInt16? { listener?.port }
 
     // MARK: Set-up
 
@@ -191,7 +207,9 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
     /// forwards each. When the budget ran out before the frames did, the port is read
     /// again on the next turn (after the other ports and connections had theirs): a
     /// device whose wake-ups are edges, as Xen netfront's are, would otherwise stall.
-    private func portReady(_ index: Int) {
+    /// Called on the port's readiness, or by the host for a port that has none of its
+    /// own (a capture replayed at its recorded pace).
+    public func readPort(_ index: Int) {
         let port = ports[index]
         let number = PortNumber(UInt16(index + 1))
         let now = loop.now
@@ -202,6 +220,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
                 read = try port.receive(into: &batch)
             } catch {
                 agent.withDatapath { $0.notePortErrors(number, rx: 1) }
+                log(LogRecord(.warning, "port " + portNames[index] + ": receive failed (error " + String(error.code) + ")"))
                 flushOutgoing()
                 return  // not retried at once: a failing device would spin the loop
             }
@@ -224,7 +243,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
             rereadQueued[index] = true
             loop.enqueue {
                 self.rereadQueued[index] = false
-                self.portReady(index)
+                self.readPort(index)
             }
         }
     }
@@ -280,11 +299,16 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
         }
     }
 
-    /// Link state, every `linkPollInterval`.
+    /// Link state and the frames lost before we could read them, every `linkPollInterval`.
     private func pollLinks() {
         for (index, port) in ports.enumerated() {
             let up = port.isLinkUp()
-            agent.withDatapath { $0.setLinkDown(PortNumber(UInt16(index + 1)), !up) }
+            let drops = port.takeDrops()
+            agent.withDatapath { datapath in
+                let number = PortNumber(UInt16(index + 1))
+                datapath.setLinkDown(number, !up)
+                if drops > 0 { datapath.notePortErrors(number, rxDropped: drops) }
+            }
         }
     }
 
@@ -299,6 +323,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
             flush(slot)
         }
         agent.drainLog(log)
+        afterEachTurn?()
         tickTimer?.arm(at: agent.nextDeadline, on: loop)
     }
 
@@ -320,6 +345,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
         if let linkPoll { loop.cancel(linkPoll) }
         linkPoll = nil
         tickTimer = nil
+        afterEachTurn = nil
     }
 
     // MARK: Connections

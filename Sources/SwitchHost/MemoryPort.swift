@@ -1,12 +1,16 @@
+import Devices
 import Glibc
 import LinuxPlatform
+import Wire
 
 /// A port whose other end is in this process: a SOCK_SEQPACKET socket pair, one frame
 /// per message. Tests attach a `MemoryPort.Peer` to play the host on the wire, with no
 /// interfaces and no privileges.
 public final class MemoryPort: FramePort {
     public let name: String
-    public let hardwareAddress: [UInt8]
+    public let macAddress: MACAddress
+    public var mtu: Int { 1500 }
+    public var largestFrame: Int { 2048 - FrameBatch.headroom }
     private var socket: Int32
 
     /// The far end of the wire, used from the test's thread.
@@ -44,12 +48,12 @@ public final class MemoryPort: FramePort {
         let kind = Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         guard socketpair(AF_UNIX, kind, 0, &fds) == 0 else { fatalError("socketpair: \(String(cString: strerror(errno)))") }
         _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
-        return (MemoryPort(name: name, hardwareAddress: hardwareAddress, socket: fds[0]), Peer(socket: fds[1]))
+        return (MemoryPort(name: name, macAddress: MACAddress(hardwareAddress[...]), socket: fds[0]), Peer(socket: fds[1]))
     }
 
-    private init(name: String, hardwareAddress: [UInt8], socket: Int32) {
+    private init(name: String, macAddress: MACAddress, socket: Int32) {
         self.name = name
-        self.hardwareAddress = hardwareAddress
+        self.macAddress = macAddress
         self.socket = socket
     }
 
@@ -57,25 +61,36 @@ public final class MemoryPort: FramePort {
 
     public var fd: Int32? { socket >= 0 ? socket : nil }
 
-    public func receive(into batch: inout FrameBatch) throws(SocketError) -> Int {
-        try batch.fill { (buffer) throws(SocketError) -> FrameReceive in try receiveOne(into: buffer) }
+    public func receive(into batch: inout FrameBatch) throws(DeviceError) -> Int {
+        try batch.fill { (buffer) throws(DeviceError) -> FrameReceive in try receiveOne(into: buffer) }
     }
 
-    private func receiveOne(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> FrameReceive {
+    private func receiveOne(into buffer: UnsafeMutableRawBufferPointer) throws(DeviceError) -> FrameReceive {
         let room = UnsafeMutableRawBufferPointer(rebasing: buffer[PacketSocket.headroom...])
         let count = recv(socket, room.baseAddress, room.count, Int32(MSG_DONTWAIT | MSG_TRUNC))
         if count < 0 {
             if errno == EAGAIN || errno == EWOULDBLOCK { return .empty }
-            throw SocketError(.read, code: errno)
+            throw DeviceError(.read, code: errno)
         }
         if count > room.count { return .oversized }
         return .frame(offset: PacketSocket.headroom, length: count)
     }
 
-    public func send(_ frame: UnsafeRawBufferPointer) throws(SocketError) -> Bool {
-        if Glibc.send(socket, frame.baseAddress, frame.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) >= 0 { return true }
-        if errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS { return false }
-        throw SocketError(.send, code: errno)
+    /// One message per frame; a full socket buffer drops the rest, as a congested port does.
+    public func transmit(_ batch: inout FrameBatch) throws(DeviceError) -> Int {
+        defer { batch.reset() }
+        var sent = 0
+        for frame in batch.frames {
+            let status = batch.storage.withUnsafeBytes { bytes in
+                Glibc.send(socket, bytes.baseAddress! + frame.lowerBound, frame.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+            }
+            if status >= 0 {
+                sent += 1
+            } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS {
+                throw DeviceError(.write, code: errno)
+            }
+        }
+        return sent
     }
 
     public func isLinkUp() -> Bool { socket >= 0 }

@@ -1,8 +1,10 @@
 import Capture
+import Devices
 import Foundation
 import Glibc
 import LinuxPlatform
 import Scheduler
+import Wire
 
 /// Why a pcap port cannot be opened.
 public struct PcapPortError: Error, CustomStringConvertible {
@@ -19,7 +21,7 @@ public struct PcapPortError: Error, CustomStringConvertible {
 /// `release`; `nextFrameDue` says when the loop should come back.
 public final class ReplayPort: FramePort {
     public let name: String
-    public let hardwareAddress: [UInt8]
+    public let macAddress: MACAddress
     public let path: String
     public let speed: Double
     /// Frames in the file, and how many have been read.
@@ -41,7 +43,7 @@ public final class ReplayPort: FramePort {
         file = try CaptureFile(path: path)
         self.path = path
         self.name = name
-        self.hardwareAddress = hardwareAddress
+        macAddress = MACAddress(hardwareAddress[...])
         self.speed = speed
     }
 
@@ -59,6 +61,8 @@ public final class ReplayPort: FramePort {
     }
 
     public var fd: Int32? { nil }
+    public var mtu: Int { 1500 }
+    public var largestFrame: Int { 2048 - FrameBatch.headroom }
     public var hasPendingInput: Bool { framesRead < frameCount && failure == nil }
 
     /// Lets `receive` take the frames due at or before `now`; the first call starts the
@@ -98,7 +102,7 @@ public final class ReplayPort: FramePort {
         return pending
     }
 
-    public func receive(into batch: inout FrameBatch) throws(SocketError) -> Int {
+    public func receive(into batch: inout FrameBatch) throws(DeviceError) -> Int {
         batch.fill { buffer in readOne(into: buffer) }
     }
 
@@ -115,10 +119,12 @@ public final class ReplayPort: FramePort {
     }
 
     /// A replay port has nowhere to send; its output is counted and dropped.
-    public func send(_ frame: UnsafeRawBufferPointer) throws(SocketError) -> Bool { true }
+    public func transmit(_ batch: inout FrameBatch) throws(DeviceError) -> Int {
+        defer { batch.reset() }
+        return batch.frames.count
+    }
 
     public func isLinkUp() -> Bool { true }
-    public func close() {}
 }
 
 /// A capture file read record by record through a `PcapStream`: a bounded buffer, so
@@ -163,7 +169,7 @@ final class CaptureFile {
 /// completed at `close`.
 public final class RecordPort: FramePort {
     public let name: String
-    public let hardwareAddress: [UInt8]
+    public let macAddress: MACAddress
     public let path: String
     public private(set) var framesWritten = 0
     private var writer = PcapWriter()
@@ -177,27 +183,32 @@ public final class RecordPort: FramePort {
         }
         self.path = path
         self.name = name
-        self.hardwareAddress = hardwareAddress
+        macAddress = MACAddress(hardwareAddress[...])
         file = handle
         flush()
     }
 
     public var fd: Int32? { nil }
+    public var mtu: Int { 1500 }
+    public var largestFrame: Int { 2048 - FrameBatch.headroom }
 
-    public func receive(into batch: inout FrameBatch) throws(SocketError) -> Int {
+    public func receive(into batch: inout FrameBatch) throws(DeviceError) -> Int {
         batch.reset()
         return 0
     }
 
-    public func send(_ frame: UnsafeRawBufferPointer) throws(SocketError) -> Bool {
+    /// Appends every frame of the batch, stamped with the wall clock.
+    public func transmit(_ batch: inout FrameBatch) throws(DeviceError) -> Int {
+        defer { batch.reset() }
         var clock = timespec()
         clock_gettime(CLOCK_REALTIME, &clock)
-        writer.append(
-            ArraySlice<UInt8>(frame),
-            at: CaptureTimestamp(seconds: UInt64(clock.tv_sec), nanoseconds: UInt32(clock.tv_nsec)))
-        framesWritten += 1
+        let stamp = CaptureTimestamp(seconds: UInt64(clock.tv_sec), nanoseconds: UInt32(clock.tv_nsec))
+        for frame in batch.frames {
+            writer.append(batch.storage[frame], at: stamp)
+        }
+        framesWritten += batch.frames.count
         if writer.bytes.count >= flushThreshold { flush() }
-        return true
+        return batch.frames.count
     }
 
     public func isLinkUp() -> Bool { true }

@@ -159,7 +159,7 @@ struct OFSwitch: ParsableCommand {
         }
         let logger = Logger(label: "ofswitch")
 
-        var opened: [FramePort] = []
+        var opened: [any FramePort] = []
         for (index, text) in ports.enumerated() {
             do {
                 opened.append(try PortSpec(parsing: text)!.open(number: index + 1, replaySpeed: replaySpeed))

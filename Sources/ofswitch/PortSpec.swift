@@ -37,7 +37,7 @@ enum PortSpec: Hashable, Sendable, CustomStringConvertible {
 
     /// Opens the port as OpenFlow port `number`. Pcap ports get a locally administered
     /// address ending in their number and a name such as `replay3`.
-    func open(number: Int, replaySpeed: Double) throws -> FramePort {
+    func open(number: Int, replaySpeed: Double) throws -> any FramePort {
         let address: [UInt8] = [0x02, 0x00, 0x00, 0x00, UInt8(truncatingIfNeeded: number >> 8), UInt8(truncatingIfNeeded: number)]
         switch self {
         case .interface(let name):

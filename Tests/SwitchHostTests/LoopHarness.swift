@@ -14,7 +14,7 @@ final class LoopHarness: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     init(ports count: Int, controllers: [Endpoint] = [], listen: Bool = true, fail: FailMode = .secure) throws {
-        var ports: [FramePort] = []
+        var ports: [any FramePort] = []
         var peers: [MemoryPort.Peer] = []
         for index in 1...count {
             let pair = MemoryPort.pair(name: "mem\(index)", hardwareAddress: [0x02, 0, 0, 0, 0, UInt8(index)])
