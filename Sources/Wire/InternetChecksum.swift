@@ -5,35 +5,33 @@ public enum InternetChecksum {
     /// pseudo-header.
     @inlinable
     public static func sum(_ bytes: ArraySlice<UInt8>, initial: UInt32 = 0) -> UInt32 {
-        var total = UInt64(initial)
-        var i = bytes.startIndex
-        let end = bytes.endIndex
-        while i + 1 < end {
-            total += UInt64(bytes[i]) << 8 | UInt64(bytes[i + 1])
-            i += 2
-        }
-        if i < end { total += UInt64(bytes[i]) << 8 }
-        return fold(total)
+        bytes.withUnsafeBytes { sum(raw: $0, initial: initial) }
     }
 
     /// The same sum over raw memory (a frame in a device's buffer, a body handed in as a
-    /// buffer), four bytes at a time: a sum of 32-bit big-endian words folds to the
-    /// same one's-complement sum as the 16-bit words.
+    /// buffer), eight bytes at a time. The one's-complement sum does not depend on byte
+    /// order (RFC 1071 2(B)): the memory is summed as native 64-bit words, split into
+    /// 32-bit halves so that no carry is lost and the loop vectorises, folded to 16 bits,
+    /// and byte-swapped back at the end. On a 64 KB segment this is what keeps TCP's
+    /// receive path from being one checksum pass per byte pair.
     @inlinable
     public static func sum(raw bytes: UnsafeRawBufferPointer, initial: UInt32 = 0) -> UInt32 {
-        var total = UInt64(initial)
-        var i = 0
         let end = bytes.count
-        while i &+ 4 <= end {
-            total &+= UInt64(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
-            i &+= 4
+        guard end > 0, let base = bytes.baseAddress else { return fold(UInt64(initial)) }
+        var total: UInt64 = 0
+        var i = 0
+        // Each addition is below 2^33: no overflow before 2^31 words (16 GB).
+        while i &+ 8 <= end {
+            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            total &+= (word & 0xFFFF_FFFF) &+ (word >> 32)
+            i &+= 8
         }
-        if i &+ 2 <= end {
-            total &+= UInt64(bytes[i]) << 8 | UInt64(bytes[i &+ 1])
-            i &+= 2
-        }
-        if i < end { total &+= UInt64(bytes[i]) << 8 }
-        return fold(total)
+        // The last 1 to 7 bytes, in the same native lanes, zero-padded.
+        var tail: UInt64 = 0
+        withUnsafeMutableBytes(of: &tail) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[i..<end])) }
+        total &+= (tail & 0xFFFF_FFFF) &+ (tail >> 32)
+        let native = UInt16(truncatingIfNeeded: fold(total))
+        return fold(UInt64(initial) &+ UInt64(UInt16(bigEndian: native)))
     }
 
     /// Folds carries into 16 bits.

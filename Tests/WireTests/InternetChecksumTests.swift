@@ -129,3 +129,36 @@ struct InternetChecksumTests {
         }
     }
 }
+
+/// The word-at-a-time sum against the plain definition: 16-bit big-endian words, an odd
+/// byte padded, on every length and alignment.
+struct InternetChecksumReferenceTests {
+    private func reference(_ bytes: ArraySlice<UInt8>, initial: UInt32) -> UInt32 {
+        var total = UInt64(initial)
+        var i = bytes.startIndex
+        while i + 1 < bytes.endIndex {
+            total += UInt64(bytes[i]) << 8 | UInt64(bytes[i + 1])
+            i += 2
+        }
+        if i < bytes.endIndex { total += UInt64(bytes[i]) << 8 }
+        return InternetChecksum.fold(total)
+    }
+
+    @Test func matchesTheDefinitionOnEveryLengthAndAlignment() {
+        var rng = SplitMix64(seed: propertySeed)
+        for length in 0...80 {
+            for offset in 0..<8 {
+                let bytes = rng.bytes(length + offset + 3)
+                let slice = bytes[offset..<offset + length]
+                let initial = UInt32(truncatingIfNeeded: rng.next()) & 0x3_FFFF
+                #expect(InternetChecksum.sum(slice, initial: initial) == reference(slice, initial: initial))
+            }
+        }
+        for _ in 0..<50 {
+            let bytes = rng.bytes(rng.int(1000...70000))
+            #expect(InternetChecksum.sum(bytes[...]) == reference(bytes[...], initial: 0))
+        }
+        let ones = [UInt8](repeating: 0xFF, count: 65535)
+        #expect(InternetChecksum.sum(ones[...]) == reference(ones[...], initial: 0))
+    }
+}
