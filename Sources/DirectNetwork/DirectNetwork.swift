@@ -22,6 +22,9 @@ public struct DirectNetworkOptions: Sendable {
     /// Spin instead of sleeping in epoll: a whole core spent to take the wake-up out of
     /// every round trip (as a load generator or a latency measurement wants).
     public var busyPoll = false
+    /// Keep polling the device this long after the last frame before sleeping: no
+    /// wake-up in a request/response exchange, sleep when idle (`EpollPlatform`).
+    public var pollWindow = Interval.microseconds(50)
 
     public init(spec: NetworkSpec, address: InterfaceAddress?, gateway: IPv4Address?, mac: MACAddress?) {
         self.spec = spec
@@ -95,7 +98,7 @@ public final class DirectNetwork {
             throw DirectNetworkError(options.spec.description + ": " + error.description)
         }
         do throws(SocketError) {
-            platform = try EpollPlatform(maxEventsPerWait: 256, busyPoll: options.busyPoll)
+            platform = try EpollPlatform(maxEventsPerWait: 256, busyPoll: options.busyPoll, pollWindow: options.pollWindow)
             try platform.register(fd: device.fd, token: Self.deviceToken)
         } catch {
             throw DirectNetworkError(options.spec.description + ": " + error.description)

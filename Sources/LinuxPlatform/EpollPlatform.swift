@@ -19,15 +19,24 @@ public final class EpollPlatform: Platform {
     private let capacity: Int32
     /// Whether waits only poll (see `init`).
     public let busyPoll: Bool
+    /// How long waits keep polling after the last event before they sleep (see `init`).
+    public let pollWindow: Interval
+    /// When the last wait reported something.
+    private var lastActivity = Instant.zero
 
     /// `maxEventsPerWait` bounds how many ready descriptors one wait reports; the rest
     /// stay ready (level-triggered) and come in the next turn. With `busyPoll`, a wait
     /// never sleeps: it only polls, and the loop spins. That spends a whole core to take
     /// the wake-up latency out of every round trip, which is what a load generator
-    /// pinned to its own core wants (cbench spins the same way).
-    public init(maxEventsPerWait: Int = 1024, busyPoll: Bool = false) throws(SocketError) {
+    /// pinned to its own core wants (cbench spins the same way). With a `pollWindow`, a
+    /// wait within that long of the last event polls until something arrives or the
+    /// window closes, and only then sleeps: a request/response exchange (ping, an
+    /// OpenFlow round trip) then meets no wake-up, while an idle loop still sleeps (the
+    /// adaptive polling of Linux's busy_poll and NAPI).
+    public init(maxEventsPerWait: Int = 1024, busyPoll: Bool = false, pollWindow: Interval = .zero) throws(SocketError) {
         precondition(maxEventsPerWait > 0)
         self.busyPoll = busyPoll
+        self.pollWindow = pollWindow
         fd = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard fd >= 0 else { throw .last(.epollCreate) }
         capacity = Int32(clamping: maxEventsPerWait)
@@ -45,7 +54,7 @@ public final class EpollPlatform: Platform {
     /// never wakes early), or only polls when `busyPoll` is set. A signal interrupting the wait just ends it; the loop turns
     /// again.
     public func wait(until deadline: Instant?, _ ready: (Readiness) -> Void) {
-        let timeout: Int32
+        var timeout: Int32
         if busyPoll {
             timeout = 0
         } else if let deadline {
@@ -54,7 +63,22 @@ public final class EpollPlatform: Platform {
         } else {
             timeout = -1
         }
-        let count = epoll_wait(fd, events, capacity, timeout)
+        var count: Int32 = 0
+        if timeout != 0, pollWindow > .zero {
+            // Poll while the window since the last event is open and no deadline is due.
+            let windowEnd = lastActivity + pollWindow
+            var current = now()
+            while current < windowEnd, deadline.map({ current < $0 }) ?? true {
+                count = epoll_wait(fd, events, capacity, 0)
+                if count != 0 { break }
+                current = now()
+            }
+            if count == 0, let deadline {
+                timeout = deadline <= current ? 0 : Int32(clamping: (deadline - current).millisecondsRoundedUp)
+            }
+        }
+        if count == 0 { count = epoll_wait(fd, events, capacity, timeout) }
+        if count > 0, pollWindow > .zero { lastActivity = now() }
         guard count >= 0 else {
             if errno == EINTR { return }
             fatalError("\(SocketError.last(.epollWait))")
