@@ -12,12 +12,18 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
     ],
     targets: [
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/BenchmarkSupport"
+        ),
         .executableTarget(
             name: "OpenFlowCodec",
             dependencies: [
                 .product(name: "OpenFlow", package: "SwiftOpenFlow"),
                 .product(name: "Wire", package: "SwiftOpenFlow"),
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
             ],
             path: "Benchmarks/OpenFlowCodec",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -30,6 +36,7 @@ let package = Package(
                 .product(name: "Scheduler", package: "SwiftOpenFlow"),
                 .product(name: "Wire", package: "SwiftOpenFlow"),
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
             ],
             path: "Benchmarks/SwitchDatapath",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -42,6 +49,7 @@ let package = Package(
                 .product(name: "Scheduler", package: "SwiftOpenFlow"),
                 .product(name: "Wire", package: "SwiftOpenFlow"),
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
             ],
             path: "Benchmarks/ControllerCore",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -53,6 +61,7 @@ let package = Package(
                 .product(name: "Scheduler", package: "SwiftOpenFlow"),
                 .product(name: "Wire", package: "SwiftOpenFlow"),
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
             ],
             path: "Benchmarks/NetStackSegments",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

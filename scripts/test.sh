@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, and runs every test: unit and
-# property tests, the tshark cross-check, the Embedded build of the core, bounded fuzz
+# property tests, the tshark cross-check, the Embedded build of the core, the
+# allocation-counting benchmarks (no hot path may allocate), bounded fuzz
 # runs of the codec, the switch core and the TCP/IP stack, ofdump over the shipped
 # captures, the interop tests against real peers, and the unikernel images in the Xen lab.
 set -euo pipefail
@@ -19,6 +20,9 @@ OFP_REQUIRE_TSHARK=1 swift test --skip-build
 
 step "Embedded Swift build of the core"
 bash scripts/embedded-check.sh
+
+step "hot paths allocate nothing: the benchmarks, counting mallocs (release)"
+bash scripts/alloc-check.sh
 
 step "fuzz the framer and decoder (${FUZZ_SECONDS:=60} s), the switch core (${SWITCH_FUZZ_SECONDS:=30} s) and the TCP/IP stack (${NETSTACK_FUZZ_SECONDS:=30} s)"
 bash scripts/fuzz.sh "$FUZZ_SECONDS"

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Controller
 import OpenFlow
 import Scheduler
@@ -11,9 +12,7 @@ import Wire
 /// PACKET_INs (`scaledIterations`); the table shows per-PACKET_IN values, and the
 /// allocation count must be 0 (prove it with `--allocation-stacks`).
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.throughput, .wallClock, .mallocCountTotal],
-        warmupIterations: 10, scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 100_000)
+    Benchmark.defaultConfiguration = BenchmarkMode.configuration
 
     // The learning switch answering known destinations of a buffering switch: one
     // FLOW_MOD carrying the buffer id per PACKET_IN (cbench's throughput mode).

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import OpenFlow
 import Scheduler
 import Switch
@@ -17,9 +18,7 @@ import Wire
 /// `scripts/bench.sh --filter 'Datapath.*' --allocation-stacks`, which counts every
 /// allocation in the measured region.
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.throughput, .wallClock, .mallocCountTotal],
-        warmupIterations: 10, scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 100_000)
+    Benchmark.defaultConfiguration = BenchmarkMode.configuration
 
     // 1000 exact-match flows, one per 5-tuple, as a reactive learning controller
     // installs them (all twelve fields, idle timeout, one OUTPUT); the frames cycle over
