@@ -169,12 +169,15 @@ test_bad_command_lines() {
             check "$image-bad-command-line" 1 "'$args': QEMU exit $status, wanted \"$reason\""; sed 's/^/  | /' "$log" | tail -5
         fi
     done
-    # A flow list (the ramdisk) with a bad line: the line and the reason, exit 255.
+    # Boot flows (the ramdisk) with a bad message: its number and the reason, exit 255. The
+    # first is a good FLOW_MOD from `ofswitch --write-flow-mods`, the second is cut short.
     log=$out/switch-bad-flows.log status=0
-    printf 'priority=10,in_port=1,actions=output:2\npriority=10,nw_dest=10.0.0.9,actions=drop\n' > "$out/bad.flows"
-    reason="switch: flows (the ramdisk): line 2: unknown field 'nw_dest'"
+    printf 'priority=10,in_port=1,actions=output:2\n' > "$out/good.flows"
+    .build/debug/ofswitch --flows "$out/good.flows" --write-flow-mods "$out/bad.ofm"
+    printf '\001\016\000\020\000\000\000\002\000\000\000\000\000\000\000\000' >> "$out/bad.ofm"
+    reason="switch: flows (the ramdisk): message 2: length does not fit OFPT_FLOW_MOD"
     timeout 60 qemu-system-x86_64 -accel tcg -cpu max -M microvm -m 128 -nographic -no-reboot -monitor none \
-        -kernel "$out/switch.elf" -initrd "$out/bad.flows" -append "ip=10.0.9.2/24" \
+        -kernel "$out/switch.elf" -initrd "$out/bad.ofm" -append "ip=10.0.9.2/24" \
         -device isa-debug-exit,iobase=0xf4,iosize=4 > "$log" 2>&1 || status=$?
     if [[ $status == 255 ]] && grep -aqF "$reason" "$log"; then check switch-bad-flows 0 "\"$reason\", exit 255"
     else check switch-bad-flows 1 "QEMU exit $status, wanted \"$reason\""; sed 's/^/  | /' "$log" | tail -5; fi

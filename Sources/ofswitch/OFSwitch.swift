@@ -47,6 +47,9 @@ struct OFSwitch: ParsableCommand {
     @Option(name: .customLong("flows"), help: ArgumentHelp("Flows to install at start: one per line in ovs-ofctl syntax, # comments (the switch image reads the same from its ramdisk).", valueName: "FILE"))
     var flowsFile: String?
 
+    @Option(name: .customLong("write-flow-mods"), help: ArgumentHelp("Write the --flows as OpenFlow 1.0 FLOW_MOD messages to FILE and exit, with no --port: the switch image's ramdisk.", valueName: "FILE"))
+    var flowModsFile: String?
+
     @Option(name: .customLong("fail"), help: "What to do while no controller is connected: secure or standalone.")
     var failMode: FailModeName = .secure
 
@@ -82,6 +85,12 @@ struct OFSwitch: ParsableCommand {
     @OptionGroup var netFlags: NetFlags
 
     func validate() throws {
+        if flowModsFile != nil {
+            guard flowsFile != nil else { throw ValidationError("--write-flow-mods writes the --flows: give --flows FILE") }
+            guard ports.isEmpty else { throw ValidationError("--write-flow-mods runs no switch: leave out --port") }
+            _ = try bootFlows()
+            return
+        }
         guard !ports.isEmpty else { throw ValidationError("give at least one --port") }
         guard ports.count <= 0xff00 else { throw ValidationError("too many ports for OpenFlow 1.0") }
         for port in ports where PortSpec(parsing: port) == nil {
@@ -143,6 +152,18 @@ struct OFSwitch: ParsableCommand {
         }
     }
 
+    /// The --flows as FLOW_MOD messages (xid: the flow's number), one file the switch image
+    /// installs from its ramdisk with no parser of its own.
+    private func writeFlowMods(to path: String) throws {
+        var bytes: [UInt8] = []
+        for (index, flow) in try bootFlows().enumerated() {
+            bytes += try OpenFlowMessage(xid: UInt32(index + 1), .flowMod(flow)).encoded()
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw ValidationError("cannot write \(path)")
+        }
+    }
+
     private var parsedDatapathID: UInt64? {
         var digits = Substring(datapathID)
         if digits.hasPrefix("0x") { digits = digits.dropFirst(2) }
@@ -151,6 +172,7 @@ struct OFSwitch: ParsableCommand {
     }
 
     func run() throws {
+        if let flowModsFile { return try writeFlowMods(to: flowModsFile) }
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -18,7 +18,8 @@
 #   - queues (--queue): queue-get-config, an ENQUEUE flow that carries h1 -> h2 and
 #     shows in queue-stats, ENQUEUE to a queue the port lacks refused (BAD_QUEUE);
 #   - link down / up on a port's interface: show reports LINK_DOWN, then clears it;
-#   - a restart with --flows FILE: the flows are there at start and drop h1 -> h3; a
+#   - a restart with --flows FILE: the flows are there at start and drop h1 -> h3;
+#     --write-flow-mods writes them as FLOW_MODs that ovs-ofctl ofp-parse reads back; a
 #     file with a bad line is refused (exit 64, the line named);
 #   - SIGTERM: exit 0.
 #
@@ -279,6 +280,13 @@ check "the log names the flows file" grep -q "2 flows from $FLOWS_FILE" "$OFSWIT
 check "dump-flows: the two flows are there at start" equals "$(flow_count)" 2
 check "--flows: h1 -> h3 is dropped" ping_fails 1 3
 check "--flows: h1 -> h2 takes NORMAL" ping_ok 1 2
+# --write-flow-mods: the same flows as FLOW_MOD messages (the switch image's ramdisk), as
+# Open vSwitch reads them back.
+FLOW_MODS=$(mktemp)
+check "--write-flow-mods writes the flows (exit 0)" "$OFSWITCH" --flows "$FLOWS_FILE" --write-flow-mods "$FLOW_MODS"
+parsed=$(ovs-ofctl ofp-parse "$FLOW_MODS" 2>&1)
+check "ovs-ofctl ofp-parse reads both FLOW_MODs back" equals "$(grep -c '^OFPT_FLOW_MOD (xid=0x[12]): ADD priority=1000,ip,nw_src=10.0.0.[13],nw_dst=10.0.0.[13] actions=drop$' <<< "$parsed")" 2
+rm -f "$FLOW_MODS"
 printf 'priority=10,in_port=1,actions=output:2\npriority=10,nw_dest=10.0.0.9,actions=drop\n' > "$FLOWS_FILE"
 bad=$("$OFSWITCH" "${SWITCH_PORTS[@]}" --flows "$FLOWS_FILE" 2>&1; echo "exit $?")
 check "a bad --flows file: exit 64" has "$bad" '^exit 64$'

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Boots the switch image as the lab's domU with three ports (vifs 1..3, each on a bridge
 # of its own with a host namespace hI at 10.0.1.I behind it) and its management vif at
-# 10.0.9.2, with Images/switch/firewall.flows as its ramdisk (h1 and h3 may not talk
-# over IP). Its controller is 10.0.9.4:6653: first the hosted `ofcontroller` (learning
+# 10.0.9.2, with Images/switch/firewall.flows as its ramdisk (as FLOW_MODs, written by
+# ofswitch --write-flow-mods; h1 and h3 may not talk over IP). Its controller is 10.0.9.4:6653: first the hosted `ofcontroller` (learning
 # switch) in dom0 on that address, then the controller image as a second domU. Checks:
 #   - the switch connects to the hosted controller;
 #   - pings h1->h2 and h2->h3 pass through the switch, h1->h3 is blocked by the flows;
@@ -60,9 +60,11 @@ for tool in "$tools/ofcontroller" "$tools/ofswitch" "$ofctl"; do
     ldd "$tool" | awk '/=> \// { print $3 }' | xargs -r cp -L -t "$root/tools/lib/"
 done
 strip --strip-unneeded "$root"/tools/ofcontroller "$root"/tools/ofswitch "$root"/tools/ovs-ofctl "$root"/tools/lib/* 2>/dev/null || true
+# The boot flows as the image reads them: FLOW_MOD messages.
+"$tools/ofswitch" --flows Images/switch/firewall.flows --write-flow-mods "$root/firewall.ofm"
 (cd "$root" && find tools | cpio -o -H newc -R 0:0 --quiet) > "$root/tools.cpio"
 lab_args=(shell "$image" --cmdline "ip=10.0.9.2/24 controller=10.0.9.4:6653 listen=6634"
-    --vifs 4 --port-bridges --ramdisk Images/switch/firewall.flows --dom0-files "$root/tools.cpio"
+    --vifs 4 --port-bridges --ramdisk "$root/firewall.ofm" --dom0-files "$root/tools.cpio"
     --dom0-mem 768)
 
 # dom0 runs the steps (scripts/xen-lab/switch-steps.sh, shipped with the tools) and
