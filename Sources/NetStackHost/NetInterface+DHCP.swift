@@ -27,8 +27,8 @@ extension NetInterface {
 
     /// Sends what the client has to say, acts on its events, and ticks it.
     func runDHCP(now: Instant) {
-        guard var client = dhcp, let socket = dhcpSocket else { return }
-        dhcp = nil
+        // Moved out and back, not copied: this runs after every input.
+        guard let socket = dhcpSocket, var client = dhcp.take() else { return }
         client.tick(now: now)
         var buffer = dhcpBuffer
         dhcpBuffer = []
@@ -55,7 +55,4 @@ extension NetInterface {
         }
         dhcp = client
     }
-
-    /// The DHCP client's next timer joins the stack's.
-    var dhcpDeadline: Instant? { dhcp?.nextDeadline }
 }

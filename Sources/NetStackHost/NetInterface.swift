@@ -117,12 +117,22 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
     func afterInput(now: Instant) {
         dispatchEvents(now: now)
         flush(now: now)
-        let deadlines = (stack.nextDeadline, dhcpDeadline)
-        switch deadlines {
+        switch Self.deadlines(&stack, &dhcp) {
         case (let a?, let b?): timer?.arm(at: min(a, b), on: loop)
         case (let a?, nil), (nil, let a?): timer?.arm(at: a, on: loop)
         case (nil, nil): break
         }
+    }
+
+    /// Reads the stack in place. A non-mutating call on a struct held in a class property
+    /// copies the whole struct first (every reference in it retained, then released)
+    /// where there are no exclusivity checks to rely on, as in Embedded Swift; through
+    /// `inout` it is read where it is. For reads on the paths every input takes.
+    func readStack<R>(_ body: (inout NetStack) -> R) -> R { body(&stack) }
+
+    /// The stack's next deadline and the DHCP client's (read in place, as `readStack`).
+    private static func deadlines(_ stack: inout NetStack, _ dhcp: inout DHCPClient?) -> (Instant?, Instant?) {
+        (stack.nextDeadline, dhcp?.nextDeadline)
     }
 
     /// Sends everything the stack has queued, a batch per device call; a large TCP frame

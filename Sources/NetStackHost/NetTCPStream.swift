@@ -38,7 +38,7 @@ public final class NetTCPStream<Device: FrameDevice, P: Platform>: ByteStream, R
             return .bytes(count)
         }
         readHint = false
-        return interface.stack.tcp.isReadClosed(handle) ? .closed : .wouldBlock
+        return interface.readStack { $0.tcp.isReadClosed(handle) } ? .closed : .wouldBlock
     }
 
     public func write(from bytes: UnsafeRawBufferPointer) throws(StreamError) -> Int {
@@ -74,7 +74,7 @@ public final class NetTCPStream<Device: FrameDevice, P: Platform>: ByteStream, R
     }
 
     public var peerName: String? {
-        interface.stack.tcp.remoteEndpoint(handle).map { $0.address.description + ":" + String($0.port) }
+        interface.readStack { $0.tcp.remoteEndpoint(handle) }.map { $0.address.description + ":" + String($0.port) }
     }
 
     public func currentReadiness() -> (readable: Bool, writable: Bool, closed: Bool) {
