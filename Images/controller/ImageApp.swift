@@ -3,56 +3,33 @@ import Scheduler
 import UnikernelHost
 
 /// The apps `app=` picks from. Not `BuiltinApp`: dispatching over it links every app,
-/// with the firewall's and static flows' text parsers, into the image.
-enum ImageApp: ControllerApp {
-    case hub(Hub)
-    case learning(LearningSwitch)
+/// with the firewall's and static flows' text parsers, into the image. Like it, each app
+/// is called where it lies in its own optional property, not moved out of an enum
+/// payload and back (two copies of the whole app per event).
+struct ImageApp: ControllerApp {
+    private var hub: Hub?
+    private var learning: LearningSwitch?
 
     /// The app `app=NAME` names (`learning` when absent), or nil for an unknown name.
     init?(named name: ArraySlice<UInt8>?) {
-        guard let name else {
-            self = .learning(LearningSwitch())
-            return
-        }
-        if BootArguments.equal(name, "learning") {
-            self = .learning(LearningSwitch())
-        } else if BootArguments.equal(name, "hub") {
-            self = .hub(Hub())
+        if name.map({ BootArguments.equal($0, "learning") }) ?? true {
+            learning = LearningSwitch()
+        } else if BootArguments.equal(name!, "hub") {
+            hub = Hub()
         } else {
             return nil
         }
     }
 
-    // Each case's app is moved out, used and put back, so its tables stay uniquely
-    // referenced and mutate in place (as in BuiltinApp).
     mutating func handle(_ event: ControllerEvent, _ context: inout AppContext) -> AppVerdict {
-        let verdict: AppVerdict
-        switch consume self {
-        case .hub(var app):
-            verdict = app.handle(event, &context)
-            self = .hub(app)
-        case .learning(var app):
-            verdict = app.handle(event, &context)
-            self = .learning(app)
-        }
-        return verdict
+        learning != nil ? learning!.handle(event, &context) : hub!.handle(event, &context)
     }
 
     var tickDeadline: Instant? {
-        switch self {
-        case .hub(let app): app.tickDeadline
-        case .learning(let app): app.tickDeadline
-        }
+        learning != nil ? learning!.tickDeadline : hub!.tickDeadline
     }
 
     mutating func tick(_ context: inout AppContext) {
-        switch consume self {
-        case .hub(var app):
-            app.tick(&context)
-            self = .hub(app)
-        case .learning(var app):
-            app.tick(&context)
-            self = .learning(app)
-        }
+        if learning != nil { learning!.tick(&context) } else { hub!.tick(&context) }
     }
 }

@@ -4,7 +4,7 @@ import Scheduler
 ///
 /// Apps are values and compose without existentials: `AppChain` joins two app types,
 /// an array of apps runs them in order, and `BuiltinApp` wraps the shipped apps in one
-/// enum for chains chosen at run time. Every requirement has a default, so an app
+/// type for chains chosen at run time. Every requirement has a default, so an app
 /// implements only what it uses.
 public protocol ControllerApp {
     /// Reacts to one event. `.consumed` keeps it from the apps after this one.

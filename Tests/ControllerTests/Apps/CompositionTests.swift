@@ -67,7 +67,7 @@ struct CompositionTests {
         #expect(sim.core.nextDeadline == Instant.zero + .seconds(5))
         sim.advance(by: .seconds(5))
         #expect(sim.switches[id]!.count(.statsRequest) == 2)
-        guard case .learningSwitch(let learning) = sim.core.app[1] else {
+        guard let learning = sim.core.app[1].learningSwitch else {
             Issue.record("the chain changed shape")
             return
         }
