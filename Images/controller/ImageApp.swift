@@ -1,3 +1,4 @@
+import CUnikernel
 import Controller
 import Scheduler
 import UnikernelHost
@@ -13,7 +14,9 @@ struct ImageApp: ControllerApp {
     /// The app `app=NAME` names (`learning` when absent), or nil for an unknown name.
     init?(named name: ArraySlice<UInt8>?) {
         if name.map({ BootArguments.equal($0, "learning") }) ?? true {
-            learning = LearningSwitch()
+            var settings = LearningSwitch.Settings()
+            withUnsafeMutableBytes(of: &settings.hashSeed) { arc4random_buf($0.baseAddress, $0.count) }
+            learning = LearningSwitch(settings: settings)
         } else if BootArguments.equal(name!, "hub") {
             hub = Hub()
         } else {

@@ -192,6 +192,7 @@ struct OFController: ParsableCommand {
             case .learning:
                 var settings = LearningSwitch.Settings()
                 settings.idleTimeout = idleTimeout
+                settings.hashSeed = UInt64.random(in: .min ... .max)
                 return .learning(settings)
             case .firewall:
                 let text = try readFile(firewallRules!, what: "firewall rules")

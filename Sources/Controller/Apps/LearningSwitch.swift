@@ -28,11 +28,14 @@ public struct LearningSwitch: ControllerApp {
         /// MACs kept per datapath; at the limit a new MAC evicts an arbitrary old one,
         /// so a flood of random source addresses cannot grow memory without bound.
         public var macLimit: Int = 8192
+        /// Keys the MAC tables' hash (see `MACPortTable`): random per process in the
+        /// tools and images, fixed by default so tests repeat.
+        public var hashSeed: UInt64 = 0x4C45_4152_4E49_4E47
 
         public init() {}
     }
 
-    private typealias Tables = [DatapathID: [MACAddress: PortNumber]]
+    private typealias Tables = [DatapathID: MACPortTable]
 
     public let settings: Settings
     private var tables: Tables = [:]
@@ -67,7 +70,7 @@ public struct LearningSwitch: ControllerApp {
             return .consumed
         case .datapathUp(let info):
             lastTable = nil
-            tables[info.id] = [:]
+            tables[info.id] = newTable()
         case .datapathDown(let datapath):
             lastTable = nil
             tables[datapath] = nil
@@ -111,7 +114,7 @@ public struct LearningSwitch: ControllerApp {
     private mutating func tableIndex(_ datapath: DatapathID) -> Tables.Index {
         if let lastTable, lastTable.datapath == datapath { return lastTable.index }
         if tables[datapath] == nil {
-            tables[datapath] = [:]
+            tables[datapath] = newTable()
         }
         let index = tables.index(forKey: datapath)!
         lastTable = (datapath, index)
@@ -122,24 +125,18 @@ public struct LearningSwitch: ControllerApp {
         _ mac: MACAddress, on port: PortNumber, table: Tables.Index,
         _ datapath: DatapathID, _ context: inout AppContext
     ) {
-        if let known = tables.values[table][mac] {
-            guard known != port else { return }
-            tables.values[table][mac] = port
-            // Flows toward the host still lead to where it was.
-            var toHost = FlowMod(match: Match(wildcards: Wildcards.all.subtracting(.dlDst), dlDst: mac), command: .delete)
-            toHost.outPort = known
-            context.send(.flowMod(toHost), to: datapath)
-            return
-        }
-        if tables.values[table].count >= settings.macLimit {
-            tables.values[table].remove(at: tables.values[table].startIndex)
-        }
-        tables.values[table][mac] = port
+        guard let known = tables.values[table].update(mac, port: port), known != port else { return }
+        // Flows toward the host still lead to where it was.
+        var toHost = FlowMod(match: Match(wildcards: Wildcards.all.subtracting(.dlDst), dlDst: mac), command: .delete)
+        toHost.outPort = known
+        context.send(.flowMod(toHost), to: datapath)
     }
+
+    private func newTable() -> MACPortTable { MACPortTable(limit: settings.macLimit, seed: settings.hashSeed) }
 
     private mutating func portWentDown(_ port: PortNumber, on datapath: DatapathID, _ context: inout AppContext) {
         if let table = tables.index(forKey: datapath) {
-            tables.values[table] = tables.values[table].filter { $0.value != port }
+            tables.values[table].removeAll(onPort: port)
         }
         context.send(.flowMod(FlowMod(match: Match(), command: .delete, outPort: port)), to: datapath)
     }
