@@ -24,6 +24,18 @@ public struct AppContext {
         engine.send(message, to: datapath)
     }
 
+    /// Sends one whole message encoded already, such as a `FlowModTemplate`'s bytes,
+    /// with a fresh xid written into the copy that goes out: no message is built or
+    /// encoded. Returns the xid, or nil as `send(_:to:)` does, and also when the bytes
+    /// are not one OpenFlow 1.0 message (its header's version and length).
+    @discardableResult
+    public mutating func send(encoded message: [UInt8], to datapath: DatapathID) -> UInt32? {
+        guard message.count >= 8, message[0] == 0x01,
+            Int(message[2]) << 8 | Int(message[3]) == message.count
+        else { return nil }
+        return engine.send(encoded: message, to: datapath)
+    }
+
     /// The registry's entry for a datapath that is up.
     public func datapath(_ id: DatapathID) -> DatapathInfo? { engine.datapath(id) }
 

@@ -43,19 +43,23 @@ public struct LearningSwitch: ControllerApp {
     /// next packet usually needs the same one, without hashing its datapath id again.
     /// Reset whenever a table is added or removed, which may move the others.
     private var lastTable: (datapath: DatapathID, index: Tables.Index)?
-    /// The forwarding FLOW_MOD, its one action rewritten per packet.
-    private var forward: FlowMod
-    private var drop: FlowMod
+    /// The forwarding FLOW_MOD, encoded once; match, buffer id and output port are
+    /// rewritten per packet.
+    private var forward: FlowModTemplate
+    /// The same with no actions, for a destination on the packet's own port.
+    private var drop: FlowModTemplate
     private var packetOut = PacketOutTemplate()
 
     public init(settings: Settings = Settings()) {
         self.settings = settings
-        forward = FlowMod(
+        var flow = FlowMod(
             match: Match(), command: .add, idleTimeout: settings.idleTimeout,
             hardTimeout: settings.hardTimeout, priority: settings.priority,
             actions: [.output(port: .none)])
-        drop = forward
-        drop.actions = []
+        // Both encode: a fixed-size FLOW_MOD with at most one action fits any message.
+        forward = try! FlowModTemplate(flow)
+        flow.actions = []
+        drop = try! FlowModTemplate(flow)
     }
 
     /// The port `mac` was learned on, in `datapath`'s table.
@@ -92,20 +96,20 @@ public struct LearningSwitch: ControllerApp {
         if !layout.source.isMulticast, inPort.isPhysical || inPort == .local {
             learn(layout.source, on: inPort, table: table, datapath, &context)
         }
-        guard !layout.destination.isMulticast, let outPort = tables.values[table][layout.destination] else {
+        guard !layout.destination.isMulticast, let outPort = tables.values[table].lookUp(layout.destination) else {
             packetOut.send(packetIn, to: .flood, on: datapath, &context)
             return
         }
         if outPort == inPort {
-            drop.match = Match(layout: layout, inPort: inPort)
-            drop.bufferID = packetIn.bufferID
-            context.send(.flowMod(drop), to: datapath)
+            drop.setMatch(Match(layout: layout, inPort: inPort))
+            drop.setBufferID(packetIn.bufferID)
+            context.send(encoded: drop.bytes, to: datapath)
             return
         }
-        forward.match = Match(layout: layout, inPort: inPort)
-        forward.bufferID = packetIn.bufferID
-        forward.actions[0] = .output(port: outPort)
-        context.send(.flowMod(forward), to: datapath)
+        forward.setMatch(Match(layout: layout, inPort: inPort))
+        forward.setBufferID(packetIn.bufferID)
+        forward.setOutputPort(outPort)
+        context.send(encoded: forward.bytes, to: datapath)
         if packetIn.bufferID == BufferID.none {
             packetOut.send(packetIn, to: outPort, on: datapath, &context)
         }

@@ -41,6 +41,13 @@ public struct MACPortTable {
         return ports[slot]
     }
 
+    /// The same lookup as the subscript, as a `mutating` call: on a table held inside a
+    /// collection (one per datapath), a read through the collection's getter copies the
+    /// table first, and this goes through its in-place accessor instead.
+    public mutating func lookUp(_ mac: MACAddress) -> PortNumber? {
+        self[mac]
+    }
+
     /// Learns `mac` on `port`; returns the port it was on before, if it was known.
     @discardableResult
     public mutating func update(_ mac: MACAddress, port: PortNumber) -> PortNumber? {

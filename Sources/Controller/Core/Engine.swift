@@ -158,6 +158,15 @@ struct Engine {
         return sessions[slot]!.send(message, &shared)
     }
 
+    /// Sends an app's encoded message; see `AppContext.send(encoded:to:)`.
+    mutating func send(encoded message: [UInt8], to datapath: DatapathID) -> UInt32? {
+        if let current, current.datapath == datapath {
+            return sessions[current.slot]!.send(encoded: message, &shared)
+        }
+        guard let slot = slotByDatapath[datapath] else { return nil }
+        return sessions[slot]!.send(encoded: message, &shared)
+    }
+
     func datapath(_ id: DatapathID) -> DatapathInfo? {
         guard let slot = slotByDatapath[id] else { return nil }
         return sessions[slot]?.datapath

@@ -75,7 +75,28 @@ struct Session {
     mutating func send(_ message: Message, _ shared: inout Shared) -> UInt32? {
         let xid = shared.nextXID()
         guard write(OpenFlowMessage(xid: xid, message), &shared) else { return nil }
-        let type = message.type
+        account(message.type, xid, &shared)
+        return xid
+    }
+
+    /// Sends a message encoded already (`AppContext.send(encoded:to:)`): its bytes are
+    /// appended as they are, with a fresh xid written into them.
+    mutating func send(encoded message: [UInt8], _ shared: inout Shared) -> UInt32? {
+        let xid = shared.nextXID()
+        let before = output.bytes.count
+        output.bytes.append(contentsOf: message)
+        output.bytes.withUnsafeMutableBytes { $0.storeBytes(of: xid.bigEndian, toByteOffset: before + 4, as: UInt32.self) }
+        guard output.count <= shared.settings.outputLimit else {
+            output.bytes.removeLast(output.bytes.count - before)
+            shared.totals.drops &+= 1
+            return nil
+        }
+        account(MessageType(rawValue: message[1]), xid, &shared)
+        return xid
+    }
+
+    /// Counts FLOW_MODs and PACKET_OUTs, and tracks requests that expect a reply.
+    private mutating func account(_ type: MessageType, _ xid: UInt32, _ shared: inout Shared) {
         if type == .flowMod {
             shared.totals.flowMods &+= 1
         } else if type == .packetOut {
@@ -85,7 +106,6 @@ struct Session {
             pending[xid] = PendingRequest(type: type, deadline: deadline)
             shared.noteDeadline(deadline)
         }
-        return xid
     }
 
     /// Lends the unsent bytes to the I/O layer and drops what it wrote.
