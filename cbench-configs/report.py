@@ -1,11 +1,13 @@
-"""Prints the results table with ratios against ovs-testcontroller and draws a
-Figure-11-style grouped bar chart as SVG (no plotting library needed)."""
+"""Prints the results table with ratios against ovs-testcontroller and, when it ran,
+the C null responder (the ceiling), and draws a Figure-11-style grouped bar chart as
+SVG (no plotting library needed)."""
 
 import csv
 import math
 import sys
 
 REFERENCE = "ovs-testcontroller"
+CEILING = "nullctl"
 COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948"]
 
 
@@ -15,17 +17,19 @@ def load(path):
 
 
 def table(rows):
-    print(f"{'profile':<20} {'peer':<20} {'responses/s (avg)':>18} {'stdev':>12} {'vs ovs-testcontroller':>22}")
+    print(f"{'profile':<20} {'peer':<20} {'responses/s (avg)':>18} {'stdev':>12} {'vs ovs-testcontroller':>22} {'vs nullctl':>11}")
     for profile in dict.fromkeys(r["profile"] for r in rows):
         group = [r for r in rows if r["profile"] == profile]
         reference = next((float(r["avg"]) for r in group if r["peer"] == REFERENCE and r["avg"]), None)
+        ceiling = next((float(r["avg"]) for r in group if r["peer"] == CEILING and r["avg"]), None)
         for r in group:
             if not r["avg"]:
                 print(f"{profile:<20} {r['peer']:<20} {'no result':>18}")
                 continue
             avg = float(r["avg"])
             ratio = f"{avg / reference:.2f}x" if reference else "n/a"
-            print(f"{profile:<20} {r['peer']:<20} {avg:>18,.0f} {float(r['stdev']):>12,.0f} {ratio:>22}")
+            of_ceiling = f"{avg / ceiling:.2f}x" if ceiling else "n/a"
+            print(f"{profile:<20} {r['peer']:<20} {avg:>18,.0f} {float(r['stdev']):>12,.0f} {ratio:>22} {of_ceiling:>11}")
 
 
 def chart(rows, path):

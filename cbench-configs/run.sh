@@ -6,6 +6,10 @@
 #                       framework's own overhead)
 #   ovs-testcontroller  Open vSwitch's C learning switch (the reference in the table)
 #   os-ken              os-ken 4 with our OpenFlow 1.0 learning app (peers/)
+#   nullctl             a null responder in C (epoll, one fixed flow_mod per packet_in):
+#                       the ceiling on the machine; built with cc from NULLCTL_SOURCE
+#                       (default ../shared/tools/nullctl.c beside the repository) and
+#                       left out of the default peers when that file is missing
 # The load generator is `cbench` from PATH when there is one, else our ofbench (same
 # flags, same counting). The generator is pinned to core 0, the controller to core 1.
 #
@@ -20,7 +24,10 @@ cd "$root"
 
 profiles=("$@")
 [ ${#profiles[@]} -gt 0 ] || profiles=(quick-throughput quick-latency)
-peers=(${PEERS:-ours-learning ours-null ovs-testcontroller os-ken})
+nullctl_source=${NULLCTL_SOURCE:-$root/../shared/tools/nullctl.c}
+default_peers="ours-learning ours-null ovs-testcontroller os-ken"
+[ -f "$nullctl_source" ] && default_peers+=" nullctl"
+peers=(${PEERS:-$default_peers})
 port=${PORT:-6653}
 run_dir="$here/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$run_dir"
@@ -67,6 +74,9 @@ start_peer() {
     ovs-testcontroller)
         taskset -c 1 ovs-testcontroller -vconsole:warn --unixctl="$work/tc.ctl" --pidfile="$work/tc.pid" \
             "ptcp:$port:127.0.0.1" & ;;
+    nullctl)
+        [ -x "$work/nullctl" ] || cc -O2 -o "$work/nullctl" "$nullctl_source" >&2
+        taskset -c 1 "$work/nullctl" "$port" >"$work/nullctl.log" 2>&1 & ;;
     os-ken)
         ensure_osken
         taskset -c 1 "$osken_python" "$here/peers/run_osken.py" "$port" >"$work/osken.log" 2>&1 & ;;
