@@ -33,8 +33,10 @@ func unikernelMain() {
     }
     let flows = BootFlows.load()
 
-    // One or two controller connections: 64 KB each way is plenty on a LAN.
+    // A few controller and ovs-ofctl connections: 64 KB each way is plenty on a LAN,
+    // and 16 slots (each set up at boot) are plenty of them.
     var tcp = TCPLimits()
+    tcp.maxConnections = 16
     tcp.sendBuffer = 64 * 1024
     tcp.receiveBuffer = 64 * 1024
     let network = XenNetwork(addressing, portVifs: true, tcp: tcp)

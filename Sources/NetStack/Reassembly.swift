@@ -1,7 +1,8 @@
 import Scheduler
 import Wire
 
-/// IPv4 reassembly (RFC 791, RFC 815) in fixed slots, allocated at init. Each slot's
+/// IPv4 reassembly (RFC 791, RFC 815) in fixed slots, each allocated on its first use
+/// and kept (not 1 MB zeroed at every start for fragments most hosts never see). Each slot's
 /// buffer holds the first fragment's header just before the payload, so a finished
 /// datagram is one contiguous packet. Overlapping fragments drop the whole datagram (as
 /// RFC 5722 asks of IPv6); an exact duplicate is ignored. One source holds at most
@@ -53,14 +54,7 @@ struct Reassembler {
         timeout = limits.reassemblyTimeout
         maxFragments = Swift.max(limits.fragmentsPerDatagram, 2)
         perSource = Swift.max(limits.reassemblySlotsPerSource, 1)
-        let fragments = maxFragments
-        slots = (0..<Swift.max(limits.reassemblySlots, 1)).map { _ in
-            var slot = Slot()
-            slot.buffer = [UInt8](repeating: 0, count: Self.bufferSize)
-            slot.starts.reserveCapacity(fragments)
-            slot.ends.reserveCapacity(fragments)
-            return slot
-        }
+        slots = [Slot](repeating: Slot(), count: Swift.max(limits.reassemblySlots, 1))
     }
 
     /// Adds one fragment (`packet` is its header and payload, cut to the total length).
@@ -76,6 +70,11 @@ struct Reassembler {
             source: header.source, destination: header.destination, identification: header.identification,
             proto: header.proto.rawValue)
         guard let s = slotIndex(for: key, now: now) else { return .dropped }
+        if slots[s].buffer.isEmpty {
+            slots[s].buffer = [UInt8](repeating: 0, count: Self.bufferSize)
+            slots[s].starts.reserveCapacity(maxFragments)
+            slots[s].ends.reserveCapacity(maxFragments)
+        }
 
         if let total = slots[s].total, end > total || (isLast && end != total) {
             return reject(s)

@@ -5,16 +5,25 @@
 #include "internal.h"
 #include "unikernel.h"
 
+/* Eight bytes per step for the bulk, then the tail byte by byte: the same on hardware
+ * (fast string operations), and an eighth of the steps where the CPU is emulated (TCG
+ * runs each step of a rep prefix on its own): zeroing a vif's 2 MB of ring pages at boot
+ * took milliseconds that way. */
 void *memset(void *destination, int value, size_t length) {
     uint8_t *d = destination;
-    __asm__ __volatile__("rep stosb" : "+D"(d), "+c"(length) : "a"(value) : "memory");
+    size_t words = length / 8, tail = length % 8;
+    uint64_t pattern = 0x0101010101010101ull * (uint8_t)value;
+    __asm__ __volatile__("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+    __asm__ __volatile__("rep stosb" : "+D"(d), "+c"(tail) : "a"(value) : "memory");
     return destination;
 }
 
 void *memcpy(void *destination, const void *source, size_t length) {
     uint8_t *d = destination;
     const uint8_t *s = source;
-    __asm__ __volatile__("rep movsb" : "+D"(d), "+S"(s), "+c"(length) : : "memory");
+    size_t words = length / 8, tail = length % 8;
+    __asm__ __volatile__("rep movsq" : "+D"(d), "+S"(s), "+c"(words) : : "memory");
+    __asm__ __volatile__("rep movsb" : "+D"(d), "+S"(s), "+c"(tail) : : "memory");
     return destination;
 }
 

@@ -26,6 +26,11 @@ public final class XenNetwork {
     public static var maximumPortVifs: Int { 6 }
     /// The boot entry, on the loop's clock: boot figures count from it.
     public let bootInstant: Instant
+    /// When Swift code began (after the page tables, the heap and the command line), vif
+    /// 0 connected, and its stack started: the boot figure's phases.
+    private let swiftStart: Instant
+    private var vifConnected: Instant = .zero
+    private var stackStarted: Instant = .zero
     private let store: XenStore
     private let shutdown: ShutdownRequests
     private let dhcp: Bool
@@ -47,12 +52,14 @@ public final class XenNetwork {
     public init(_ arguments: NetworkArguments, portVifs wantPorts: Bool = false, tcp: TCPLimits = TCPLimits()) {
         let platform = XenPlatform()
         bootInstant = platform.bootInstant
+        swiftStart = platform.now()
         let store = XenStore(platform: platform)
         self.store = store
         let grants = GrantTable()
         do throws(NetfrontError) { vif = try Netfront(index: 0, store: store, grants: grants, platform: platform) } catch {
             Shutdown.panic("network: vif 0 did not connect")
         }
+        vifConnected = platform.now()
         do throws(XenStoreError) { shutdown = try ShutdownRequests(store: store) } catch {
             Shutdown.panic("network: cannot watch control/shutdown")
         }
@@ -78,6 +85,7 @@ public final class XenNetwork {
             device: vif, stack: NetStack(configuration: configuration, tcpLimits: limits, seed: seed), loop: loop,
             soft: soft, deviceToken: Tokens.vif)
         interface.start()
+        stackStarted = platform.now()
         for more in arguments.moreInterfaces {
             let device: Netfront
             do throws(NetfrontError) { device = try Netfront(index: more.index, store: store, grants: grants, platform: platform) } catch {
@@ -151,12 +159,25 @@ public final class XenNetwork {
     }
 
     /// Writes `N us from the boot entry (M us of it waiting for dom0: netback, xenstored)`
-    /// and a newline: the boot figure every image prints once its address is up.
+    /// and a newline: the boot figure every image prints once its address is up. A
+    /// second line splits it into phases: to Swift (page tables, heap), the xenbus
+    /// handshake of vif 0 (mostly dom0's), the stack, and the rest (more vifs, listeners).
     public func writeUpTime() {
-        Console.write((loop.now - bootInstant).nanoseconds / 1000)
+        let now = loop.now
+        Console.write((now - bootInstant).nanoseconds / 1000)
         Console.write(" us from the boot entry (")
         Console.write(dom0WaitMicroseconds)
-        Console.write(" us of it waiting for dom0: netback, xenstored)\n")
+        Console.write(" us of it waiting for dom0: netback, xenstored)\nboot phases: to Swift ")
+        Console.write((swiftStart - bootInstant).nanoseconds / 1000)
+        Console.write(" us, vif 0 ")
+        Console.write((vifConnected - swiftStart).nanoseconds / 1000)
+        Console.write(" us (netback ")
+        Console.write(vif.backendWait / 1000)
+        Console.write(" us), stack ")
+        Console.write((stackStarted - vifConnected).nanoseconds / 1000)
+        Console.write(" us, then ")
+        Console.write((now - stackStarted).nanoseconds / 1000)
+        Console.write(" us\n")
     }
 
     /// Times the vCPU blocked in Xen for want of work.
