@@ -18,43 +18,17 @@ public struct BuiltinApp: ControllerApp {
     private var monitor: StatsMonitor?
     private var nullApp: NullApp?
 
-    private init(_ kind: Kind) { self.kind = kind }
-
-    public static func hub(_ app: Hub) -> BuiltinApp {
-        var wrapped = BuiltinApp(.hub)
-        wrapped.hub = app
-        return wrapped
+    private init(_ kind: Kind, _ store: (inout BuiltinApp) -> Void) {
+        self.kind = kind
+        store(&self)
     }
 
-    public static func learningSwitch(_ app: LearningSwitch) -> BuiltinApp {
-        var wrapped = BuiltinApp(.learningSwitch)
-        wrapped.learning = app
-        return wrapped
-    }
-
-    public static func firewall(_ app: Firewall) -> BuiltinApp {
-        var wrapped = BuiltinApp(.firewall)
-        wrapped.firewallApp = app
-        return wrapped
-    }
-
-    public static func staticFlows(_ app: StaticFlows) -> BuiltinApp {
-        var wrapped = BuiltinApp(.staticFlows)
-        wrapped.staticFlowsApp = app
-        return wrapped
-    }
-
-    public static func statsMonitor(_ app: StatsMonitor) -> BuiltinApp {
-        var wrapped = BuiltinApp(.statsMonitor)
-        wrapped.monitor = app
-        return wrapped
-    }
-
-    public static func null(_ app: NullApp) -> BuiltinApp {
-        var wrapped = BuiltinApp(.null)
-        wrapped.nullApp = app
-        return wrapped
-    }
+    public static func hub(_ app: Hub) -> BuiltinApp { BuiltinApp(.hub) { $0.hub = app } }
+    public static func learningSwitch(_ app: LearningSwitch) -> BuiltinApp { BuiltinApp(.learningSwitch) { $0.learning = app } }
+    public static func firewall(_ app: Firewall) -> BuiltinApp { BuiltinApp(.firewall) { $0.firewallApp = app } }
+    public static func staticFlows(_ app: StaticFlows) -> BuiltinApp { BuiltinApp(.staticFlows) { $0.staticFlowsApp = app } }
+    public static func statsMonitor(_ app: StatsMonitor) -> BuiltinApp { BuiltinApp(.statsMonitor) { $0.monitor = app } }
+    public static func null(_ app: NullApp) -> BuiltinApp { BuiltinApp(.null) { $0.nullApp = app } }
 
     /// The learning switch, when that is this app (for tests and status).
     public var learningSwitch: LearningSwitch? { learning }
