@@ -151,20 +151,21 @@ struct Engine {
 
     /// Sends an app's message; see `AppContext.send`.
     mutating func send(_ message: Message, to datapath: DatapathID) -> UInt32? {
-        if let current, current.datapath == datapath {
-            return sessions[current.slot]!.send(message, &shared)
-        }
-        guard let slot = slotByDatapath[datapath] else { return nil }
+        guard let slot = slot(of: datapath) else { return nil }
         return sessions[slot]!.send(message, &shared)
     }
 
     /// Sends an app's encoded message; see `AppContext.send(encoded:to:)`.
     mutating func send(encoded message: [UInt8], to datapath: DatapathID) -> UInt32? {
-        if let current, current.datapath == datapath {
-            return sessions[current.slot]!.send(encoded: message, &shared)
-        }
-        guard let slot = slotByDatapath[datapath] else { return nil }
+        guard let slot = slot(of: datapath) else { return nil }
         return sessions[slot]!.send(encoded: message, &shared)
+    }
+
+    /// The session of a datapath that is up: the one the current event came from
+    /// without a lookup, as apps mostly answer it.
+    private func slot(of datapath: DatapathID) -> Int? {
+        if let current, current.datapath == datapath { return current.slot }
+        return slotByDatapath[datapath]
     }
 
     func datapath(_ id: DatapathID) -> DatapathInfo? {

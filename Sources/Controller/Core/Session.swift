@@ -62,6 +62,12 @@ struct Session {
             shared.log(.error, "cannot encode " + message.type.displayName + ": " + error.specName)
             return false
         }
+        return keepWithinLimit(since: before, &shared)
+    }
+
+    /// Takes back what was appended since `before` when the output is past its limit
+    /// (the message is dropped and counted). True when it stays.
+    private mutating func keepWithinLimit(since before: Int, _ shared: inout Shared) -> Bool {
         guard output.count <= shared.settings.outputLimit else {
             output.bytes.removeLast(output.bytes.count - before)
             shared.totals.drops &+= 1
@@ -86,11 +92,7 @@ struct Session {
         let before = output.bytes.count
         output.bytes.append(contentsOf: message)
         output.bytes.withUnsafeMutableBytes { $0.storeBytes(of: xid.bigEndian, toByteOffset: before + 4, as: UInt32.self) }
-        guard output.count <= shared.settings.outputLimit else {
-            output.bytes.removeLast(output.bytes.count - before)
-            shared.totals.drops &+= 1
-            return nil
-        }
+        guard keepWithinLimit(since: before, &shared) else { return nil }
         account(MessageType(rawValue: message[1]), xid, &shared)
         return xid
     }
