@@ -58,9 +58,10 @@ struct AgentRequestTests {
         #expect(harness.closedByAgent == [id])
     }
 
-    @Test func vendorMessagesAndVendorStatsAreRefused() {
+    @Test func vendorMessagesOtherThanRolesAndVendorStatsAreRefused() {
         var (harness, id) = controllerHarness()
-        #expect(harness.request(id, .vendor(VendorMessage(vendor: 0x2320, body: [1, 2, 3, 4]))).first?.error?.code == .badVendor)
+        #expect(harness.request(id, .vendor(VendorMessage(vendor: 0x1234, body: [1, 2, 3, 4]))).first?.error?.code == .badVendor)
+        #expect(harness.request(id, .vendor(VendorMessage(vendor: 0x2320, body: [1, 2, 3, 4]))).first?.error?.code == .badSubtype)
         #expect(harness.request(id, .statsRequest(StatsRequest(.vendor(vendor: 0x2320, body: [0, 0, 0, 0])))).first?.error?.code == .badVendor)
     }
 

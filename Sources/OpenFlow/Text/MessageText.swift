@@ -23,7 +23,7 @@ extension Message {
         case .hello(let hello): hello.body.isEmpty ? "" : "body_len=" + String(hello.body.count)
         case .error(let error): error.bodyText
         case .echoRequest(let echo), .echoReply(let echo): "payload_len=" + String(echo.payload.count)
-        case .vendor(let vendor): "vendor=" + TextFormatting.hex(vendor.vendor) + " body_len=" + String(vendor.body.count)
+        case .vendor(let vendor): vendor.bodyText
         case .featuresReply(let features): features.bodyText
         case .getConfigReply(let config), .setConfig(let config): config.bodyText
         case .packetIn(let packetIn): packetIn.bodyText
@@ -225,5 +225,15 @@ enum FrameText {
         if layout.transportOffset == nil { hidden.formUnion([.tpSrc, .tpDst]) }
         match.wildcards = hidden
         return text + " " + match.textForm
+    }
+}
+
+extension VendorMessage {
+    /// Nicira role messages by name (`NXT_ROLE_REQUEST role=master`), others by vendor
+    /// id and length.
+    var bodyText: String {
+        if let role = try? NiciraRole(self) { return "NXT_ROLE_REQUEST role=" + role.role.name }
+        if let role = try? NiciraRole(self, reply: true) { return "NXT_ROLE_REPLY role=" + role.role.name }
+        return "vendor=" + TextFormatting.hex(vendor) + " body_len=" + String(body.count)
     }
 }

@@ -5,6 +5,8 @@ import Scheduler
 struct AgentSession {
     let id: ChannelID
     let role: ChannelRole
+    /// What the controller asked to be (NXT_ROLE_REQUEST); OTHER until it asks.
+    var controllerRole: ControllerRole = .other
     /// HELLO, the handshake timeout and keepalive; the switch's handshake is complete
     /// at HELLO.
     var channel: OpenFlowChannel

@@ -79,25 +79,28 @@ extension SwitchAgent {
         case .error(let error):
             totals.errorsReceived &+= 1
             log(.warning, sessions[index].name + ": error " + error.code.specName)
-        case .vendor:
-            reject(frame, .badVendor, index, reason: "no vendor extensions")
+        case .vendor(let vendor):
+            vendorRequest(vendor, frame, index)
         case .featuresRequest:
             write(OpenFlowMessage(xid: xid, .featuresReply(datapath.features)), to: index)
         case .getConfigRequest:
             write(OpenFlowMessage(xid: xid, .getConfigReply(datapath.config)), to: index)
         case .setConfig(let config):
-            datapath.setConfig(config)
+            if sessions[index].controllerRole != .slave { datapath.setConfig(config) }
         case .packetOut(let packetOut):
+            if refusedAsSlave(frame, index) { return }
             totals.packetOuts &+= 1
             do throws(DatapathError) { try datapath.packetOut(packetOut, now: now) } catch {
                 reject(frame, error.code, index, reason: error.code.specName)
             }
         case .flowMod(let flowMod):
+            if refusedAsSlave(frame, index) { return }
             totals.flowMods &+= 1
             do throws(DatapathError) { try datapath.flowMod(flowMod, now: now) } catch {
                 reject(frame, error.code, index, reason: error.code.specName)
             }
         case .portMod(let portMod):
+            if refusedAsSlave(frame, index) { return }
             do throws(DatapathError) { try datapath.portMod(portMod) } catch {
                 reject(frame, error.code, index, reason: error.code.specName)
             }

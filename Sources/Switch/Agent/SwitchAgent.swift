@@ -152,13 +152,17 @@ public struct SwitchAgent {
     }
 
     /// Copies the datapath's asynchronous messages to every active controller
-    /// connection past HELLO, then forgets them.
+    /// connection past HELLO (only PORT_STATUS to slaves), then forgets them.
     mutating func distributeAsync() {
         guard datapath.hasAsyncOutput else { return }
         do {
             let bytes = datapath.asyncOutput
             for index in sessions.indices where sessions[index].isActiveUp {
-                if !sessions[index].write(encoded: bytes, limit: settings.outputLimit) { totals.outputDrops &+= 1 }
+                let written =
+                    sessions[index].controllerRole == .slave
+                    ? writePortStatus(from: bytes, to: index)
+                    : sessions[index].write(encoded: bytes, limit: settings.outputLimit)
+                if !written { totals.outputDrops &+= 1 }
             }
         }
         datapath.clearAsyncOutput()
