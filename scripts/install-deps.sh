@@ -24,6 +24,8 @@ test_packages=(
     libxen-dev    # the design card's other system package: the Xen headers the unikernel images use
     qemu-system-x86  # the unikernel lab: QEMU microvm, and Xen inside QEMU (scripts/xen-lab.sh)
     cpio          # packing the lab's dom0 initramfs
+    etcd-server   # the etcd cluster an HA pair of ofcontrollers elects masters through (Tests/Interop/controller-ha.sh)
+    etcd-client   # etcdctl: the client ofcontroller --etcd runs, and the test's
 )
 apt_packages=("${build_packages[@]}")
 ((build_only)) || apt_packages+=("${test_packages[@]}")
@@ -38,6 +40,8 @@ if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # The package starts a system etcd on 2379; the tests run their own cluster.
+    systemctl disable --now etcd >/dev/null 2>&1 || true
 else
     echo "install-deps: apt packages present"
 fi

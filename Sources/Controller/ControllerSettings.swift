@@ -33,6 +33,10 @@ public struct ControllerSettings: Sendable {
     /// Log records kept until the executable drains them; beyond it they are counted
     /// and dropped.
     public var logLimit: Int = 4096
+    /// The role asked of every switch after its handshake (the Nicira role request);
+    /// nil asks none, and the switch treats us as OTHER. An HA pair starts as slave and
+    /// changes roles per datapath with `ControllerCore.setRole`.
+    public var role: ControllerRole? = nil
 
     public init() {}
 }

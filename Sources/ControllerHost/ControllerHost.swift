@@ -94,6 +94,10 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
 
     public var isStopping: Bool { stopping }
 
+    /// Lets a task of the loop change the core between events (a role decided
+    /// elsewhere); what it queues is flushed after the turn.
+    public func withCore<R>(_ body: (inout ControllerCore<App>) -> R) -> R { body(&core) }
+
     // MARK: Accepting
 
     private func acceptReady() {

@@ -2,6 +2,7 @@ import Controller
 import ControllerHost
 import LinuxPlatform
 import Logging
+import OpenFlow
 import Scheduler
 
 /// One controller loop on its own thread: an epoll platform, a kernel TCP listener and
@@ -14,7 +15,7 @@ final class ControllerLoop {
 
     init(
         listen: ListenAddress, reusePort: Bool, apps: [AppSpec], settings: ControllerSettings,
-        stop: StopSignal, logger: Logger
+        stop: StopSignal, mastership: Mastership? = nil, logger: Logger
     ) throws(StreamError) {
         let platform: EpollPlatform
         let listener: KernelListener
@@ -31,6 +32,25 @@ final class ControllerLoop {
             loop: loop, listener: listener, app: apps.map { $0.makeApp() }, settings: settings,
             log: { logger.log($0) })
         loop.register(token: Self.stopToken) { [host] _ in host.stop() }
+        if let mastership {
+            loop.every(.milliseconds(100)) { [host] in Self.applyMastership(mastership, to: host) }
+        }
+    }
+
+    /// Asks each switch for the role the election gave it: master where this instance
+    /// holds the datapath's key, slave elsewhere.
+    private static func applyMastership(
+        _ mastership: Mastership, to host: ControllerHost<[BuiltinApp], KernelListener, EpollPlatform>
+    ) {
+        let datapaths = host.core.datapathIDs
+        let mastered = mastership.exchange(connected: datapaths)
+        let now = host.loop.now
+        host.withCore { core in
+            for datapath in datapaths {
+                let role: ControllerRole = mastered.contains(datapath) ? .master : .slave
+                if core.role(of: datapath) != role { core.setRole(role, for: datapath, now: now) }
+            }
+        }
     }
 
     /// The port the listener is bound to (the kernel's pick when 0 was asked for).

@@ -63,6 +63,21 @@ struct OFController: ParsableCommand {
     @Option(name: .customLong("threads"), help: ArgumentHelp("Independent loops, each on its own thread and SO_REUSEPORT listener.", valueName: "N"))
     var threads = 1
 
+    @Option(name: .customLong("role"), help: ArgumentHelp("Role asked of every switch (Nicira role request): master, slave or other.", valueName: "ROLE"))
+    var role: ControllerRole?
+
+    @Option(name: .customLong("etcd"), help: ArgumentHelp("etcd endpoints (comma-separated): elect mastership per switch with the other controllers on them.", valueName: "HOST:PORT,..."))
+    var etcd: String?
+
+    @Option(name: .customLong("etcd-prefix"), help: ArgumentHelp("etcd key prefix shared by the controllers of one HA group.", valueName: "PREFIX"))
+    var etcdPrefix = "/ofcontroller"
+
+    @Option(name: .customLong("etcd-ttl"), help: ArgumentHelp("Lease TTL: how long a dead master keeps its switches.", valueName: "SECONDS"))
+    var etcdTTL = 2
+
+    @Option(name: .customLong("name"), help: ArgumentHelp("This instance's name in etcd (default: HOSTNAME-PID).", valueName: "NAME"))
+    var name: String?
+
     @OptionGroup var netFlags: NetFlags
 
     func validate() throws {
@@ -77,6 +92,16 @@ struct OFController: ParsableCommand {
         if chain.contains(.static), staticFlows == nil { throw ValidationError("--app static needs --static-flows FILE") }
         if firewallRules != nil, !chain.contains(.firewall) { throw ValidationError("--firewall-rules is for --app firewall, which is not in the chain") }
         if staticFlows != nil, !chain.contains(.static) { throw ValidationError("--static-flows is for --app static, which is not in the chain") }
+        if etcd != nil {
+            guard threads == 1 else { throw ValidationError("--etcd runs one loop: --threads must be 1") }
+            guard role == nil else { throw ValidationError("--etcd elects the roles: leave out --role") }
+            guard netFlags.net == nil else { throw ValidationError("--etcd needs the kernel's TCP/IP stack: leave out --net") }
+            guard etcdTTL >= 2, etcdTTL <= 3600 else { throw ValidationError("--etcd-ttl must be between 2 and 3600 seconds") }
+            guard etcdPrefix.hasPrefix("/"), !etcdPrefix.contains(" ") else { throw ValidationError("--etcd-prefix must start with / and hold no space") }
+        }
+        if let name, name.isEmpty || name.contains(" ") || name.contains("/") {
+            throw ValidationError("--name must be non-empty, with no space or /")
+        }
         if netFlags.net != nil {
             guard threads == 1 else { throw ValidationError("--net runs one loop: --threads must be 1") }
             let host = ListenAddress(parsing: listen)!.host
@@ -117,6 +142,12 @@ struct OFController: ParsableCommand {
         }
 
         let stop = StopSignal()
+        let mastership = etcd.map { endpoints in
+            Mastership(
+                options: Mastership.Options(
+                    endpoints: endpoints, prefix: etcdPrefix, name: name ?? Self.defaultName, ttl: etcdTTL),
+                logger: logger)
+        }
         var loops: [ControllerLoop] = []
         for index in 0..<threads {
             var loopLogger = logger
@@ -126,7 +157,7 @@ struct OFController: ParsableCommand {
                 // then fails to bind instead of silently sharing the switches.
                 loops.append(try ControllerLoop(
                     listen: address, reusePort: threads > 1, apps: specs, settings: settings,
-                    stop: stop, logger: loopLogger))
+                    stop: stop, mastership: mastership, logger: loopLogger))
             } catch {
                 logger.critical("cannot listen on \(address): \(error.description)")
                 throw ExitCode.failure
@@ -153,8 +184,12 @@ struct OFController: ParsableCommand {
         }
         loops.removeAll()
 
+        let election = mastership.map { mastership in LoopThread { mastership.run() } }
+        if mastership != nil { logger.info("HA: mastership per switch elected through etcd at \(etcd!) under \(etcdPrefix)") }
         try supervise(signals: signals, stop: stop, statistics: statistics, logger: logger)
         for worker in workers { worker.join() }
+        mastership?.stop()
+        election?.join()
         logger.info("stopped; \(StatusLine.totals(.sum(statistics.map(\.snapshot))))")
     }
 
@@ -222,6 +257,8 @@ struct OFController: ParsableCommand {
         settings.missSendLength = missSendLength
         settings.echoInterval = Interval(nanoseconds: UInt64(echoInterval * 1e9))
         settings.echoTimeout = Interval(nanoseconds: UInt64(echoTimeout * 1e9))
+        // In an HA pair every switch starts as slave, until the election says otherwise.
+        settings.role = etcd != nil ? .slave : role
         return settings
     }
 
@@ -235,6 +272,18 @@ struct OFController: ParsableCommand {
 }
 
 extension AppName: ExpressibleByArgument {}
+
+extension ControllerRole: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let role = [ControllerRole.master, .slave, .other].first(where: { $0.name == argument }) else { return nil }
+        self = role
+    }
+}
+
+extension OFController {
+    /// HOSTNAME-PID: unique among the instances of an HA group.
+    static var defaultName: String { ProcessInfo.processInfo.hostName + "-" + String(getpid()) }
+}
 
 /// swift-log's levels by name, for `--log-level`.
 enum LogLevelName: String, CaseIterable, ExpressibleByArgument {

@@ -65,6 +65,24 @@ public struct ControllerCore<App: ControllerApp> {
         deliverEvents(input: nil)
     }
 
+    // MARK: Roles
+
+    /// Asks the switch of `datapath` for `role` (see `Engine.setRole`); false when the
+    /// datapath is not up.
+    @discardableResult
+    public mutating func setRole(_ role: ControllerRole, for datapath: DatapathID, now: Instant) -> Bool {
+        context.engine.shared.now = now
+        let done = context.engine.setRole(role, for: datapath)
+        deliverEvents(input: nil)
+        return done
+    }
+
+    /// The role last asked of the switch of `datapath`, if it is up.
+    public func role(of datapath: DatapathID) -> ControllerRole? { context.engine.role(of: datapath) }
+
+    /// Every datapath that is up, slaves' included, in ascending order.
+    public var datapathIDs: [DatapathID] { context.engine.slotByDatapath.keys.sorted() }
+
     // MARK: Time
 
     /// When `tick` next has work: the earliest connection deadline (possibly early,

@@ -60,7 +60,7 @@ struct Engine {
         if !session.channel.isClosing, let datapath = session.datapath?.id, slotByDatapath[datapath] == slot {
             slotByDatapath[datapath] = nil
             shared.log(.info, session.name + " down: connection closed")
-            shared.raise(.datapathDown(datapath), slot: nil)
+            if session.role != .slave { shared.raise(.datapathDown(datapath), slot: nil) }
         }
     }
 
@@ -70,18 +70,21 @@ struct Engine {
         closures.append(sessions[slot]!.id)
         guard let datapath = sessions[slot]!.datapath?.id, slotByDatapath[datapath] == slot else { return }
         slotByDatapath[datapath] = nil
-        shared.raise(.datapathDown(datapath), slot: nil)
+        if sessions[slot]!.role != .slave { shared.raise(.datapathDown(datapath), slot: nil) }
     }
 
     /// Registers a datapath that finished its handshake. An older connection with the
-    /// same datapath id is closed first, so apps see it go down, then come up.
+    /// same datapath id is closed first, so apps see it go down, then come up. With a
+    /// role in the settings it is asked first, and a slave's datapath stays hidden from
+    /// the apps (see `setRole`).
     private mutating func register(_ info: DatapathInfo, slot: Int) {
         if let previous = slotByDatapath[info.id], previous != slot {
             sessions[previous]!.close(.warning, "replaced by connection " + String(info.connection.rawValue), &shared)
             finishClose(previous)
         }
         slotByDatapath[info.id] = slot
-        shared.raise(.datapathUp(info), slot: slot)
+        if let role = shared.settings.role { askRole(role, slot: slot) }
+        if sessions[slot]!.role != .slave { shared.raise(.datapathUp(info), slot: slot) }
     }
 
     mutating func nextClosure() -> ConnectionID? {
@@ -116,11 +119,19 @@ struct Engine {
         }
     }
 
-    /// After the app chain handled `event`: a VENDOR message no app took is refused.
+    /// After the app chain handled `event`: a VENDOR message no app took is refused,
+    /// except the switch's answer to our role request.
     mutating func finished(_ event: ControllerEvent, _ verdict: AppVerdict) {
-        guard verdict == .continue, case .message(let datapath, let message) = event, message.type == .vendor,
-            let slot = slotByDatapath[datapath], let bytes = try? message.encoded()
+        guard verdict == .continue, case .message(let datapath, let message) = event,
+            case .vendor(let vendor) = message.message, let slot = slotByDatapath[datapath]
         else { return }
+        if let reply = try? NiciraRole(vendor, reply: true) {
+            if reply.role != sessions[slot]!.role {
+                shared.log(.warning, sessions[slot]!.name + ": the switch answered role " + reply.role.name)
+            }
+            return
+        }
+        guard let bytes = try? message.encoded() else { return }
         sessions[slot]!.reject(bytes[...], .badVendor, reason: "no app handles this vendor", &shared)
     }
 
@@ -151,13 +162,13 @@ struct Engine {
 
     /// Sends an app's message; see `AppContext.send`.
     mutating func send(_ message: Message, to datapath: DatapathID) -> UInt32? {
-        guard let slot = slot(of: datapath) else { return nil }
+        guard let slot = slot(of: datapath), mayChange(slot, message.type) else { return nil }
         return sessions[slot]!.send(message, &shared)
     }
 
     /// Sends an app's encoded message; see `AppContext.send(encoded:to:)`.
     mutating func send(encoded message: [UInt8], to datapath: DatapathID) -> UInt32? {
-        guard let slot = slot(of: datapath) else { return nil }
+        guard let slot = slot(of: datapath), mayChange(slot, MessageType(rawValue: message[1])) else { return nil }
         return sessions[slot]!.send(encoded: message, &shared)
     }
 

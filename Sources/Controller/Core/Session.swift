@@ -31,6 +31,9 @@ struct Session {
     var featuresXID: UInt32 = 0
     var datapath: DatapathInfo?
     var pending: [UInt32: PendingRequest] = [:]
+    /// The role last asked of the switch (OTHER until one is asked): apps do not see a
+    /// slave's datapath, and it is sent no state change.
+    var role: ControllerRole = .other
 
     init(id: ConnectionID, slot: Int, now: Instant, settings: ControllerSettings) {
         self.id = id

@@ -1,0 +1,157 @@
+import Controller
+import Foundation
+import Logging
+
+/// Mastership of each datapath for an HA pair of controllers, elected through etcd.
+///
+/// Key `PREFIX/master/DPID` (16 hex digits) holds the master's `NAME/LEASE`, created
+/// only if absent and bound to this instance's lease of `ttl` seconds, renewed every
+/// `interval`. So a master that dies loses its keys when its lease expires, and the
+/// standby, which tries every interval, takes them over. A master that cannot reach
+/// etcd keeps its switches until its lease may have expired (`ttl` less a margin after
+/// the last renewal), then steps down to slave on every switch, logging loudly: no
+/// second master can appear before the first has let go, and each switch demotes its
+/// old master on a new one's role request anyway.
+///
+/// Runs on its own thread (each etcd call is a short `etcdctl` run); the loop trades
+/// the connected datapaths for the mastered ones with `exchange`.
+final class Mastership: @unchecked Sendable {
+    struct Options {
+        var endpoints: String
+        var prefix: String
+        var name: String
+        var ttl: Int
+        var interval: TimeInterval = 0.25
+    }
+
+    private let options: Options
+    private let etcd: EtcdCtl
+    private let logger: Logger
+    private let lock = NSLock()
+    // Guarded by `lock`: shared with the loop thread.
+    private var connected: [DatapathID] = []
+    private var mastered: Set<DatapathID> = []
+    /// When the lease may have expired for all we know (the last renewal's start plus
+    /// the TTL less a margin): `exchange` gives no mastership from then on, even while
+    /// this thread still waits on a hung etcdctl.
+    private var validUntil: TimeInterval = 0
+    private var stopping = false
+    // The election thread's own.
+    private var lease: String?
+    private var renewedAt: TimeInterval = 0
+    private var steppedDown = false
+
+    init(options: Options, logger: Logger) {
+        self.options = options
+        etcd = EtcdCtl(endpoints: options.endpoints)
+        self.logger = logger
+    }
+
+    /// The loop's side: the datapaths connected now in, those this instance is master of out.
+    func exchange(connected datapaths: [DatapathID]) -> Set<DatapathID> {
+        let now = ProcessInfo.processInfo.systemUptime
+        lock.lock()
+        defer { lock.unlock() }
+        connected = datapaths
+        return now < validUntil ? mastered : []
+    }
+
+    /// Runs the election until `stop`, then gives up every key this instance holds, so
+    /// the standby takes over at once instead of after the lease.
+    func run() {
+        while !isStopping {
+            cycle()
+            Thread.sleep(forTimeInterval: options.interval)
+        }
+        let held = withLock { () -> Set<DatapathID> in
+            let held = mastered
+            mastered = []
+            return held
+        }
+        if let lease {
+            for datapath in held { etcd.delete(key(datapath), ifValue: value(lease)) }
+            _ = etcd.run(["lease", "revoke", lease])
+        }
+    }
+
+    func stop() { withLock { stopping = true } }
+
+    private var isStopping: Bool { withLock { stopping } }
+
+    private func cycle() {
+        // The time before the call: etcd extends the lease later than that, so a lease
+        // counted from here expires in etcd no sooner than we count.
+        let start = ProcessInfo.processInfo.systemUptime
+        if let current = lease {
+            if etcd.keepAlive(current) {
+                renewedAt = start
+            } else if ProcessInfo.processInfo.systemUptime - renewedAt > Double(options.ttl) {
+                lease = nil  // etcd has expired it by now: a new one once etcd answers
+            }
+        } else if let granted = etcd.grantLease(ttl: options.ttl) {
+            lease = granted
+            renewedAt = start
+            logger.info("etcd: lease \(granted) (\(options.ttl) s) as \(options.name)")
+        }
+        let margin = max(0.5, Double(options.ttl) / 4)
+        withLock { validUntil = renewedAt == 0 ? 0 : renewedAt + Double(options.ttl) - margin }
+        let now = ProcessInfo.processInfo.systemUptime
+        guard let lease, now - renewedAt < Double(options.ttl) - margin else {
+            stepDown(since: now - renewedAt)
+            return
+        }
+        let wanted = withLock { connected }
+        guard let holders = etcd.values(under: options.prefix + "/master/") else { return }
+        let mine = value(lease)
+        var elected: Set<DatapathID> = []
+        for datapath in wanted {
+            let key = key(datapath)
+            if holders[key] == mine || (holders[key] == nil && etcd.create(key, mine, lease: lease)) {
+                elected.insert(datapath)
+            }
+        }
+        let before = withLock { () -> Set<DatapathID> in
+            let before = mastered
+            mastered = elected
+            return before
+        }
+        for datapath in before.subtracting(elected) where !wanted.contains(datapath) {
+            etcd.delete(key(datapath), ifValue: mine)  // gone from us: let the standby have it
+        }
+        for datapath in elected.subtracting(before) { logger.info("etcd: master of datapath \(datapath)") }
+        for datapath in before.subtracting(elected) { logger.info("etcd: no longer master of datapath \(datapath)") }
+        if steppedDown {
+            steppedDown = false
+            logger.notice("etcd: reachable again")
+        }
+    }
+
+    /// etcd has not renewed the lease for too long: slave everywhere.
+    private func stepDown(since silence: TimeInterval) {
+        let held = withLock { () -> Set<DatapathID> in
+            let held = mastered
+            mastered = []
+            return held
+        }
+        guard !steppedDown else { return }
+        steppedDown = true
+        let why = renewedAt == 0 ? "no lease yet" : "lease not renewed for " + String(format: "%.1f", silence) + " s"
+        logger.error("""
+            etcd: \(why) (etcd at \(options.endpoints) unreachable?): slave on every switch \
+            (\(held.count) mastered until now) until it answers
+            """)
+    }
+
+    private func key(_ datapath: DatapathID) -> String {
+        let hex = String(datapath.rawValue, radix: 16)
+        return options.prefix + "/master/" + String(repeating: "0", count: max(0, 16 - hex.count)) + hex
+    }
+
+    private func value(_ lease: String) -> String { options.name + "/" + lease }
+
+    private func withLock<R>(_ body: () -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+}
