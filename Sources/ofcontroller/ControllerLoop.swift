@@ -15,7 +15,7 @@ final class ControllerLoop {
 
     init(
         listen: ListenAddress, reusePort: Bool, apps: [AppSpec], settings: ControllerSettings,
-        stop: StopSignal, mastership: Mastership? = nil, logger: Logger
+        stop: StopSignal, group: EtcdGroup? = nil, logger: Logger
     ) throws(StreamError) {
         let platform: EpollPlatform
         let listener: KernelListener
@@ -32,22 +32,28 @@ final class ControllerLoop {
             loop: loop, listener: listener, app: apps.map { $0.makeApp() }, settings: settings,
             log: { logger.log($0) })
         loop.register(token: Self.stopToken) { [host] _ in host.stop() }
-        if let mastership {
-            loop.every(.milliseconds(100)) { [host] in Self.applyMastership(mastership, to: host) }
+        if let group {
+            loop.every(.milliseconds(100)) { [host] in Self.apply(group.exchange(connected: host.core.datapathIDs), to: host) }
         }
     }
 
-    /// Asks each switch for the role the election gave it: master where this instance
-    /// holds the datapath's key, slave elsewhere.
-    private static func applyMastership(
-        _ mastership: Mastership, to host: ControllerHost<[BuiltinApp], KernelListener, EpollPlatform>
+    /// Puts the HA group's decision in force: a changed policy (every datapath the apps
+    /// see starts afresh under it), and the role of each switch: master where this
+    /// instance holds the datapath's key, slave elsewhere.
+    private static func apply(
+        _ decision: EtcdGroup.Decision, to host: ControllerHost<[BuiltinApp], KernelListener, EpollPlatform>
     ) {
-        let datapaths = host.core.datapathIDs
-        let mastered = mastership.exchange(connected: datapaths)
         let now = host.loop.now
         host.withCore { core in
-            for datapath in datapaths {
-                let role: ControllerRole = mastered.contains(datapath) ? .master : .slave
+            if decision.firewall != nil || decision.staticFlows != nil {
+                for index in core.app.indices {
+                    if let policy = decision.firewall { _ = core.app[index].replace(policy) }
+                    if let flows = decision.staticFlows { _ = core.app[index].replace(flows) }
+                }
+                core.restartDatapaths(now: now)
+            }
+            for datapath in core.datapathIDs {
+                let role: ControllerRole = decision.mastered.contains(datapath) ? .master : .slave
                 if core.role(of: datapath) != role { core.setRole(role, for: datapath, now: now) }
             }
         }

@@ -49,15 +49,16 @@ struct EtcdCtl {
         run(["lease", "keep-alive", "--once", lease])?.contains("keepalived") ?? false
     }
 
-    /// Every key under `prefix` with its value.
+    /// Every key under `prefix` with its value (JSON output: values may span lines).
     func values(under prefix: String) -> [String: String]? {
-        guard let text = run(["get", "--prefix", prefix]) else { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let text = run(["get", "--prefix", prefix, "--write-out=json"]),
+            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        else { return nil }
         var result: [String: String] = [:]
-        var index = 0
-        while index + 1 < lines.count, !lines[index].isEmpty {
-            result[lines[index]] = lines[index + 1]
-            index += 2
+        for entry in object["kvs"] as? [[String: Any]] ?? [] {
+            guard let key = (entry["key"] as? String).flatMap({ Data(base64Encoded: $0) }) else { continue }
+            let value = (entry["value"] as? String).flatMap { Data(base64Encoded: $0) } ?? Data()
+            result[String(decoding: key, as: UTF8.self)] = String(decoding: value, as: UTF8.self)
         }
         return result
     }

@@ -88,8 +88,9 @@ struct OFController: ParsableCommand {
         }
         guard statusInterval >= 0, statusInterval < 1e6 else { throw ValidationError("--status-interval must be 0 or more seconds") }
         let chain = Set(apps.isEmpty ? [AppName.learning] : apps)
-        if chain.contains(.firewall), firewallRules == nil { throw ValidationError("--app firewall needs --firewall-rules FILE") }
-        if chain.contains(.static), staticFlows == nil { throw ValidationError("--app static needs --static-flows FILE") }
+        // In an HA group the policy may come from etcd alone.
+        if chain.contains(.firewall), firewallRules == nil, etcd == nil { throw ValidationError("--app firewall needs --firewall-rules FILE (or --etcd)") }
+        if chain.contains(.static), staticFlows == nil, etcd == nil { throw ValidationError("--app static needs --static-flows FILE (or --etcd)") }
         if firewallRules != nil, !chain.contains(.firewall) { throw ValidationError("--firewall-rules is for --app firewall, which is not in the chain") }
         if staticFlows != nil, !chain.contains(.static) { throw ValidationError("--static-flows is for --app static, which is not in the chain") }
         if etcd != nil {
@@ -142,9 +143,9 @@ struct OFController: ParsableCommand {
         }
 
         let stop = StopSignal()
-        let mastership = etcd.map { endpoints in
-            Mastership(
-                options: Mastership.Options(
+        let group = etcd.map { endpoints in
+            EtcdGroup(
+                options: EtcdGroup.Options(
                     endpoints: endpoints, prefix: etcdPrefix, name: name ?? Self.defaultName, ttl: etcdTTL),
                 logger: logger)
         }
@@ -157,7 +158,7 @@ struct OFController: ParsableCommand {
                 // then fails to bind instead of silently sharing the switches.
                 loops.append(try ControllerLoop(
                     listen: address, reusePort: threads > 1, apps: specs, settings: settings,
-                    stop: stop, mastership: mastership, logger: loopLogger))
+                    stop: stop, group: group, logger: loopLogger))
             } catch {
                 logger.critical("cannot listen on \(address): \(error.description)")
                 throw ExitCode.failure
@@ -184,11 +185,16 @@ struct OFController: ParsableCommand {
         }
         loops.removeAll()
 
-        let election = mastership.map { mastership in LoopThread { mastership.run() } }
-        if mastership != nil { logger.info("HA: mastership per switch elected through etcd at \(etcd!) under \(etcdPrefix)") }
+        let election = group.map { group in LoopThread { group.run() } }
+        if let group {
+            logger.info("""
+                HA: mastership per switch elected through etcd at \(etcd!) under \(etcdPrefix); \
+                policy from \(group.firewallKey) and \(group.staticFlowsKey) when set
+                """)
+        }
         try supervise(signals: signals, stop: stop, statistics: statistics, logger: logger)
         for worker in workers { worker.join() }
-        mastership?.stop()
+        group?.stop()
         election?.join()
         logger.info("stopped; \(StatusLine.totals(.sum(statistics.map(\.snapshot))))")
     }
@@ -230,18 +236,21 @@ struct OFController: ParsableCommand {
                 settings.hashSeed = UInt64.random(in: .min ... .max)
                 return .learning(settings)
             case .firewall:
-                let text = try readFile(firewallRules!, what: "firewall rules")
+                // Allow everything until etcd's policy is read (--etcd without a file).
+                guard let firewallRules else { return .firewall(FirewallPolicy(rules: [], default: .allow)) }
+                let text = try readFile(firewallRules, what: "firewall rules")
                 do throws(ConfigError) {
                     return .firewall(try FirewallPolicy(parsing: text))
                 } catch {
-                    throw ValidationError("\(firewallRules!): \(error)")
+                    throw ValidationError("\(firewallRules): \(error)")
                 }
             case .static:
-                let text = try readFile(staticFlows!, what: "static flows")
+                guard let staticFlows else { return .staticFlows("") }
+                let text = try readFile(staticFlows, what: "static flows")
                 do throws(ConfigError) {
                     _ = try StaticFlows(parsing: text)
                 } catch {
-                    throw ValidationError("\(staticFlows!): \(error)")
+                    throw ValidationError("\(staticFlows): \(error)")
                 }
                 return .staticFlows(text)
             case .monitor:

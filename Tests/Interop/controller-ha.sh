@@ -2,13 +2,17 @@
 # An HA pair of ofcontrollers (learning app) sharing Open vSwitch (userspace datapath,
 # three hosts in network namespaces), with mastership per switch elected through a
 # three-member etcd cluster on loopback (Debian's etcd-server):
+#   - the firewall policy lives in etcd (PREFIX/policy/firewall), read by both;
 #   - one controller becomes master, the other slave, as Open vSwitch itself reports
-#     (its Controller table's role column), and every pair pings;
+#     (its Controller table's role column), and the policy holds (h1 and h3 may not
+#     talk IP, every other pair pings);
 #   - kill -9 the master while h1 pings h2 every 50 ms: the pings keep going (the
 #     longest gap between replies is reported), the standby becomes master (the time
 #     from the kill is reported; goal <= 3 s with --etcd-ttl 2), and with the flows
-#     deleted every pair pings again through the new master;
-#   - the killed one restarts and rejoins as slave;
+#     deleted the policy holds again through the new master;
+#   - the killed one restarts, reads the policy and rejoins as slave;
+#   - a new policy put with etcdctl is read by both at once and enforced (h2 and h3
+#     blocked instead);
 #   - stop one etcd member: nothing changes;
 #   - stop all of etcd: the master steps down once its lease may have expired, and
 #     Open vSwitch never shows two masters (sampled every 0.2 s throughout).
@@ -67,7 +71,7 @@ CTL_PIDS=()
 start_controller() {
     local n=$1
     "$OFCONTROLLER" --listen "127.0.0.1:${CTL_PORT[$n]}" --name "c$n" --etcd "$ENDPOINTS" --etcd-prefix "$PREFIX" \
-        --etcd-ttl 2 --log-level debug >>"$INTEROP_DIR/c$n.log" 2>&1 &
+        --etcd-ttl 2 --app firewall --app learning --log-level debug >>"$INTEROP_DIR/c$n.log" 2>&1 &
     CTL_PIDS[$n]=$!
     BACKGROUND_PIDS+=("$!")
     wait_for 10 bash -c "ss -Hltn 'sport = :${CTL_PORT[$n]}' | grep -q ."
@@ -92,20 +96,33 @@ watch_roles() {
     done
 }
 
-all_pairs_ping() {
+# policy_holds A B: every ordered pair of hosts pings except A <-> B.
+policy_holds() {
     local a b
     for a in 1 2 3; do
         for b in 1 2 3; do
             [ "$a" = "$b" ] && continue
-            ping_ok "$a" "$b" || { log "h$a -> h$b does not ping"; return 1; }
+            if [ "$a$b" = "$1$2" ] || [ "$a$b" = "$2$1" ]; then
+                ping_fails "$a" "$b" || { log "h$a -> h$b pings, but the policy blocks it"; return 1; }
+            else
+                ping_ok "$a" "$b" || { log "h$a -> h$b does not ping"; return 1; }
+            fi
         done
     done
 }
+
+# put_policy A B: the group's firewall policy: default allow, no IP between hA and hB.
+put_policy() {
+    printf 'default allow\ndeny ip,nw_src=10.0.0.%s,nw_dst=10.0.0.%s\ndeny ip,nw_src=10.0.0.%s,nw_dst=10.0.0.%s\n' \
+        "$1" "$2" "$2" "$1" | "${ETCDCTL[@]}" put "$PREFIX/policy/firewall" >/dev/null
+}
+policy_reads() { grep -c "firewall policy from" "$INTEROP_DIR/c$1.log" || true; }
 
 # --- the cluster, the switch, the pair
 for i in 0 1 2; do start_etcd "$i"; done
 etcd_healthy() { "${ETCDCTL[@]}" endpoint health >/dev/null 2>&1; }
 check "etcd: a three-member cluster on loopback is healthy" wait_for 20 etcd_healthy
+check "the firewall policy is put in etcd" put_policy 1 3
 start_ovs
 add_bridge br0 secure
 for n in 1 2 3; do add_host "$n" br0; done
@@ -117,7 +134,8 @@ watch_roles &
 BACKGROUND_PIDS+=("$!")
 wait_for 15 master_and_slave
 check "one controller is master, the other slave (Open vSwitch: $(roles))" master_and_slave
-check "every pair pings through the master" all_pairs_ping
+check "both controllers read the policy from etcd" wait_for 5 bash -c "[ \$(grep -c 'firewall policy from' $INTEROP_DIR/c0.log) -ge 1 ] && [ \$(grep -c 'firewall policy from' $INTEROP_DIR/c1.log) -ge 1 ]"
+check "the master enforces it: every pair pings but h1 <-> h3" policy_holds 1 3
 M=$(master_index)
 S=$((1 - M))
 log "master: c$M (port ${CTL_PORT[$M]}), slave: c$S"
@@ -152,18 +170,28 @@ log "pings during the failover: ${gap#* } of 200 answered, longest gap ${gap% *}
 check "the pings kept going through the failover (longest gap ${gap% *} s, under 1 s)" \
     awk -v g="${gap% *}" 'BEGIN { exit !(g < 1.0) }'
 "${OFCTL[@]}" del-flows br0
-check "with the flows deleted, every pair pings through the new master" all_pairs_ping
+check "with the flows deleted, the new master enforces the same policy" policy_holds 1 3
 
-# --- the killed one rejoins as slave
+# --- the killed one restarts: it reads the policy in force and rejoins as slave
 start_controller "$M"
 wait_for 10 master_and_slave
 check "the restarted c$M rejoins as slave, c$S stays master (Open vSwitch: $(roles))" [ "$(master_port)" = "${CTL_PORT[$S]}" ]
+reads_at_least() { [ "$(policy_reads "$1")" -ge "$2" ]; }
+check "the restarted c$M read the policy in force from etcd" wait_for 5 reads_at_least "$M" 2
+
+# --- a new policy through etcdctl: in force on both at once
+reads_m=$(policy_reads "$M")
+reads_s=$(policy_reads "$S")
+put_policy 2 3
+check "both read the new policy" wait_for 5 bash -c \
+    "[ \$(grep -c 'firewall policy from' $INTEROP_DIR/c$M.log) -gt $reads_m ] && [ \$(grep -c 'firewall policy from' $INTEROP_DIR/c$S.log) -gt $reads_s ]"
+check "the master enforces it: every pair pings but h2 <-> h3" policy_holds 2 3
 
 # --- one etcd member down: nothing changes
 kill "${ETCD_PIDS[0]}"
 sleep 4
 check "with one etcd member stopped, c$S is still master and c$M slave" [ "$(master_port)" = "${CTL_PORT[$S]}" ]
-check "every pair still pings" all_pairs_ping
+check "the policy still holds" policy_holds 2 3
 
 # --- all of etcd down: no split brain
 kill "${ETCD_PIDS[1]}" "${ETCD_PIDS[2]}"

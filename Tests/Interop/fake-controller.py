@@ -35,7 +35,8 @@ first 64 bytes, or all of it when shorter):
   a PACKET_OUT with an unknown buffer_id     BAD_REQUEST / BUFFER_UNKNOWN
   a PACKET_OUT whose actions_len overruns    BAD_REQUEST / BAD_LEN
   a stats request of an unknown type         BAD_REQUEST / BAD_STAT
-  a VENDOR message                           BAD_REQUEST / BAD_VENDOR
+  a VENDOR message of an unknown vendor      BAD_REQUEST / BAD_VENDOR
+  a Nicira subtype other than the role ones  BAD_REQUEST / BAD_SUBTYPE
   PORT_MOD of a port that does not exist     PORT_MOD_FAILED / BAD_PORT
   PORT_MOD with the wrong hardware address   PORT_MOD_FAILED / BAD_HW_ADDR
   a PACKET_OUT of a buffer already used      BAD_REQUEST / BUFFER_EMPTY
@@ -305,8 +306,10 @@ def bad_requests(switch, ports):
         ("PACKET_OUT whose actions_len (64) runs past the message",
          message(PACKET_OUT, struct.pack("!IHH", NO_BUFFER, OFPP_NONE, 64) + output(2), x()), (1, 6)),
         ("STATS_REQUEST of unknown type 0x42", message(STATS_REQUEST, struct.pack("!HH", 0x42, 0), x()), (1, 2)),
+        # Nicira is a vendor the switch speaks (roles), so another of its subtypes is
+        # BAD_SUBTYPE, as Open vSwitch answers subtypes it lacks.
         ("VENDOR message (Nicira, NXT_SET_FLOW_FORMAT)",
-         message(VENDOR, struct.pack("!III", 0x00002320, 12, 2), x()), (1, 3)),
+         message(VENDOR, struct.pack("!III", 0x00002320, 12, 2), x()), (1, 4)),
         ("VENDOR message of an unknown vendor 0x00abcdef",
          message(VENDOR, struct.pack("!II", 0xABCDEF, 1), x()), (1, 3)),
         (f"PORT_MOD of port {missing_port}, which the switch does not have",

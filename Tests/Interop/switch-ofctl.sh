@@ -13,8 +13,8 @@
 #   - mod-port down / up (show reports PORT_DOWN, traffic stops and resumes) and
 #     no-flood / flood (a FLOOD action skips the port);
 #   - packet-out of a UDP frame to port 2: tshark in h2 sees exactly that frame;
-#   - dump-flows without -F: the Nicira request gets an OFPT_ERROR (BAD_VENDOR) and the
-#     switch goes on;
+#   - dump-flows without -F: the Nicira request gets an OFPT_ERROR (BAD_SUBTYPE: the
+#     switch speaks Nicira roles, not flow formats) and the switch goes on;
 #   - queues (--queue): queue-get-config, an ENQUEUE flow that carries h1 -> h2 and
 #     shows in queue-stats, ENQUEUE to a queue the port lacks refused (BAD_QUEUE);
 #   - link down / up on a port's interface: show reports LINK_DOWN, then clears it;
@@ -231,12 +231,12 @@ check "packet-out: h2 receives the frame (addresses, port and payload)" \
     has "$seen" "^00:00:00:00:00:01.00:00:00:00:00:02.10\.0\.0\.1.10\.0\.0\.2.9999.$payload_hex\$"
 check "packet-out: port 2 tx packets grew by one ($tx2 -> $(port_stat 2 tx))" grows "$tx2" "$(port_stat 2 tx)" 1
 
-# --- dump-flows without -F: the Nicira vendor request is refused ----------------------
+# --- dump-flows without -F: the Nicira flow-format request is refused -----------------
 nx_status=0
 nx=$(timeout 20 ovs-ofctl -O OpenFlow10 -v dump-flows "$SW" 2>&1) || nx_status=$?
 grep -E 'OFPT_ERROR|OFPBRC|failed|reply' <<<"$nx" | sed 's/^/    /'
-check "dump-flows without -F: the switch answers the Nicira request with OFPT_ERROR BAD_REQUEST/BAD_VENDOR" \
-    has "$nx" 'OFPT_ERROR.*OFPBRC_BAD_VENDOR' 
+check "dump-flows without -F: the switch answers the Nicira request with OFPT_ERROR BAD_REQUEST/BAD_SUBTYPE" \
+    has "$nx" 'OFPT_ERROR.*OFPBRC_BAD_SUBTYPE' 
 check "dump-flows without -F: ovs-ofctl falls back to OpenFlow 1.0 on the same connection and lists (exit $nx_status)" \
     has "$nx" '^OFPST_FLOW reply' 
 check "ofswitch still running after it" kill -0 "$OFSWITCH_PID"

@@ -33,6 +33,21 @@ public struct BuiltinApp: ControllerApp {
     /// The learning switch, when that is this app (for tests and status).
     public var learningSwitch: LearningSwitch? { learning }
 
+    /// Gives a firewall app a new policy (one changed at run time); false when this
+    /// app is not a firewall. `ControllerCore.restartDatapaths` then puts it in force.
+    public mutating func replace(_ policy: FirewallPolicy) -> Bool {
+        guard kind == .firewall else { return false }
+        firewallApp = Firewall(policy: policy)
+        return true
+    }
+
+    /// Gives a static-flows app new flows; false when this app is not one.
+    public mutating func replace(_ flows: StaticFlows) -> Bool {
+        guard kind == .staticFlows else { return false }
+        staticFlowsApp = flows
+        return true
+    }
+
     public mutating func handle(_ event: ControllerEvent, _ context: inout AppContext) -> AppVerdict {
         switch kind {
         case .hub: hub!.handle(event, &context)

@@ -80,6 +80,14 @@ public struct ControllerCore<App: ControllerApp> {
     /// The role last asked of the switch of `datapath`, if it is up.
     public func role(of datapath: DatapathID) -> ControllerRole? { context.engine.role(of: datapath) }
 
+    /// After the apps changed (a policy replaced): every datapath they see starts
+    /// afresh, its flows deleted and the apps' state for it installed again.
+    public mutating func restartDatapaths(now: Instant) {
+        context.engine.shared.now = now
+        context.engine.restartVisibleDatapaths()
+        deliverEvents(input: nil)
+    }
+
     /// Every datapath that is up, slaves' included, in ascending order.
     public var datapathIDs: [DatapathID] { context.engine.slotByDatapath.keys.sorted() }
 

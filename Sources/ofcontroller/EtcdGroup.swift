@@ -2,26 +2,40 @@ import Controller
 import Foundation
 import Logging
 
-/// Mastership of each datapath for an HA pair of controllers, elected through etcd.
+/// One controller of an HA group coordinated through etcd: mastership per datapath,
+/// and the group's policy.
 ///
-/// Key `PREFIX/master/DPID` (16 hex digits) holds the master's `NAME/LEASE`, created
-/// only if absent and bound to this instance's lease of `ttl` seconds, renewed every
-/// `interval`. So a master that dies loses its keys when its lease expires, and the
+/// Mastership: key `PREFIX/master/DPID` (16 hex digits) holds the master's `NAME/LEASE`,
+/// created only if absent and bound to this instance's lease of `ttl` seconds, renewed
+/// every `interval`. A master that dies loses its keys when its lease expires, and the
 /// standby, which tries every interval, takes them over. A master that cannot reach
 /// etcd keeps its switches until its lease may have expired (`ttl` less a margin after
-/// the last renewal), then steps down to slave on every switch, logging loudly: no
-/// second master can appear before the first has let go, and each switch demotes its
-/// old master on a new one's role request anyway.
+/// the last renewal began), then is slave on every switch, logging loudly: no second
+/// master can appear before the first has let go, and each switch demotes its old
+/// master on a new one's role request anyway.
+///
+/// Policy: `PREFIX/policy/firewall` (a firewall rules file's text) and
+/// `PREFIX/policy/static` (a static flows file's), read every interval; a changed
+/// value that parses replaces the apps' policy on every instance of the group (one
+/// that does not is logged and the policy in force stays).
 ///
 /// Runs on its own thread (each etcd call is a short `etcdctl` run); the loop trades
-/// the connected datapaths for the mastered ones with `exchange`.
-final class Mastership: @unchecked Sendable {
+/// the connected datapaths for what the group decided with `exchange`.
+final class EtcdGroup: @unchecked Sendable {
     struct Options {
         var endpoints: String
         var prefix: String
         var name: String
         var ttl: Int
         var interval: TimeInterval = 0.25
+    }
+
+    /// What the loop is to do: be master of these datapaths (slave of the others), and
+    /// put in force the policy that changed, if any.
+    struct Decision {
+        var mastered: Set<DatapathID>
+        var firewall: FirewallPolicy?
+        var staticFlows: StaticFlows?
     }
 
     private let options: Options
@@ -31,15 +45,17 @@ final class Mastership: @unchecked Sendable {
     // Guarded by `lock`: shared with the loop thread.
     private var connected: [DatapathID] = []
     private var mastered: Set<DatapathID> = []
-    /// When the lease may have expired for all we know (the last renewal's start plus
-    /// the TTL less a margin): `exchange` gives no mastership from then on, even while
-    /// this thread still waits on a hung etcdctl.
+    /// When the lease may have expired for all we know: `exchange` gives no mastership
+    /// from then on, even while this thread still waits on a hung etcdctl.
     private var validUntil: TimeInterval = 0
+    private var newFirewall: FirewallPolicy?
+    private var newStaticFlows: StaticFlows?
     private var stopping = false
     // The election thread's own.
     private var lease: String?
     private var renewedAt: TimeInterval = 0
     private var steppedDown = false
+    private var policyText: [String: String] = [:]
 
     init(options: Options, logger: Logger) {
         self.options = options
@@ -47,19 +63,26 @@ final class Mastership: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// The loop's side: the datapaths connected now in, those this instance is master of out.
-    func exchange(connected datapaths: [DatapathID]) -> Set<DatapathID> {
+    var firewallKey: String { options.prefix + "/policy/firewall" }
+    var staticFlowsKey: String { options.prefix + "/policy/static" }
+
+    /// The loop's side: the datapaths connected now in, the group's decision out.
+    func exchange(connected datapaths: [DatapathID]) -> Decision {
         let now = ProcessInfo.processInfo.systemUptime
-        lock.lock()
-        defer { lock.unlock() }
-        connected = datapaths
-        return now < validUntil ? mastered : []
+        return withLock {
+            connected = datapaths
+            let decision = Decision(
+                mastered: now < validUntil ? mastered : [], firewall: newFirewall, staticFlows: newStaticFlows)
+            newFirewall = nil
+            newStaticFlows = nil
+            return decision
+        }
     }
 
-    /// Runs the election until `stop`, then gives up every key this instance holds, so
-    /// the standby takes over at once instead of after the lease.
+    /// Runs until `stop`, then gives up every key this instance holds, so the standby
+    /// takes over at once instead of after the lease.
     func run() {
-        while !isStopping {
+        while !withLock({ stopping }) {
             cycle()
             Thread.sleep(forTimeInterval: options.interval)
         }
@@ -75,8 +98,6 @@ final class Mastership: @unchecked Sendable {
     }
 
     func stop() { withLock { stopping = true } }
-
-    private var isStopping: Bool { withLock { stopping } }
 
     private func cycle() {
         // The time before the call: etcd extends the lease later than that, so a lease
@@ -100,13 +121,24 @@ final class Mastership: @unchecked Sendable {
             stepDown(since: now - renewedAt)
             return
         }
+        guard let values = etcd.values(under: options.prefix + "/") else { return }
+        readPolicy(values)
+        elect(values, lease: lease)
+        if steppedDown {
+            steppedDown = false
+            logger.notice("etcd: reachable again")
+        }
+    }
+
+    /// Takes the key of every connected datapath no one holds; lets go of those no
+    /// longer connected.
+    private func elect(_ values: [String: String], lease: String) {
         let wanted = withLock { connected }
-        guard let holders = etcd.values(under: options.prefix + "/master/") else { return }
         let mine = value(lease)
         var elected: Set<DatapathID> = []
         for datapath in wanted {
             let key = key(datapath)
-            if holders[key] == mine || (holders[key] == nil && etcd.create(key, mine, lease: lease)) {
+            if values[key] == mine || (values[key] == nil && etcd.create(key, mine, lease: lease)) {
                 elected.insert(datapath)
             }
         }
@@ -120,9 +152,26 @@ final class Mastership: @unchecked Sendable {
         }
         for datapath in elected.subtracting(before) { logger.info("etcd: master of datapath \(datapath)") }
         for datapath in before.subtracting(elected) { logger.info("etcd: no longer master of datapath \(datapath)") }
-        if steppedDown {
-            steppedDown = false
-            logger.notice("etcd: reachable again")
+    }
+
+    /// Parses a policy value that changed since the last look.
+    private func readPolicy(_ values: [String: String]) {
+        for key in [firewallKey, staticFlowsKey] {
+            guard let text = values[key], text != policyText[key] else { continue }
+            policyText[key] = text
+            do throws(ConfigError) {
+                if key == firewallKey {
+                    let policy = try FirewallPolicy(parsing: text)
+                    withLock { newFirewall = policy }
+                    logger.info("etcd: firewall policy from \(key): \(policy.rules.count) rules, default \(policy.defaultVerdict)")
+                } else {
+                    let flows = try StaticFlows(parsing: text)
+                    withLock { newStaticFlows = flows }
+                    logger.info("etcd: static flows from \(key): \(flows.flows.count) flows")
+                }
+            } catch {
+                logger.error("etcd: \(key): \(error); the policy in force stays")
+            }
         }
     }
 
