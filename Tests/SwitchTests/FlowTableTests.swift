@@ -219,7 +219,12 @@ struct FlowTableTests {
         #expect(dp.flows(FlowStatsRequest(tableID: 0)).count == 1)
         #expect(dp.flows().count == 1)  // 0xff: the flow table only
         #expect(dp.tableStats.first?.activeCount == 1)
-        // DELETE with EMERG acts on the emergency table only.
+        // A DELETE of everything leaves the emergency flows alone; only one with EMERG
+        // reaches them, and it acts on the emergency table only.
+        try dp.install(Fixture.flow(Match(), actions: [], command: .delete))
+        #expect(dp.flowCount == 0)
+        #expect(dp.emergencyFlowCount == 1)
+        try dp.install(Fixture.flow(Fixture.match(inPort: 1), actions: [.output(port: PortNumber(3))]))
         try dp.install(Fixture.flow(Match(), actions: [], command: .delete, flags: .emergency))
         #expect(dp.emergencyFlowCount == 0)
         #expect(dp.flowCount == 1)
