@@ -386,7 +386,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
             while accepted < 64, let stream = try listener.accept() {
                 accepted += 1
                 if let slot = open(stream, controller: nil) {
-                    agent.connectionOpened(channels[slot]!.id, role: .passive, now: loop.now)
+                    agent.connectionOpened(channels[slot]!.id, role: .passive, peer: stream.peerName, now: loop.now)
                 }
             }
         } catch {

@@ -13,9 +13,17 @@ struct AgentSession {
     var framer: Framer
     var output: ChannelOutput
 
-    init(id: ChannelID, role: ChannelRole, now: Instant, settings: AgentSettings) {
+    init(id: ChannelID, role: ChannelRole, peer: String?, now: Instant, settings: AgentSettings) {
         self.id = id
         self.role = role
+        switch role {
+        case .active(let index) where settings.controllers.indices.contains(index):
+            name = "controller " + settings.controllers[index]
+        case .active(let index):
+            name = "controller " + String(index)
+        case .passive:
+            name = peer.map { "connection from " + $0 } ?? "connection " + String(id.rawValue)
+        }
         channel = OpenFlowChannel(now: now, timing: settings.channelTiming)
         framer = Framer(capacity: settings.bufferCapacity)
         output = ChannelOutput(capacity: settings.bufferCapacity)
@@ -24,12 +32,10 @@ struct AgentSession {
     /// A controller connection that finished HELLO: it gets asynchronous messages.
     var isActiveUp: Bool { role.isActive && channel.phase == .up }
 
-    var name: String {
-        switch role {
-        case .active(let index): "controller " + String(index) + " (connection " + String(id.rawValue) + ")"
-        case .passive: "connection " + String(id.rawValue)
-        }
-    }
+    /// How logs name it: "controller tcp:10.0.0.1:6653" (the target it was given), or
+    /// "connection from 127.0.0.1:40522" (a peer on the listener), never by its id
+    /// alone unless the I/O layer knows no address.
+    let name: String
 
     /// Appends an encoded message unless the output would pass `limit`.
     mutating func write(_ message: OpenFlowMessage, limit: Int) -> Bool {

@@ -23,13 +23,15 @@ extension SwitchAgent {
         log(.debug, "controller " + String(index) + " unreachable; retrying")
     }
 
-    /// A new connection: queues our HELLO. An id already open is ignored.
-    public mutating func connectionOpened(_ id: ChannelID, role: ChannelRole, now: Instant) {
+    /// A new connection: queues our HELLO. An id already open is ignored. `peer`
+    /// ("127.0.0.1:40522") names a passive one in the logs; an active one is named by
+    /// its target in `AgentSettings.controllers`.
+    public mutating func connectionOpened(_ id: ChannelID, role: ChannelRole, peer: String? = nil, now: Instant) {
         guard sessionIndex(id) == nil else { return }
         if case .active(let index) = role, connectors.indices.contains(index) {
             connectors[index].state = .connected(id)
         }
-        sessions.append(AgentSession(id: id, role: role, now: now, settings: settings))
+        sessions.append(AgentSession(id: id, role: role, peer: peer, now: now, settings: settings))
         let last = sessions.count - 1
         write(OpenFlowChannel.hello(xid: nextXID()), to: last)
     }
