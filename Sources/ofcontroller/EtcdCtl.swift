@@ -9,11 +9,18 @@ import Foundation
 struct EtcdCtl {
     let endpoints: String
 
+    /// `etcdctl` on the PATH, or nil when it is not installed.
+    static let executable: URL? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent("etcdctl") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
     /// The output of one etcdctl command, or nil when it failed (etcd unreachable, a
     /// lease not found, ...); `stdin` is fed to it first.
     func run(_ arguments: [String], stdin: String? = nil) -> String? {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/etcdctl")
+        process.executableURL = Self.executable
         process.arguments = ["--endpoints=" + endpoints, "--dial-timeout=1s", "--command-timeout=1s"] + arguments
         process.environment = ["ETCDCTL_API": "3"]
         let output = Pipe()

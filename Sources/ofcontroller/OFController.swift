@@ -97,6 +97,7 @@ struct OFController: ParsableCommand {
             guard threads == 1 else { throw ValidationError("--etcd runs one loop: --threads must be 1") }
             guard role == nil else { throw ValidationError("--etcd elects the roles: leave out --role") }
             guard netFlags.net == nil else { throw ValidationError("--etcd needs the kernel's TCP/IP stack: leave out --net") }
+            guard EtcdCtl.executable != nil else { throw ValidationError("--etcd needs etcdctl (Debian's etcd-client) on the PATH") }
             guard etcdTTL >= 2, etcdTTL <= 3600 else { throw ValidationError("--etcd-ttl must be between 2 and 3600 seconds") }
             guard etcdPrefix.hasPrefix("/"), !etcdPrefix.contains(" ") else { throw ValidationError("--etcd-prefix must start with / and hold no space") }
         }
