@@ -33,7 +33,10 @@ final class ControllerLoop {
             log: { logger.log($0) })
         loop.register(token: Self.stopToken) { [host] _ in host.stop() }
         if let group {
-            loop.every(.milliseconds(100)) { [host] in Self.apply(group.exchange(connected: host.core.datapathIDs), to: host) }
+            loop.every(.milliseconds(100)) { [host] in
+                let datapaths = host.core.datapathIDs
+                Self.apply(group.exchange(connected: datapaths), datapaths, to: host)
+            }
         }
     }
 
@@ -41,7 +44,8 @@ final class ControllerLoop {
     /// see starts afresh under it), and the role of each switch: master where this
     /// instance holds the datapath's key, slave elsewhere.
     private static func apply(
-        _ decision: EtcdGroup.Decision, to host: ControllerHost<[BuiltinApp], KernelListener, EpollPlatform>
+        _ decision: EtcdGroup.Decision, _ datapaths: [DatapathID],
+        to host: ControllerHost<[BuiltinApp], KernelListener, EpollPlatform>
     ) {
         let now = host.loop.now
         host.withCore { core in
@@ -52,7 +56,7 @@ final class ControllerLoop {
                 }
                 core.restartDatapaths(now: now)
             }
-            for datapath in core.datapathIDs {
+            for datapath in datapaths {
                 let role: ControllerRole = decision.mastered.contains(datapath) ? .master : .slave
                 if core.role(of: datapath) != role { core.setRole(role, for: datapath, now: now) }
             }

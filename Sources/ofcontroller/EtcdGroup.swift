@@ -86,11 +86,7 @@ final class EtcdGroup: @unchecked Sendable {
             cycle()
             Thread.sleep(forTimeInterval: options.interval)
         }
-        let held = withLock { () -> Set<DatapathID> in
-            let held = mastered
-            mastered = []
-            return held
-        }
+        let held = replaceMastered(with: [])
         if let lease {
             for datapath in held { etcd.delete(key(datapath), ifValue: value(lease)) }
             _ = etcd.run(["lease", "revoke", lease])
@@ -142,11 +138,7 @@ final class EtcdGroup: @unchecked Sendable {
                 elected.insert(datapath)
             }
         }
-        let before = withLock { () -> Set<DatapathID> in
-            let before = mastered
-            mastered = elected
-            return before
-        }
+        let before = replaceMastered(with: elected)
         for datapath in before.subtracting(elected) where !wanted.contains(datapath) {
             etcd.delete(key(datapath), ifValue: mine)  // gone from us: let the standby have it
         }
@@ -177,11 +169,7 @@ final class EtcdGroup: @unchecked Sendable {
 
     /// etcd has not renewed the lease for too long: slave everywhere.
     private func stepDown(since silence: TimeInterval) {
-        let held = withLock { () -> Set<DatapathID> in
-            let held = mastered
-            mastered = []
-            return held
-        }
+        let held = replaceMastered(with: [])
         guard !steppedDown else { return }
         steppedDown = true
         let why = renewedAt == 0 ? "no lease yet" : "lease not renewed for " + String(format: "%.1f", silence) + " s"
@@ -197,6 +185,15 @@ final class EtcdGroup: @unchecked Sendable {
     }
 
     private func value(_ lease: String) -> String { options.name + "/" + lease }
+
+    /// Sets the mastered datapaths; returns those mastered until now.
+    private func replaceMastered(with new: Set<DatapathID>) -> Set<DatapathID> {
+        withLock {
+            let old = mastered
+            mastered = new
+            return old
+        }
+    }
 
     private func withLock<R>(_ body: () -> R) -> R {
         lock.lock()

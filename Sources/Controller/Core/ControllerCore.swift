@@ -89,7 +89,7 @@ public struct ControllerCore<App: ControllerApp> {
     }
 
     /// Every datapath that is up, slaves' included, in ascending order.
-    public var datapathIDs: [DatapathID] { context.engine.slotByDatapath.keys.sorted() }
+    public var datapathIDs: [DatapathID] { context.datapathIDs }
 
     // MARK: Time
 

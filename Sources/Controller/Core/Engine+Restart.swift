@@ -9,7 +9,7 @@ extension Engine {
     mutating func restartVisibleDatapaths() {
         for datapath in slotByDatapath.keys.sorted() {
             let slot = slotByDatapath[datapath]!
-            guard sessions[slot]!.role != .slave, let info = sessions[slot]!.datapath else { continue }
+            guard sessions[slot]!.isSeenByApps, let info = sessions[slot]!.datapath else { continue }
             _ = sessions[slot]!.send(.flowMod(FlowMod(match: Match(), command: .delete)), &shared)
             shared.log(.info, sessions[slot]!.name + ": flows deleted, apps start afresh")
             shared.raise(.datapathDown(datapath), slot: nil)

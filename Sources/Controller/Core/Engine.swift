@@ -60,7 +60,7 @@ struct Engine {
         if !session.channel.isClosing, let datapath = session.datapath?.id, slotByDatapath[datapath] == slot {
             slotByDatapath[datapath] = nil
             shared.log(.info, session.name + " down: connection closed")
-            if session.role != .slave { shared.raise(.datapathDown(datapath), slot: nil) }
+            if session.isSeenByApps { shared.raise(.datapathDown(datapath), slot: nil) }
         }
     }
 
@@ -70,7 +70,7 @@ struct Engine {
         closures.append(sessions[slot]!.id)
         guard let datapath = sessions[slot]!.datapath?.id, slotByDatapath[datapath] == slot else { return }
         slotByDatapath[datapath] = nil
-        if sessions[slot]!.role != .slave { shared.raise(.datapathDown(datapath), slot: nil) }
+        if sessions[slot]!.isSeenByApps { shared.raise(.datapathDown(datapath), slot: nil) }
     }
 
     /// Registers a datapath that finished its handshake. An older connection with the
@@ -84,7 +84,7 @@ struct Engine {
         }
         slotByDatapath[info.id] = slot
         if let role = shared.settings.role { askRole(role, slot: slot) }
-        if sessions[slot]!.role != .slave { shared.raise(.datapathUp(info), slot: slot) }
+        if sessions[slot]!.isSeenByApps { shared.raise(.datapathUp(info), slot: slot) }
     }
 
     mutating func nextClosure() -> ConnectionID? {
@@ -125,12 +125,7 @@ struct Engine {
         guard verdict == .continue, case .message(let datapath, let message) = event,
             case .vendor(let vendor) = message.message, let slot = slotByDatapath[datapath]
         else { return }
-        if let reply = try? NiciraRole(vendor, reply: true) {
-            if reply.role != sessions[slot]!.role {
-                shared.log(.warning, sessions[slot]!.name + ": the switch answered role " + reply.role.name)
-            }
-            return
-        }
+        if (try? NiciraRole(vendor, reply: true)) != nil { return }
         guard let bytes = try? message.encoded() else { return }
         sessions[slot]!.reject(bytes[...], .badVendor, reason: "no app handles this vendor", &shared)
     }

@@ -35,6 +35,9 @@ struct Session {
     /// slave's datapath, and it is sent no state change.
     var role: ControllerRole = .other
 
+    /// Apps see every datapath but a slave's.
+    var isSeenByApps: Bool { role != .slave }
+
     init(id: ConnectionID, slot: Int, now: Instant, settings: ControllerSettings) {
         self.id = id
         self.slot = slot

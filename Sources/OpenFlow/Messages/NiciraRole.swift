@@ -1,3 +1,5 @@
+import Wire
+
 /// A controller's role on a switch connection, as the Nicira extension names them.
 /// OpenFlow 1.0 has no roles; Open vSwitch and the controllers around it use this
 /// extension so that several controllers can share a switch.
@@ -50,11 +52,10 @@ public struct NiciraRole: Hashable, Sendable {
     /// The role message in `message`, a request or a reply as `reply` says.
     public init(_ message: VendorMessage, reply: Bool = false) throws(DecodingError) {
         guard message.vendor == Self.vendor else { throw .otherVendor }
-        let body = message.body
-        guard body.count >= 4 else { throw .badLength }
-        guard Self.u32(body, 0) == (reply ? Self.replySubtype : Self.requestSubtype) else { throw .otherSubtype }
-        guard body.count == 8 else { throw .badLength }
-        let number = Self.u32(body, 4)
+        var reader = ByteReader(message.body, truncated: DecodingError.badLength)
+        guard try reader.u32() == (reply ? Self.replySubtype : Self.requestSubtype) else { throw .otherSubtype }
+        let number = try reader.u32()
+        guard reader.isAtEnd else { throw .badLength }
         guard let role = ControllerRole(rawValue: number) else { throw .badRole(number) }
         self.init(isReply: reply, role: role)
     }
@@ -75,10 +76,5 @@ public struct NiciraRole: Hashable, Sendable {
         var data: [UInt8] = [0x00, 0x00, 0x23, 0x20, 0x00, 0x01, 0x02, 0x01]
         data.append(contentsOf: request.prefix(64))
         return ErrorMessage(code: ErrorCode(type: ErrorType(rawValue: 0xB0C2), code: 0), data: data[...])
-    }
-
-    private static func u32(_ bytes: ArraySlice<UInt8>, _ offset: Int) -> UInt32 {
-        let start = bytes.startIndex + offset
-        return UInt32(bytes[start]) << 24 | UInt32(bytes[start + 1]) << 16 | UInt32(bytes[start + 2]) << 8 | UInt32(bytes[start + 3])
     }
 }
