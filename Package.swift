@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Switch", targets: ["Switch"]),
         .library(name: "LinuxPlatform", targets: ["LinuxPlatform"]),
         .library(name: "Capture", targets: ["Capture"]),
+        .library(name: "TLS", targets: ["TLS"]),
         .executable(name: "ofdump", targets: ["ofdump"]),
         .executable(name: "ofbench", targets: ["ofbench"]),
         .executable(name: "ofcontroller", targets: ["ofcontroller"]),
@@ -47,6 +48,11 @@ let package = Package(
             dependencies: ["Scheduler", "Devices", "Wire", "CLinuxPlatform", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "Capture", dependencies: ["Wire"]),
+        .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+        .target(
+            name: "TLS",
+            dependencies: ["COpenSSL", "Devices", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .target(name: "ControllerHost", dependencies: ["Controller", "Devices", "Scheduler"]),
         .target(name: "SwitchAppliance", dependencies: ["Switch", "OpenFlow", "Devices", "Scheduler", "Wire"]),
         .target(name: "NetStackHost", dependencies: ["NetStack", "Devices", "Scheduler", "Wire"]),
@@ -60,7 +66,7 @@ let package = Package(
         .target(
             name: "SwitchHost",
             dependencies: [
-                "Switch", "SwitchAppliance", "Devices", "OpenFlow", "Wire", "Scheduler", "LinuxPlatform", "Capture",
+                "Switch", "SwitchAppliance", "Devices", "OpenFlow", "Wire", "Scheduler", "LinuxPlatform", "Capture", "TLS",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -81,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "ofcontroller",
             dependencies: [
-                "Controller", "ControllerHost", "DirectNetwork", "NetStackHost", "OpenFlow", "Scheduler", "LinuxPlatform",
+                "Controller", "ControllerHost", "DirectNetwork", "NetStackHost", "OpenFlow", "Scheduler", "LinuxPlatform", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "ofswitch",
             dependencies: [
-                "SwitchHost", "Switch", "OpenFlow", "Scheduler", "LinuxPlatform", "DirectNetwork", "NetStackHost", "Devices", "Wire",
+                "SwitchHost", "Switch", "OpenFlow", "Scheduler", "LinuxPlatform", "DirectNetwork", "NetStackHost", "Devices", "Wire", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

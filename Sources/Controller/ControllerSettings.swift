@@ -37,6 +37,15 @@ public struct ControllerSettings: Sendable {
     /// nil asks none, and the switch treats us as OTHER. An HA pair starts as slave and
     /// changes roles per datapath with `ControllerCore.setRole`.
     public var role: ControllerRole? = nil
+    /// Who may connect: datapath ids let in after their handshake; nil lets in all.
+    public var allowedDatapaths: Set<DatapathID>? = nil
+    /// Connections kept from one source address (the peer's host); a new one past it
+    /// is closed at once, so one host cannot take every slot. 0: no limit.
+    public var connectionsPerSource: Int = 256
+    /// Connections still in their handshake (TLS and OpenFlow) kept at once; a new one
+    /// past it closes the oldest of them, so idle half-open connections cannot keep a
+    /// real switch out. 0: no limit.
+    public var handshakesInProgress: Int = 128
 
     public init() {}
 }

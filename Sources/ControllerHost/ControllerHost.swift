@@ -191,7 +191,7 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
             do throws(StreamError) {
                 result = try connection.stream.read(into: scratch)
             } catch {
-                closeConnection(slot, flushing: false, reason: error.description)
+                closeConnection(slot, flushing: false, failure: error)
                 return
             }
             switch result {
@@ -204,7 +204,7 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
             case .wouldBlock:
                 return
             case .closed:
-                closeConnection(slot, flushing: true, reason: nil)
+                closeConnection(slot, flushing: true)
                 return
             }
         }
@@ -222,7 +222,7 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
             do throws(StreamError) {
                 try core.withOutput(id) { (bytes) throws(StreamError) -> Int in try stream.write(from: bytes) }
             } catch {
-                closeConnection(slot, flushing: false, reason: error.description)
+                closeConnection(slot, flushing: false, failure: error)
                 return false
             }
             pending = core.outputCount(id)
@@ -233,7 +233,7 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
         do throws(StreamError) {
             try connection.stream.watch(token: Self.firstSlotToken + UInt64(slot), readable: readable, writable: writable)
         } catch {
-            closeConnection(slot, flushing: false, reason: error.description)
+            closeConnection(slot, flushing: false, failure: error)
             return false
         }
         slots[slot]?.watchingReadable = readable
@@ -242,14 +242,18 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
     }
 
     /// Closes a connection and tells the core (unless the core asked for it, in which
-    /// case it is told too: `connectionClosed` is how every close is reported).
-    private func closeConnection(_ slot: Int, flushing: Bool, reason: String?) {
+    /// case it is told too: `connectionClosed` is how every close is reported). A
+    /// failure is logged: a refused TLS peer as a warning, a reset as debug.
+    private func closeConnection(_ slot: Int, flushing: Bool, failure: StreamError? = nil) {
         guard let connection = slots[slot] else { return }
         if flushing, core.outputCount(connection.id) > 0 {
             let stream = connection.stream
             try? core.withOutput(connection.id) { (bytes) throws(StreamError) -> Int in try stream.write(from: bytes) }
         }
-        if let reason { log(LogRecord(.debug, (connection.stream.peerName ?? "a connection") + ": " + reason)) }
+        if let failure {
+            let level: LogLevel = failure.operation == .handshake ? .warning : .debug
+            log(LogRecord(level, (connection.stream.peerName ?? "a connection") + ": " + failure.description))
+        }
         loop.deregister(token: Self.firstSlotToken + UInt64(slot))
         connection.stream.close()
         slots[slot] = nil
@@ -267,7 +271,7 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
 
     private func afterTurn() {
         while let id = core.nextClosure() {
-            if let slot = slot(of: id) { closeConnection(slot, flushing: true, reason: nil) }
+            if let slot = slot(of: id) { closeConnection(slot, flushing: true) }
         }
         // Any event may have queued output for any switch (apps send to any datapath),
         // so every connection is looked at; one with nothing pending costs a lookup.
@@ -287,7 +291,7 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
         loop.deregister(token: Self.listenerToken)
         listener.close()
         for slot in slots.indices where slots[slot] != nil {
-            closeConnection(slot, flushing: true, reason: nil)
+            closeConnection(slot, flushing: true)
         }
         core.drainLog(log)
         tickTimer = nil

@@ -61,6 +61,8 @@ public protocol StreamListener: AnyObject {
 public struct StreamError: Error, Equatable, Sendable {
     public enum Operation: Sendable, Equatable {
         case listen, accept, read, write, watch, connect
+        /// A security handshake (TLS) that failed: a refused peer, worth a warning.
+        case handshake
     }
     public var operation: Operation
     /// The system's error number (errno on Linux; ours in the unikernel).

@@ -317,7 +317,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
     private func afterTurn() {
         startConnects()
         while let id = agent.nextClosure() {
-            if let slot = slot(of: id) { closeChannel(slot, flushing: true, reason: nil) }
+            if let slot = slot(of: id) { closeChannel(slot, flushing: true) }
         }
         for slot in channels.indices where channels[slot] != nil {
             flush(slot)
@@ -338,7 +338,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
             listener.close()
         }
         for slot in channels.indices where channels[slot] != nil {
-            closeChannel(slot, flushing: true, reason: nil)
+            closeChannel(slot, flushing: true)
         }
         flushOutgoing()
         agent.drainLog(log)
@@ -488,7 +488,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
             do throws(StreamError) {
                 result = try channel.stream.read(into: scratch)
             } catch {
-                closeChannel(slot, flushing: false, reason: error.description)
+                closeChannel(slot, flushing: false, failure: error)
                 return
             }
             switch result {
@@ -502,7 +502,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
                 return
             case .closed:
                 // The agent logs the close itself.
-                closeChannel(slot, flushing: true, reason: nil)
+                closeChannel(slot, flushing: true)
                 return
             }
         }
@@ -518,7 +518,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
             do throws(StreamError) {
                 try agent.withOutput(channel.id) { (bytes) throws(StreamError) -> Int in try stream.write(from: bytes) }
             } catch {
-                closeChannel(slot, flushing: false, reason: error.description)
+                closeChannel(slot, flushing: false, failure: error)
                 return false
             }
             pending = agent.outputCount(channel.id)
@@ -529,7 +529,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
         do throws(StreamError) {
             try channel.stream.watch(token: Self.firstChannelToken + UInt64(slot), readable: readable, writable: writable)
         } catch {
-            closeChannel(slot, flushing: false, reason: error.description)
+            closeChannel(slot, flushing: false, failure: error)
             return false
         }
         channels[slot]!.watchingReadable = readable
@@ -538,14 +538,15 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
     }
 
     /// Closes a connection the agent knows, flushing first if asked, and tells the agent.
-    private func closeChannel(_ slot: Int, flushing: Bool, reason: String?) {
+    /// A failure is logged: a failed TLS handshake as a warning.
+    private func closeChannel(_ slot: Int, flushing: Bool, failure: StreamError? = nil) {
         guard let channel = channels[slot] else { return }
         if flushing, agent.outputCount(channel.id) > 0 {
             let stream = channel.stream
             try? agent.withOutput(channel.id) { (bytes) throws(StreamError) -> Int in try stream.write(from: bytes) }
         }
         let name = channel.controller.map { controllers[$0] } ?? "service connection"
-        if let reason { log(LogRecord(.info, name + ": " + reason)) }
+        if let failure { log(LogRecord(failure.operation == .handshake ? .warning : .info, name + ": " + failure.description)) }
         forget(slot)
         agent.connectionClosed(channel.id, now: loop.now)
     }

@@ -1,5 +1,6 @@
 import Devices
 import LinuxPlatform
+import TLS
 
 /// Any `ByteStream` behind one concrete type: the switch loop's controller connections
 /// are kernel TCP or, with `--net`, our own TCP, and its service connections kernel TCP,
@@ -25,15 +26,22 @@ public final class HostStream: ByteStream {
     public func finishConnect() throws(StreamError) { try stream.finishConnect() }
 }
 
-/// A kernel TCP listener handing out `HostStream`s.
+/// A kernel TCP listener handing out `HostStream`s: plain, or TLS with a context.
 public final class HostListener: StreamListener {
     public let listener: KernelListener
+    public let tls: TLSListener<KernelListener>?
 
-    public init(_ listener: KernelListener) { self.listener = listener }
+    public init(_ listener: KernelListener, tls: TLSContext? = nil) {
+        self.listener = listener
+        self.tls = tls.map { TLSListener(listener, context: $0) }
+    }
 
     public func watch(token: UInt64) throws(StreamError) { try listener.watch(token: token) }
     public func unwatch() { listener.unwatch() }
-    public func accept() throws(StreamError) -> HostStream? { try listener.accept().map(HostStream.init) }
+    public func accept() throws(StreamError) -> HostStream? {
+        if let tls { return try tls.accept().map(HostStream.init) }
+        return try listener.accept().map(HostStream.init)
+    }
     public var port: UInt16 { listener.port }
     public func close() { listener.close() }
 }

@@ -6,6 +6,7 @@ import OpenFlow
 import Scheduler
 import Switch
 import SwitchAppliance
+import TLS
 import Wire
 
 /// The switch on a Linux host: the `SwitchAppliance` loop (the same one the unikernel
@@ -39,6 +40,10 @@ public final class SwitchLoop {
         /// Stop once every replay port has been read to its end (and what it caused has
         /// been sent): a capture run through the switch, offline.
         public var stopAfterReplay = false
+        /// TLS for `ssl:` controllers (a client context) and a `pssl:` listener (a
+        /// server context), from the same key, certificate and CA.
+        public var tlsClient: TLSContext?
+        public var tlsServer: TLSContext?
 
         public init(listen: Endpoint? = nil, statusInterval: Interval? = nil) {
             self.listen = listen
@@ -115,8 +120,11 @@ public final class SwitchLoop {
             specs.append(.init(device: HostPort(port), token: token, name: port.name, queues: options.queues[index + 1] ?? []))
         }
         let epoll = transport.platform
+        let tls = options.tlsClient
+        let tlsServer = options.tlsServer
         let listener = try options.listen.map { (endpoint) throws(SocketError) in
-            HostListener(KernelListener(try TCPListener(host: endpoint.host, port: endpoint.port), platform: epoll))
+            let kernel = KernelListener(try TCPListener(host: endpoint.host, port: endpoint.port), platform: epoll)
+            return HostListener(kernel, tls: endpoint.secure ? tlsServer : nil)
         }
         var settings = agentSettings
         settings.controllers = controllers.map(\.description)
@@ -130,7 +138,16 @@ public final class SwitchLoop {
             appliance = try Appliance(
                 loop: loop, datapath: datapathSettings, agent: settings, ports: specs, listener: listener,
                 options: applianceOptions,
-                connect: { (index) throws(StreamError) -> HostStream in HostStream(try connect(controllers[index])) },
+                connect: { (index) throws(StreamError) -> HostStream in
+                    let endpoint = controllers[index]
+                    let stream = try connect(endpoint)
+                    guard endpoint.secure, let tls else { return HostStream(stream) }
+                    guard let secure = TLSStream(stream, context: tls) else {
+                        stream.close()
+                        throw StreamError(.connect, code: ENOMEM, description: "connect: no memory for a TLS session")
+                    }
+                    return HostStream(secure)
+                },
                 log: { logger.log($0) })
         } catch {
             throw SocketError(.epollControl, code: error.code)

@@ -4,27 +4,51 @@ import LinuxPlatform
 import Logging
 import OpenFlow
 import Scheduler
+import TLS
 
-/// One controller loop on its own thread: an epoll platform, a kernel TCP listener and
-/// a `ControllerHost` (with its own copy of the app chain). `--threads N` runs N of them,
-/// sharing nothing but the stop signal and the published counters.
-final class ControllerLoop {
+/// What the main thread needs of a loop, whatever its listener: kernel TCP or TLS.
+protocol ControllerLoopRunner: AnyObject {
+    var statistics: LoopStatistics { get }
+    var port: UInt16 { get }
+    func run()
+}
+
+/// Builds one loop listening on `listen`: plain TCP, or TLS with `tls`.
+func makeControllerLoop(
+    listen: ListenAddress, tls: TLSContext?, reusePort: Bool, apps: [AppSpec], settings: ControllerSettings,
+    stop: StopSignal, group: EtcdGroup?, logger: Logger
+) throws(StreamError) -> any ControllerLoopRunner {
+    let platform: EpollPlatform
+    let listener: KernelListener
+    do throws(SocketError) {
+        platform = try EpollPlatform(maxEventsPerWait: 1024)
+        listener = KernelListener(
+            try TCPListener(host: listen.host, port: listen.port, reusePort: reusePort), platform: platform)
+    } catch {
+        throw StreamError(error, .listen)
+    }
+    if let tls {
+        return try ControllerLoop(
+            platform: platform, listener: TLSListener(listener, context: tls), apps: apps, settings: settings,
+            stop: stop, group: group, logger: logger)
+    }
+    return try ControllerLoop(
+        platform: platform, listener: listener, apps: apps, settings: settings, stop: stop, group: group, logger: logger)
+}
+
+/// One controller loop on its own thread: an epoll platform, a listener (kernel TCP, or
+/// TLS over it) and a `ControllerHost` (with its own copy of the app chain). `--threads
+/// N` runs N of them, sharing nothing but the stop signal and the published counters.
+final class ControllerLoop<Listener: StreamListener>: ControllerLoopRunner {
     let statistics = LoopStatistics()
-    private let host: ControllerHost<[BuiltinApp], KernelListener, EpollPlatform>
-    private static let stopToken: UInt64 = 1
+    private let host: ControllerHost<[BuiltinApp], Listener, EpollPlatform>
+    private static var stopToken: UInt64 { 1 }
 
     init(
-        listen: ListenAddress, reusePort: Bool, apps: [AppSpec], settings: ControllerSettings,
-        stop: StopSignal, group: EtcdGroup? = nil, logger: Logger
+        platform: EpollPlatform, listener: Listener, apps: [AppSpec], settings: ControllerSettings,
+        stop: StopSignal, group: EtcdGroup?, logger: Logger
     ) throws(StreamError) {
-        let platform: EpollPlatform
-        let listener: KernelListener
-        do throws(SocketError) {
-            platform = try EpollPlatform(maxEventsPerWait: 1024)
-            listener = KernelListener(
-                try TCPListener(host: listen.host, port: listen.port, reusePort: reusePort), platform: platform)
-            try platform.register(fd: stop.readFD, token: Self.stopToken)
-        } catch {
+        do throws(SocketError) { try platform.register(fd: stop.readFD, token: Self.stopToken) } catch {
             throw StreamError(error, .listen)
         }
         let loop = RunLoop(platform: platform)
@@ -45,7 +69,7 @@ final class ControllerLoop {
     /// instance holds the datapath's key, slave elsewhere.
     private static func apply(
         _ decision: EtcdGroup.Decision, _ datapaths: [DatapathID],
-        to host: ControllerHost<[BuiltinApp], KernelListener, EpollPlatform>
+        to host: ControllerHost<[BuiltinApp], Listener, EpollPlatform>
     ) {
         let now = host.loop.now
         host.withCore { core in

@@ -6,6 +6,7 @@ import LinuxPlatform
 import Logging
 import OpenFlow
 import Scheduler
+import TLS
 
 /// `ofcontroller`: the OpenFlow 1.0 controller appliance. With no flags it runs the
 /// learning switch on 0.0.0.0:6653.
@@ -27,8 +28,22 @@ struct OFController: ParsableCommand {
             """,
         version: FrameworkVersion.string)
 
-    @Option(name: .customLong("listen"), help: ArgumentHelp("Address to listen on.", valueName: "HOST:PORT"))
+    @Option(name: .customLong("listen"), help: ArgumentHelp("Where to listen: HOST:PORT or PORT (plain TCP), ptcp:PORT[:HOST], or pssl:PORT[:HOST] for TLS.", valueName: "ADDRESS"))
     var listen = ListenAddress.standard.description
+
+    @OptionGroup var tlsFlags: TLSFlags
+
+    @Option(name: .customLong("allow-datapath"), help: ArgumentHelp("Only this datapath id may connect (repeatable; hex, as ovs-ofctl prints it).", valueName: "DPID"))
+    var allowedDatapaths: [String] = []
+
+    @Option(name: .customLong("allow-subject"), help: ArgumentHelp("With pssl: only a certificate with this Common Name may connect (repeatable; a trailing * matches any rest).", valueName: "CN"))
+    var allowedSubjects: [String] = []
+
+    @Option(name: .customLong("max-per-source"), help: ArgumentHelp("Connections kept from one source address (0: no limit).", valueName: "N"))
+    var maxPerSource = 256
+
+    @Option(name: .customLong("max-handshakes"), help: ArgumentHelp("Handshakes in progress kept at once; a new one closes the oldest (0: no limit).", valueName: "N"))
+    var maxHandshakes = 128
 
     @Option(name: .customLong("app"), help: ArgumentHelp("An app to add to the chain (repeatable, in chain order).", valueName: "NAME"))
     var apps: [AppName] = []
@@ -81,7 +96,15 @@ struct OFController: ParsableCommand {
     @OptionGroup var netFlags: NetFlags
 
     func validate() throws {
-        guard ListenAddress(parsing: listen) != nil else { throw ValidationError("--listen takes HOST:PORT, got '\(listen)'") }
+        guard let address = ListenAddress(parsing: listen) else {
+            throw ValidationError("--listen takes HOST:PORT, PORT, ptcp:PORT[:HOST] or pssl:PORT[:HOST], got '\(listen)'")
+        }
+        try tlsFlags.validate(tlsTarget: address.secure ? "--listen \(listen)" : nil)
+        if !allowedSubjects.isEmpty, !address.secure { throw ValidationError("--allow-subject needs a pssl: listener") }
+        for text in allowedDatapaths where DatapathID(parsing: text) == nil {
+            throw ValidationError("--allow-datapath takes a datapath id in hex (00:00:00:00:00:00:00:01 or 1), got '\(text)'")
+        }
+        guard maxPerSource >= 0, maxHandshakes >= 0 else { throw ValidationError("--max-per-source and --max-handshakes take 0 or more") }
         guard threads >= 1, threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
         for (name, value) in [("--monitor-interval", monitorInterval), ("--echo-interval", echoInterval), ("--echo-timeout", echoTimeout)] {
             guard value > 0, value < 1e6 else { throw ValidationError("\(name) must be a positive number of seconds") }
@@ -124,6 +147,7 @@ struct OFController: ParsableCommand {
         let address = ListenAddress(parsing: listen)!
         let specs = try appSpecs()
         let settings = controllerSettings()
+        let tls = try tlsFlags.context(side: .server, allowedSubjects: allowedSubjects)
         if let options = try netFlags.options() {
             let direct = DirectController(
                 options: options, port: address.port, apps: specs, settings: settings, statusInterval: statusInterval)
@@ -150,15 +174,15 @@ struct OFController: ParsableCommand {
                     endpoints: endpoints, prefix: etcdPrefix, name: name ?? Self.defaultName, ttl: etcdTTL),
                 logger: logger)
         }
-        var loops: [ControllerLoop] = []
+        var loops: [any ControllerLoopRunner] = []
         for index in 0..<threads {
             var loopLogger = logger
             if threads > 1 { loopLogger[metadataKey: "loop"] = "\(index)" }
             do throws(StreamError) {
                 // With one loop, no SO_REUSEPORT: a second controller on the same port
                 // then fails to bind instead of silently sharing the switches.
-                loops.append(try ControllerLoop(
-                    listen: address, reusePort: threads > 1, apps: specs, settings: settings,
+                loops.append(try makeControllerLoop(
+                    listen: address, tls: tls, reusePort: threads > 1, apps: specs, settings: settings,
                     stop: stop, group: group, logger: loopLogger))
             } catch {
                 logger.critical("cannot listen on \(address): \(error.description)")
@@ -174,7 +198,7 @@ struct OFController: ParsableCommand {
         }
         let port = loops[0].port
         logger.info("""
-            listening on \(address.host):\(port), apps: \(specs.map(\.name.rawValue).joined(separator: " > ")), \
+            listening on \(address.secure ? "pssl:\(port):\(address.host) (TLS)" : "\(address.host):\(port)"), apps: \(specs.map(\.name.rawValue).joined(separator: " > ")), \
             \(threads) loop\(threads == 1 ? "" : "s"), fd limit \(fileLimit)
             """)
 
@@ -269,6 +293,9 @@ struct OFController: ParsableCommand {
         settings.echoTimeout = Interval(nanoseconds: UInt64(echoTimeout * 1e9))
         // In an HA pair every switch starts as slave, until the election says otherwise.
         settings.role = etcd != nil ? .slave : role
+        if !allowedDatapaths.isEmpty { settings.allowedDatapaths = Set(allowedDatapaths.compactMap(DatapathID.init(parsing:))) }
+        settings.connectionsPerSource = maxPerSource
+        settings.handshakesInProgress = maxHandshakes
         return settings
     }
 

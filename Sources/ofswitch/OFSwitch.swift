@@ -8,6 +8,7 @@ import OpenFlow
 import Scheduler
 import Switch
 import SwitchHost
+import TLS
 import Wire
 
 /// `ofswitch`: the OpenFlow 1.0 software switch appliance over Linux interfaces.
@@ -38,11 +39,13 @@ struct OFSwitch: ParsableCommand {
     @Option(name: .customLong("queue"), help: ArgumentHelp("A queue for ENQUEUE on port PORT (repeatable); MIN_RATE in tenths of a percent. Counted and reported, not shaped.", valueName: "PORT:QUEUE[:MIN_RATE]"))
     var queues: [String] = []
 
-    @Option(name: .customLong("controller"), help: ArgumentHelp("A controller to connect to (repeatable).", valueName: "tcp:HOST:PORT"))
+    @Option(name: .customLong("controller"), help: ArgumentHelp("A controller to connect to (repeatable): tcp:HOST[:PORT], or ssl:HOST[:PORT] for TLS.", valueName: "TARGET"))
     var controllers: [String] = []
 
-    @Option(name: .customLong("listen"), help: ArgumentHelp("Accept service connections (ovs-ofctl) here; HOST defaults to 127.0.0.1.", valueName: "ptcp:PORT[:HOST]"))
+    @Option(name: .customLong("listen"), help: ArgumentHelp("Accept service connections (ovs-ofctl) here: ptcp:PORT[:HOST], or pssl:PORT[:HOST] for TLS; HOST defaults to 127.0.0.1.", valueName: "TARGET"))
     var listen: String?
+
+    @OptionGroup var tlsFlags: TLSFlags
 
     @Option(name: .customLong("flows"), help: ArgumentHelp("Flows to install at start: one per line in ovs-ofctl syntax, # comments (the switch image reads the same from its ramdisk).", valueName: "FILE"))
     var flowsFile: String?
@@ -107,14 +110,16 @@ struct OFSwitch: ParsableCommand {
         }
         for controller in controllers {
             guard let endpoint = Endpoint(parsing: controller), endpoint.kind == .active else {
-                throw ValidationError("--controller takes tcp:HOST:PORT, got '\(controller)'")
+                throw ValidationError("--controller takes tcp:HOST[:PORT] or ssl:HOST[:PORT], got '\(controller)'")
             }
         }
         if let listen {
             guard let endpoint = Endpoint(parsing: listen), endpoint.kind == .passive else {
-                throw ValidationError("--listen takes ptcp:PORT[:HOST], got '\(listen)'")
+                throw ValidationError("--listen takes ptcp:PORT[:HOST] or pssl:PORT[:HOST], got '\(listen)'")
             }
         }
+        let secure = (controllers + [listen].compactMap { $0 }).first { Endpoint(parsing: $0)!.secure }
+        try tlsFlags.validate(tlsTarget: secure)
         if exitAfterReplay, !ports.contains(where: { $0.hasPrefix("replay:") }) {
             throw ValidationError("--exit-after-replay needs a replay:FILE port")
         }
@@ -203,6 +208,8 @@ struct OFSwitch: ParsableCommand {
         agent.echoTimeout = Interval(nanoseconds: UInt64(echoTimeout * 1e9))
         var options = SwitchLoop.Options(listen: listen.flatMap(Endpoint.init(parsing:)))
         options.stopAfterReplay = exitAfterReplay
+        if controllers.contains(where: { $0.hasPrefix("ssl:") }) { options.tlsClient = try tlsFlags.context(side: .client) }
+        if listen?.hasPrefix("pssl:") == true { options.tlsServer = try tlsFlags.context(side: .server) }
         for queue in queues.compactMap(QueueSpec.init(parsing:)) {
             options.queues[queue.port, default: []].append(queue.queue)
         }
@@ -243,7 +250,8 @@ struct OFSwitch: ParsableCommand {
             throw ExitCode(64)
         }
         let portList = zip(1..., ports).map { "\($0)=\($1)" }.joined(separator: " ")
-        let listening = loop.listenPort.map { ", listening on ptcp:\($0)" } ?? ""
+        let scheme = listen?.hasPrefix("pssl:") == true ? "pssl" : "ptcp"
+        let listening = loop.listenPort.map { ", listening on \(scheme):\($0)" } ?? ""
         let installed = flowsFile.map { ", \(flows.count) flows from \($0)" } ?? ""
         logger.info("ofswitch: running, datapath \(datapathID), ports \(portList)\(listening), fail \(failMode.rawValue)\(installed)")
         loop.run()

@@ -40,6 +40,7 @@ struct Engine {
         if slot == sessions.count { sessions.append(session) } else { sessions[slot] = session }
         slotByConnection[id] = slot
         if let deadline = session.nextDeadline { shared.noteDeadline(deadline) }
+        guard admit(slot) else { return }
         _ = sessions[slot]!.write(OpenFlowChannel.hello(xid: shared.nextXID()), &shared)
     }
 
@@ -66,7 +67,7 @@ struct Engine {
 
     /// After a session decided to close: queue it for the I/O layer, and take its
     /// datapath down.
-    private mutating func finishClose(_ slot: Int) {
+    mutating func finishClose(_ slot: Int) {
         closures.append(sessions[slot]!.id)
         guard let datapath = sessions[slot]!.datapath?.id, slotByDatapath[datapath] == slot else { return }
         slotByDatapath[datapath] = nil
@@ -78,6 +79,7 @@ struct Engine {
     /// role in the settings it is asked first, and a slave's datapath stays hidden from
     /// the apps (see `setRole`).
     private mutating func register(_ info: DatapathInfo, slot: Int) {
+        guard isAllowed(info.id, slot: slot) else { return }
         if let previous = slotByDatapath[info.id], previous != slot {
             sessions[previous]!.close(.warning, "replaced by connection " + String(info.connection.rawValue), &shared)
             finishClose(previous)

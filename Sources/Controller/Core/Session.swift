@@ -35,12 +35,16 @@ struct Session {
     /// slave's datapath, and it is sent no state change.
     var role: ControllerRole = .other
 
+    /// When the connection opened: the admission limits close the oldest handshake.
+    let openedAt: Instant
+
     /// Apps see every datapath but a slave's.
     var isSeenByApps: Bool { role != .slave }
 
     init(id: ConnectionID, slot: Int, now: Instant, settings: ControllerSettings) {
         self.id = id
         self.slot = slot
+        openedAt = now
         channel = OpenFlowChannel(now: now, timing: settings.channelTiming)
         framer = Framer(capacity: settings.bufferCapacity)
         output = ChannelOutput(capacity: settings.bufferCapacity)

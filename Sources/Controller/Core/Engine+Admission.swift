@@ -1,0 +1,55 @@
+import OpenFlow
+import Scheduler
+
+/// Who may connect and stay: a cap on connections per source address, a cap on
+/// handshakes in progress (the oldest gives way), and an allow-list of datapath ids.
+/// They keep a flood of idle or half-open connections from starving real switches; they
+/// cost a scan of the connections when one opens, never anything per message.
+extension Engine {
+    /// Applies the connection caps to the session just opened in `slot`; false when it
+    /// was closed.
+    mutating func admit(_ slot: Int) -> Bool {
+        let settings = shared.settings
+        if settings.connectionsPerSource > 0, let source = Self.source(of: sessions[slot]!.peer) {
+            var count = 0
+            for index in sessions.indices where index != slot {
+                if let other = sessions[index], !other.channel.isClosing, Self.source(of: other.peer) == source { count += 1 }
+            }
+            if count >= settings.connectionsPerSource {
+                sessions[slot]!.close(
+                    .warning, "refused: " + String(count) + " connections from " + String(source)
+                        + " already (the limit per source address)", &shared)
+                finishClose(slot)
+                return false
+            }
+        }
+        guard settings.handshakesInProgress > 0 else { return true }
+        var handshaking = 0
+        var oldest: Int?
+        for index in sessions.indices where index != slot {
+            guard let other = sessions[index], other.datapath == nil, !other.channel.isClosing else { continue }
+            handshaking += 1
+            if oldest.map({ other.openedAt < sessions[$0]!.openedAt }) ?? true { oldest = index }
+        }
+        if handshaking >= settings.handshakesInProgress, let oldest {
+            sessions[oldest]!.close(
+                .warning, "closed to make room: " + String(handshaking) + " handshakes in progress (the limit)", &shared)
+            finishClose(oldest)
+        }
+        return true
+    }
+
+    /// Closes a datapath the allow-list leaves out; false when it did.
+    mutating func isAllowed(_ datapath: DatapathID, slot: Int) -> Bool {
+        guard let allowed = shared.settings.allowedDatapaths, !allowed.contains(datapath) else { return true }
+        sessions[slot]!.close(.warning, "refused: not in the allow-list of datapath ids", &shared)
+        finishClose(slot)
+        return false
+    }
+
+    /// The host part of a peer's "HOST:PORT".
+    static func source(of peer: String?) -> Substring? {
+        guard let peer, let colon = peer.lastIndex(of: ":") else { return nil }
+        return peer[..<colon]
+    }
+}
