@@ -119,6 +119,7 @@ let package = Package(
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "ControllerHost", "Devices", "OpenFlow", "Wire", "Scheduler"]),
         .testTarget(name: "SwitchTests", dependencies: ["Switch", "OpenFlow", "Wire", "Scheduler", "Controller"]),
         .testTarget(name: "SwitchApplianceTests", dependencies: ["SwitchAppliance", "Switch", "OpenFlow", "Devices", "Wire", "Scheduler", "TestSupport"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Devices", "Scheduler"], exclude: ["Fixtures"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform", "Scheduler"]),
         .testTarget(
             name: "SwitchHostTests",

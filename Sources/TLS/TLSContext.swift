@@ -45,6 +45,14 @@ public final class TLSContext: @unchecked Sendable {
         self.allowedSubjects = allowedSubjects
     }
 
+    /// Takes an OpenSSL context built elsewhere (tests: a client with no certificate).
+    init(side: Side, taking context: OpaquePointer, allowedSubjects: [String] = []) {
+        TLSStream.installIO
+        self.context = context
+        self.side = side
+        self.allowedSubjects = allowedSubjects
+    }
+
     deinit {
         SSL_CTX_free(context)
     }

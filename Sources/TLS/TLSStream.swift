@@ -167,7 +167,12 @@ public final class TLSStream: ByteStream {
         } else {
             var reason = [CChar](repeating: 0, count: 256)
             c_openssl_error_text(&reason, reason.count, "connection closed")
-            var text = what + ": " + Self.text(reason)
+            let cause = Self.text(reason)
+            var text = what + ": " + cause
+            // What OpenSSL says when the first bytes are not a TLS record at all.
+            if operation == .handshake, cause == "wrong version number" || cause == "packet length too long" {
+                text += " (the peer does not speak TLS: plain OpenFlow on a TLS port?)"
+            }
             if let verify = c_openssl_verify_error(ssl) { text += " (" + String(cString: verify) + ")" }
             error = StreamError(operation, code: EPROTO, description: text)
         }

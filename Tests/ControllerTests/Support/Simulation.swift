@@ -23,13 +23,14 @@ struct Simulation<App: ControllerApp> {
         core = ControllerCore(app: app, settings: settings)
     }
 
-    /// Opens a connection for `fake`, which says HELLO, and runs to idle.
+    /// Opens a connection for `fake` (from `peer`, "HOST:PORT", when given), which says
+    /// HELLO, and runs to idle.
     @discardableResult
-    mutating func connect(_ fake: FakeSwitch, run: Bool = true) -> ConnectionID {
+    mutating func connect(_ fake: FakeSwitch, peer: String? = nil, run: Bool = true) -> ConnectionID {
         lastID += 1
         let id = ConnectionID(lastID)
         var fake = fake
-        core.connectionOpened(id, now: now)
+        core.connectionOpened(id, peer: peer, now: now)
         fake.start()
         switches[id] = fake
         if run { self.run() }
