@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a fresh Debian machine (apt packages,
 # and os-ken in a venv), skipping what is already there. Needs root (CI and the dev
-# machines run as root). With --build, only what building needs (libpcap-dev).
+# machines run as root). With --build, only what building needs (libpcap-dev, libssl-dev).
 set -euo pipefail
 
 build_only=0
@@ -9,6 +9,7 @@ build_only=0
 
 build_packages=(
     libpcap-dev   # the design card's system package: live capture and injection (pcap:IFACE, ofdump -i)
+    libssl-dev    # OpenSSL, the TLS of ssl:/pssl: control channels (what Open vSwitch uses too)
 )
 test_packages=(
     tshark        # independent OpenFlow decoder for the cross-check test
@@ -26,6 +27,7 @@ test_packages=(
     cpio          # packing the lab's dom0 initramfs
     etcd-server   # the etcd cluster an HA pair of ofcontrollers elects masters through (Tests/Interop/controller-ha.sh)
     etcd-client   # etcdctl: the client ofcontroller --etcd runs, and the test's
+    openssl       # the TLS tests' expired certificate (ovs-pki makes the rest)
 )
 apt_packages=("${build_packages[@]}")
 ((build_only)) || apt_packages+=("${test_packages[@]}")

@@ -46,12 +46,12 @@ echo "ofdump: ovs-ofctl-session.pcap: the 4 malformed messages named, exit 1"
 step "interop: ofcontroller, ofswitch and our TCP/IP stack against real peers"
 # Real TCP on loopback and network namespaces (needs root); each script prints
 # "N passed, N failed", and all run even if one fails. ofcontroller drives Open vSwitch
-# and answers fake switches' bad input; ofswitch is driven by ovs-ofctl, a fake
+# (also over TLS) and answers fake switches' bad input; ofswitch is driven by ovs-ofctl, a fake
 # controller's bad input, ovs-testcontroller, os-ken and ofcontroller; our own TCP/IP
 # stack (ofnet, and ofcontroller --net) talks to Linux and to Open vSwitch over taps.
 bin_dir=$(swift build --show-bin-path)
 interop_status=0
-for script in controller-ovs controller-bad-input controller-ha switch-ofctl switch-bad-input switch-controllers switch-roles \
+for script in controller-ovs controller-bad-input controller-ha controller-tls switch-ofctl switch-bad-input switch-controllers switch-roles switch-tls \
     netstack-linux netstack-iperf3 netstack-dhcp netstack-tshark netstack-hostile controller-ovs-netstack switch-netstack; do
     bash "Tests/Interop/$script.sh" "$bin_dir" || { interop_status=1; echo "interop: $script failed" >&2; }
 done
