@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "ofbench",
             dependencies: [
-                "OpenFlow", "Wire", "Scheduler", "LinuxPlatform",
+                "OpenFlow", "Wire", "Scheduler", "LinuxPlatform", "Devices", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -29,12 +29,19 @@ public struct OutboundBuffer {
     /// One write of everything queued; returns the bytes the socket took.
     @discardableResult
     public mutating func write(to connection: TCPConnection) throws(SocketError) -> Int {
+        try write { (bytes) throws(SocketError) in try connection.write(from: bytes) }
+    }
+
+    /// One write of everything queued through `send` (a stream's write), which returns
+    /// how much it took; returns that.
+    @discardableResult
+    public mutating func write<E: Error>(_ send: (UnsafeRawBufferPointer) throws(E) -> Int) throws(E) -> Int {
         guard !isEmpty else { return 0 }
         let start = sent
-        var result: Result<Int, SocketError> = .success(0)
+        var result: Result<Int, E> = .success(0)
         storage.withUnsafeBytes { all in
-            do throws(SocketError) {
-                result = .success(try connection.write(from: UnsafeRawBufferPointer(rebasing: all[start...])))
+            do throws(E) {
+                result = .success(try send(UnsafeRawBufferPointer(rebasing: all[start...])))
             } catch {
                 result = .failure(error)
             }

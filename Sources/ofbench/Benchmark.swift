@@ -1,6 +1,7 @@
 import Glibc
 import LinuxPlatform
 import Scheduler
+import Devices
 
 /// cbench's procedure on one run loop: connect the switches (in groups, spaced by the
 /// connect delay), run `loops` timed loops, print the RESULT; with `--ranged-test`, do
@@ -40,9 +41,44 @@ final class Benchmark {
 
     /// Runs every test, then exits the process with status 0 (or 1 on a failure).
     func run() -> Never {
-        let first = settings.ranged ? 1 : settings.switches
-        connect(upTo: first) { [unowned self] in startTest() }
+        if settings.handshakes > 0 {
+            handshakeStart = platform.now()
+            nextHandshake(0)
+        } else {
+            let first = settings.ranged ? 1 : settings.switches
+            connect(upTo: first) { [unowned self] in startTest() }
+        }
         while true { loop.turn() }
+    }
+
+    // MARK: Handshake rate
+
+    private var handshakeStart = Instant.zero
+    private var handshaking: SwitchConnection?
+
+    /// Connects switch `index` and, once its handshake (TCP, TLS with `--ssl`, HELLO,
+    /// FEATURES) is done, closes it and starts the next; after the last, prints the rate.
+    private func nextHandshake(_ index: Int) {
+        guard index < settings.handshakes else {
+            let seconds = Double((platform.now() - handshakeStart).nanoseconds) / 1e9
+            let rate = cFormat("%d one after another in %.3f s = %.1f handshakes/s", settings.handshakes, seconds, Double(settings.handshakes) / seconds)
+            Console.result("HANDSHAKES: " + rate + (settings.tls == nil ? " (tcp)\n" : " (tls)\n"))
+            exit(0)
+        }
+        do throws(StreamError) {
+            let connection = try SwitchConnection(
+                index: index, settings: settings, delay: .zero, platform: platform, loop: loop, scratch: scratch)
+            connection.onReady = { [unowned self] in
+                // Closed on the next turn: the handler that saw it ready still writes.
+                loop.enqueue { [unowned self] in
+                    handshaking?.close()
+                    nextHandshake(index + 1)
+                }
+            }
+            handshaking = connection
+        } catch {
+            Console.fail("switch \(index + 1): \(error.description) (controller \(settings.controllerHost):\(settings.controllerPort))")
+        }
     }
 
     // MARK: Connecting
@@ -56,7 +92,7 @@ final class Benchmark {
         let group = switches.count..<groupEnd
         connecting = group.count
         for index in group {
-            do throws(SocketError) {
+            do throws(StreamError) {
                 let connection = try SwitchConnection(
                     index: index, settings: settings, delay: .milliseconds(UInt64(delayMilliseconds)),
                     platform: platform, loop: loop, scratch: scratch)
@@ -74,7 +110,7 @@ final class Benchmark {
                 }
                 switches.append(connection)
             } catch {
-                Console.fail("switch \(index + 1): \(error) (controller \(settings.controllerHost):\(settings.controllerPort))")
+                Console.fail("switch \(index + 1): \(error.description) (controller \(settings.controllerHost):\(settings.controllerPort))")
             }
         }
         loop.schedule(at: platform.now() + Self.connectTimeout) { [unowned self] in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import OpenFlow
 import LinuxPlatform
+import TLS
 
 /// `ofbench`: a cbench-compatible OpenFlow 1.0 controller benchmark. Same flags, same
 /// defaults, same output, so a script can run either.
@@ -68,6 +69,14 @@ struct OFBench: ParsableCommand {
     @Flag(name: [.customShort("d"), .customLong("debug")], help: "Print handshake events on stderr.")
     var debug = false
 
+    @Flag(name: .customLong("ssl"), help: "Speak TLS to the controller (its pssl: port), with --private-key, --certificate and --ca-cert.")
+    var ssl = false
+
+    @OptionGroup var tlsFlags: TLSFlags
+
+    @Option(name: .customLong("handshakes"), help: ArgumentHelp("Instead of the tests, time N handshakes one after another (TCP, TLS with --ssl, HELLO, FEATURES) and print the rate.", valueName: "N"))
+    var handshakes = 0
+
     static func main() {
         main(CbenchArguments.normalized(Array(CommandLine.arguments.dropFirst())))
     }
@@ -79,19 +88,23 @@ struct OFBench: ParsableCommand {
         guard switches > 0, msPerTest > 0, macAddresses > 0, connectGroupSize > 0 else {
             throw ValidationError("switches, ms-per-test, mac-addresses and connect-group-size must be positive")
         }
+        try tlsFlags.validate(tlsTarget: ssl ? "--ssl" : nil)
+        guard handshakes >= 0 else { throw ValidationError("--handshakes must be 0 or more") }
         guard warmup >= 0, cooldown >= 0, delay >= 0, connectDelay >= 0, dpidOffset >= 0 else {
             throw ValidationError("warmup, cooldown, delays and dpid-offset cannot be negative")
         }
     }
 
     func run() throws {
-        let settings = Settings(
+        var settings = Settings(
             controllerHost: controller, controllerPort: port, millisecondsPerTest: msPerTest,
             loops: loops, switches: switches, macsPerSwitch: macAddresses,
             mode: throughput ? .throughput : .latency, warmup: warmup, cooldown: cooldown,
             delayMilliseconds: delay, connectDelayMilliseconds: connectDelay,
             connectGroupSize: connectGroupSize, learnDestinationMACs: CbenchArguments.isOn(learnDstMacs),
             dpidOffset: dpidOffset, ranged: rangedTest, debug: debug)
+        settings.tls = try tlsFlags.context(side: .client)
+        settings.handshakes = handshakes
         Console.note(Report.banner(settings))
         do throws(SocketError) {
             try raiseFileLimit()

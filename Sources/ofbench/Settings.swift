@@ -1,3 +1,5 @@
+import TLS
+
 /// One run's parameters, in cbench's terms, independent of how they were parsed.
 struct Settings {
     enum Mode {
@@ -23,4 +25,9 @@ struct Settings {
     var dpidOffset = 1
     var ranged = false
     var debug = false
+    /// `--ssl`: every switch speaks TLS to the controller with this context.
+    var tls: TLSContext?
+    /// `--handshakes N`: instead of the tests, connect N switches one after another,
+    /// each closed once its handshake is done, and report the rate.
+    var handshakes = 0
 }
