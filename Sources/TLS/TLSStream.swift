@@ -10,7 +10,8 @@ import Glibc
 /// off it takes from the stream exactly the records it needs. `read` consumes whole
 /// records only (it stops while less than a record's worth of room is left), so no
 /// plaintext ever waits inside OpenSSL where readiness could not see it: what is not
-/// read yet is still in the inner stream, which reports it.
+/// read yet is still in the inner stream, which reports it. So `read` may also stop
+/// early (after a short record) at the cost of one more readiness, never of a stall.
 ///
 /// The handshake runs inside the first reads and writes. While it lasts the inner stream
 /// is watched for what OpenSSL needs, not for what the loop asked (its output waits),
@@ -65,6 +66,10 @@ public final class TLSStream: ByteStream {
             let result = SSL_read(ssl, buffer.baseAddress! + count, room)
             if result > 0 {
                 count += Int(result)
+                // A short record: the peer flushed all it had, so the inner stream is
+                // most likely empty. Stop without the read that would only say so; if
+                // more came, it waits in the inner stream, whose readiness reports it.
+                if Int(result) < Self.recordSize { break }
                 continue
             }
             switch SSL_get_error(ssl, result) {
@@ -79,15 +84,25 @@ public final class TLSStream: ByteStream {
         return .bytes(count)
     }
 
+    /// Takes as much as the inner stream takes now: with partial writes on, OpenSSL
+    /// returns after each record, so this writes record after record until the inner
+    /// stream is full (one call per loop turn must move as much as a socket write does).
     public func write(from bytes: UnsafeRawBufferPointer) throws(StreamError) -> Int {
         if let failure { throw failure }
         guard !bytes.isEmpty, try establish() else { return 0 }
-        let result = SSL_write(ssl, bytes.baseAddress, Int32(clamping: bytes.count))
-        if result > 0 { return Int(result) }
-        switch SSL_get_error(ssl, result) {
-        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return 0
-        default: throw fail(.write, "TLS write")
+        var written = 0
+        while written < bytes.count {
+            let result = SSL_write(ssl, bytes.baseAddress! + written, Int32(clamping: bytes.count - written))
+            if result > 0 {
+                written += Int(result)
+                continue
+            }
+            switch SSL_get_error(ssl, result) {
+            case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return written
+            default: throw fail(.write, "TLS write")
+            }
         }
+        return written
     }
 
     public func watch(token: UInt64, readable: Bool, writable: Bool) throws(StreamError) {
