@@ -13,7 +13,9 @@ extension Engine {
         if settings.connectionsPerSource > 0, let source = Self.source(of: sessions[slot]!.peer) {
             var count = 0
             for index in sessions.indices where index != slot {
-                if let other = sessions[index], !other.channel.isClosing, Self.source(of: other.peer) == source { count += 1 }
+                guard let other = sessions[index], !other.channel.isClosing, let theirs = Self.source(of: other.peer) else { continue }
+                // Compared as bytes: String equality would pull in the Unicode tables.
+                if theirs.utf8.elementsEqual(source.utf8) { count += 1 }
             }
             if count >= settings.connectionsPerSource {
                 sessions[slot]!.close(
@@ -47,9 +49,10 @@ extension Engine {
         return false
     }
 
-    /// The host part of a peer's "HOST:PORT".
+    /// The host part of a peer's "HOST:PORT" (found by bytes, not Characters, which
+    /// would pull in grapheme breaking).
     static func source(of peer: String?) -> Substring? {
-        guard let peer, let colon = peer.lastIndex(of: ":") else { return nil }
+        guard let peer, let colon = peer.utf8.lastIndex(of: UInt8(ascii: ":")) else { return nil }
         return peer[..<colon]
     }
 }
