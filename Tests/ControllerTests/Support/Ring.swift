@@ -12,6 +12,8 @@ struct Ring<App: ControllerApp> {
     static var size: UInt64 { 4 }
 
     var sim: Simulation<App>
+    /// Cables that carry nothing, named by the switch whose port 2 they leave from.
+    var deadCables: Set<UInt64> = []
     private(set) var connections: [UInt64: ConnectionID] = [:]
 
     /// A frame that left the network at a host port.
@@ -67,6 +69,7 @@ struct Ring<App: ControllerApp> {
                         moved = true
                         let frame = Array(packetOut.data)
                         if let peer = Self.peer(of: id, port: port.rawValue) {
+                            guard !deadCables.contains(port.rawValue == 2 ? id : peer.datapath) else { continue }
                             withSwitch(peer.datapath) { $0.sendPacketIn(frame, inPort: peer.port) }
                         } else if port == PortNumber(1), frame.count < 14 || frame[12...13] != [0x88, 0xCC] {
                             delivered.append(Delivery(host: id, frame: frame))
