@@ -30,6 +30,8 @@ public struct TopologyDiscovery: ControllerApp {
     /// anyone on the wire can send them.
     public private(set) var foreignLLDP: UInt64 = 0
     private var nextProbe: Instant?
+    /// The link revision last logged: each change of the links gets one info line.
+    private var loggedRevision: UInt64 = 0
     private var frame: [UInt8] = []
     private var packetOut = PacketOut(actions: [.output(port: .none)])
 
@@ -47,9 +49,11 @@ public struct TopologyDiscovery: ControllerApp {
             for (number, port) in ports { probe(PortLocation(id, number), from: port.description.hardwareAddress, &context) }
         }
         nextProbe = topology.switches.isEmpty ? nil : context.now + settings.probeInterval
+        logChanges(&context)
     }
 
     public mutating func handle(_ event: ControllerEvent, _ context: inout AppContext) -> AppVerdict {
+        defer { logChanges(&context) }
         switch event {
         case .packetIn(let datapath, let packetIn):
             return received(packetIn, on: datapath, context.now)
@@ -88,6 +92,14 @@ public struct TopologyDiscovery: ControllerApp {
             foreignLLDP &+= 1
         }
         return .consumed
+    }
+
+    private mutating func logChanges(_ context: inout AppContext) {
+        guard topology.linkRevision != loggedRevision else { return }
+        loggedRevision = topology.linkRevision
+        context.log(
+            .info,
+            "topology: " + String(topology.linkCount) + " links between " + String(topology.switches.count) + " switches")
     }
 
     /// One probe out of one port; the frame buffer and the PACKET_OUT are reused.
