@@ -87,9 +87,6 @@ public struct Topology: Sendable {
 
     public func host(_ mac: MACAddress) -> PortLocation? { hostLocations[mac] }
 
-    /// The port a probe out of `source` arrives at, when that link is known.
-    public func linkDestination(from source: PortLocation) -> PortLocation? { linksBySource[source]?.destination }
-
     /// True when a link in either direction ends at this port: a switch is behind it.
     public func isLinkPort(_ location: PortLocation) -> Bool {
         linksBySource[location] != nil || sourceByDestination[location] != nil
