@@ -25,8 +25,10 @@ import Wire
 ///   the app installed is deleted on every switch, to be learned again on the next
 ///   packets. OpenFlow 1.0 cannot delete by cookie (cookie masks came with 1.1), so the
 ///   app deletes by the destination MACs it installed flows for: a DELETE matching only
-///   dl_dst, which leaves other apps' flows on IP fields alone. A host that moves has
-///   the flows toward it deleted the same way.
+///   dl_dst, which leaves alone the flows of other apps that do not match on dl_dst
+///   (a firewall's on IP fields). A host that moves has the flows toward it deleted the
+///   same way, and a switch that reconnects has them all deleted: it missed the flushes
+///   while it was away.
 public struct ShortestPathSwitch: ControllerApp {
     public struct Settings: Hashable, Sendable {
         public var idleTimeout: UInt16 = 60
@@ -48,7 +50,8 @@ public struct ShortestPathSwitch: ControllerApp {
     private var treePorts: Set<PortLocation> = []
     /// First hops toward each destination switch, computed when first asked for.
     private var routes: [DatapathID: [DatapathID: LinkGraph.Hop]] = [:]
-    /// Destination MACs the app has installed flows toward, to be flushed on a change.
+    /// Destination MACs the app has installed flows toward, flushed on every change and
+    /// on every switch that connects; kept until they pass the host limit.
     private var routedMACs: Set<MACAddress> = []
     private var flow: FlowModTemplate
     private var toPort = PacketOutTemplate()
@@ -79,6 +82,10 @@ public struct ShortestPathSwitch: ControllerApp {
         guard case .packetIn(let datapath, let packetIn) = event else {
             let verdict = discovery.handle(event, &context)
             followTopology(&context)
+            if case .datapathUp(let info) = event {
+                // A switch back from a disconnection missed the flushes since it left.
+                for mac in routedMACs { context.send(.flowMod(Self.flush(toward: mac)), to: info.id) }
+            }
             return verdict
         }
         let layout = FrameLayout(frame: packetIn.data)
@@ -157,11 +164,15 @@ public struct ShortestPathSwitch: ControllerApp {
         treePorts = graph.spanningTreePorts()
         routes.removeAll(keepingCapacity: true)
         for mac in routedMACs { flushFlows(toward: mac, &context) }
-        routedMACs.removeAll(keepingCapacity: true)
+        if routedMACs.count > settings.discovery.hostLimit { routedMACs.removeAll(keepingCapacity: true) }
     }
 
     private func flushFlows(toward mac: MACAddress, _ context: inout AppContext) {
-        let delete = FlowMod(match: Match(wildcards: Wildcards.all.subtracting(.dlDst), dlDst: mac), command: .delete)
-        for id in topology.switches.keys { context.send(.flowMod(delete), to: id) }
+        for id in topology.switches.keys { context.send(.flowMod(Self.flush(toward: mac)), to: id) }
+    }
+
+    /// Deletes every flow matching only dl_dst = `mac` or more: the app's flows toward it.
+    private static func flush(toward mac: MACAddress) -> FlowMod {
+        FlowMod(match: Match(wildcards: Wildcards.all.subtracting(.dlDst), dlDst: mac), command: .delete)
     }
 }

@@ -157,4 +157,16 @@ struct ShortestPathSwitchTests {
         ring.advance(by: .seconds(4))
         #expect(ring.sim.core.app[0].shortestPathSwitch?.topology.linkCount == 0)
     }
+
+    /// A switch that reconnects may still hold paths from before; they are deleted.
+    @Test func aSwitchThatReconnectsHasOldPathsDeleted() {
+        var ring = Self.settled()
+        ring.send(Frames.ethernet(src: Frames.host(3), dst: .broadcast), fromHost: 3)
+        ring.propagate()
+        ring.send(Frames.ethernet(src: Frames.host(1), dst: Frames.host(3)), fromHost: 1)
+        ring.sim.disconnect(ring.connections[2]!)
+        let id = ring.sim.connect(FakeSwitch(datapathID: 2, portCount: 3))
+        let flush = FlowMod(match: Match(wildcards: Wildcards.all.subtracting(.dlDst), dlDst: Frames.host(3)), command: .delete)
+        #expect(ring.sim.switches[id]!.flowMods == [flush])
+    }
 }
