@@ -49,7 +49,7 @@ public struct Topology: Sendable {
     /// A port that is up, and since when it has been probed: until a probe period has
     /// passed, nobody knows whether a switch or a host is behind it.
     public struct Port: Hashable, Sendable {
-        public var description: PhyPort
+        public var phyPort: PhyPort
         public var probedSince: Instant
     }
 
@@ -72,7 +72,7 @@ public struct Topology: Sendable {
 
     /// Every switch with its ports in order, switches in datapath order.
     public var switchList: [(id: DatapathID, ports: [PhyPort])] {
-        switches.keys.sorted().map { id in (id, switches[id]!.keys.sorted().map { switches[id]![$0]!.description }) }
+        switches.keys.sorted().map { id in (id, switches[id]!.keys.sorted().map { switches[id]![$0]!.phyPort }) }
     }
 
     public var links: [Link] {
@@ -100,7 +100,7 @@ public struct Topology: Sendable {
     mutating func addSwitch(_ id: DatapathID, ports: [PhyPort], now: Instant) {
         removeSwitch(id)
         var table: [PortNumber: Port] = [:]
-        for port in ports where Self.isUsable(port) { table[port.portNumber] = Port(description: port, probedSince: now) }
+        for port in ports where Self.isUsable(port) { table[port.portNumber] = Port(phyPort: port, probedSince: now) }
         switches[id] = table
     }
 
@@ -118,7 +118,7 @@ public struct Topology: Sendable {
             return false
         }
         let isNew = switches[id]![location.port] == nil
-        switches[id]![location.port] = Port(description: status.port, probedSince: switches[id]![location.port]?.probedSince ?? now)
+        switches[id]![location.port] = Port(phyPort: status.port, probedSince: switches[id]![location.port]?.probedSince ?? now)
         return isNew
     }
 

@@ -16,7 +16,8 @@ import Wire
 public struct TopologyDiscovery: ControllerApp {
     public struct Settings: Hashable, Sendable {
         public var probeInterval: Interval = .seconds(1)
-        /// Three probes missed in a row, as LLDP's own TTL advice goes.
+        /// Links not seen for this long are dropped: three probe periods, so a lost probe
+        /// or two do not break the paths over a link.
         public var linkLifetime: Interval = .seconds(3)
         /// Hosts kept at most; beyond it new MACs are not learned.
         public var hostLimit: Int = 8192
@@ -46,7 +47,7 @@ public struct TopologyDiscovery: ControllerApp {
         let now = context.now.nanoseconds
         topology.expireLinks(before: Instant(nanoseconds: now - min(now, settings.linkLifetime.nanoseconds)))
         for (id, ports) in topology.switches {
-            for (number, port) in ports { probe(PortLocation(id, number), from: port.description.hardwareAddress, &context) }
+            for (number, port) in ports { probe(PortLocation(id, number), from: port.phyPort.hardwareAddress, &context) }
         }
         nextProbe = topology.switches.isEmpty ? nil : context.now + settings.probeInterval
         logChanges(&context)
@@ -60,7 +61,7 @@ public struct TopologyDiscovery: ControllerApp {
         case .datapathUp(let info):
             topology.addSwitch(info.id, ports: Array(info.ports.values), now: context.now)
             for (number, port) in topology.switches[info.id]! {
-                probe(PortLocation(info.id, number), from: port.description.hardwareAddress, &context)
+                probe(PortLocation(info.id, number), from: port.phyPort.hardwareAddress, &context)
             }
             if nextProbe == nil { nextProbe = context.now + settings.probeInterval }
         case .datapathDown(let datapath):
