@@ -117,9 +117,10 @@ public struct ShortestPathSwitch: ControllerApp {
         routedMACs.insert(layout.destination)
         var at = datapath
         var firstPort = PortNumber.none
-        // A shortest path visits each switch once; the bound only guards the walk.
+        // The hops lead to the target, each switch once; the bound only guards the walk.
         for _ in 0...topology.switches.count {
             let hop = at == target.datapath ? nil : routes[target.datapath]![at]
+            if hop == nil, at != target.datapath { break }
             let out = hop?.port ?? target.port
             flow.setOutputPort(out)
             flow.setBufferID(at == datapath ? packetIn.bufferID : BufferID.none)
