@@ -138,9 +138,13 @@ public struct Topology: Sendable {
         linkRevision &+= 1
     }
 
-    /// Drops the links not seen since `cutoff`.
-    mutating func expireLinks(before cutoff: Instant) {
-        for (source, link) in linksBySource where link.lastSeen < cutoff { removeLink(from: source) }
+    /// Drops the links not seen since `cutoff`. Their ports, still up, start a new probe
+    /// period: a cable whose probes were lost is not taken for a host at once.
+    mutating func expireLinks(before cutoff: Instant, now: Instant) {
+        for (source, link) in linksBySource where link.lastSeen < cutoff {
+            removeLink(from: source)
+            for end in [source, link.destination] { switches[end.datapath]?[end.port]?.probedSince = now }
+        }
     }
 
     /// Records where `mac` was seen; returns where it was before when it moved. Ports

@@ -45,7 +45,7 @@ public struct TopologyDiscovery: ControllerApp {
 
     public mutating func tick(_ context: inout AppContext) {
         let now = context.now.nanoseconds
-        topology.expireLinks(before: Instant(nanoseconds: now - min(now, settings.linkLifetime.nanoseconds)))
+        topology.expireLinks(before: Instant(nanoseconds: now - min(now, settings.linkLifetime.nanoseconds)), now: context.now)
         for (id, ports) in topology.switches {
             for (number, port) in ports { probe(PortLocation(id, number), from: port.phyPort.hardwareAddress, &context) }
         }

@@ -122,6 +122,8 @@ struct ShortestPathSwitchTests {
         ring.advance(by: .seconds(5))
         #expect(Self.app(ring).topology.linkCount == 6)
         #expect(!Self.app(ring).spanningTree.contains(Self.location(1, 2)))
+        // Its ports start a new probe period (the links went at the 5 s tick).
+        #expect(Self.app(ring).topology.port(Self.location(1, 2))?.probedSince == Instant(nanoseconds: 5_000_000_000))
         ring.forgetReceived()
         ring.send(Frames.ethernet(src: Frames.host(1), dst: .broadcast), fromHost: 1)
         #expect(ring.propagate().map(\.host).sorted() == [2, 3, 4])
