@@ -4,7 +4,7 @@ import Scheduler
 
 /// The names `--app` takes, in the order the chain runs them.
 enum AppName: String, CaseIterable, Sendable {
-    case hub, learning, firewall, `static`, monitor, null
+    case hub, learning, firewall, `static`, monitor, topology, null
 }
 
 /// One app of the chain, fully configured and checked on the main thread, as a value
@@ -17,6 +17,7 @@ enum AppSpec: Sendable {
     /// The flows file's text, parsed once on the main thread to report errors early.
     case staticFlows(String)
     case monitor(Interval)
+    case topology(ShortestPathSwitch.Settings)
     case null
 
     var name: AppName {
@@ -26,6 +27,7 @@ enum AppSpec: Sendable {
         case .firewall: .firewall
         case .staticFlows: .static
         case .monitor: .monitor
+        case .topology: .topology
         case .null: .null
         }
     }
@@ -43,6 +45,7 @@ enum AppSpec: Sendable {
                 fatalError("static flows parsed once already: \(error)")
             }
         case .monitor(let interval): return .statsMonitor(StatsMonitor(interval: interval))
+        case .topology(let settings): return .shortestPathSwitch(ShortestPathSwitch(settings: settings))
         case .null: return .null(NullApp())
         }
     }

@@ -14,7 +14,7 @@ import TLS
 struct OFController: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ofcontroller",
-        abstract: "An OpenFlow 1.0 controller: learning switch, hub, firewall, static flows, stats monitor.",
+        abstract: "An OpenFlow 1.0 controller: learning switch, hub, firewall, static flows, stats monitor, topology.",
         discussion: """
             Switches connect over TCP. Each --app adds an app to the chain, in order: an event \
             goes to each app in turn until one consumes it. Without --app the chain is the \
@@ -22,6 +22,7 @@ struct OFController: ParsableCommand {
               ofcontroller                  # the learning switch on 0.0.0.0:6653
               ofcontroller --app firewall --firewall-rules samples/firewall.rules --app learning
               ofcontroller --app static --static-flows samples/static.flows --app monitor
+              ofcontroller --app topology       # LLDP discovery, shortest paths, loop-free floods
             Firewall rules: one per line, `allow|deny MATCH` in ovs-ofctl syntax, and an \
             optional `default allow|deny`. Static flows: one ovs-ofctl flow per line. SIGINT \
             or SIGTERM closes the listener and every connection and exits 0.
@@ -57,7 +58,7 @@ struct OFController: ParsableCommand {
     @Option(name: .customLong("monitor-interval"), help: ArgumentHelp("Seconds between the monitor app's stats polls.", valueName: "SECONDS"))
     var monitorInterval: Double = 10
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Idle timeout of the learning switch's flows.", valueName: "SECONDS"))
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Idle timeout of the learning switch's and the topology app's flows.", valueName: "SECONDS"))
     var idleTimeout: UInt16 = 60
 
     @Option(name: .customLong("miss-send-len"), help: ArgumentHelp("miss_send_len sent to switches in SET_CONFIG.", valueName: "BYTES"))
@@ -111,6 +112,10 @@ struct OFController: ParsableCommand {
         }
         guard statusInterval >= 0, statusInterval < 1e6 else { throw ValidationError("--status-interval must be 0 or more seconds") }
         let chain = Set(apps.isEmpty ? [AppName.learning] : apps)
+        // Each loop has its own apps, and a loop sees only its own switches' LLDP.
+        if chain.contains(.topology), threads > 1 {
+            throw ValidationError("--app topology needs the whole network in one loop: --threads must be 1")
+        }
         // In an HA group the policy may come from etcd alone.
         if chain.contains(.firewall), firewallRules == nil, etcd == nil { throw ValidationError("--app firewall needs --firewall-rules FILE (or --etcd)") }
         if chain.contains(.static), staticFlows == nil, etcd == nil { throw ValidationError("--app static needs --static-flows FILE (or --etcd)") }
@@ -192,8 +197,8 @@ struct OFController: ParsableCommand {
         }
         // Forwarding apps consume packet_ins, so an app after one never sees them.
         let names = specs.map(\.name)
-        if let forwarder = names.firstIndex(where: { [.hub, .learning, .null].contains($0) }),
-            let late = names[(forwarder + 1)...].first(where: { [.firewall, .hub, .learning, .null].contains($0) })
+        if let forwarder = names.firstIndex(where: { [.hub, .learning, .topology, .null].contains($0) }),
+            let late = names[(forwarder + 1)...].first(where: { [.firewall, .hub, .learning, .topology, .null].contains($0) })
         {
             logger.warning("--app \(late.rawValue) comes after --app \(names[forwarder].rawValue), which consumes every packet_in first")
         }
@@ -281,6 +286,10 @@ struct OFController: ParsableCommand {
                 return .staticFlows(text)
             case .monitor:
                 return .monitor(Interval(nanoseconds: UInt64(monitorInterval * 1e9)))
+            case .topology:
+                var settings = ShortestPathSwitch.Settings()
+                settings.idleTimeout = idleTimeout
+                return .topology(settings)
             case .null:
                 return .null
             }

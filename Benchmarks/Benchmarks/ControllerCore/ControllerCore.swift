@@ -25,6 +25,19 @@ let benchmarks: @Sendable () -> Void = {
         try measure(benchmark, app: [BuiltinApp.learningSwitch(LearningSwitch())])
     }
 
+    // The topology app on one switch, its hosts spread over the four ports: one
+    // dl_src/dl_dst FLOW_MOD carrying the buffer id per PACKET_IN, as on a path's first
+    // switch.
+    Benchmark("Controller core, topology app") { benchmark in
+        try measure(benchmark, app: ShortestPathSwitch(), hostsOnEveryPort: true)
+    }
+
+    // The same app flooding broadcasts along its spanning tree (one switch, so out of
+    // the three other edge ports): one PACKET_OUT naming them per PACKET_IN.
+    Benchmark("Controller core, topology app, broadcasts") { benchmark in
+        try measure(benchmark, app: ShortestPathSwitch(), hostsOnEveryPort: true, broadcasts: true)
+    }
+
     // No lookup at all: the framework's own cost per PACKET_IN.
     Benchmark("Controller core, null app") { benchmark in
         try measure(benchmark, app: NullApp())
@@ -32,8 +45,13 @@ let benchmarks: @Sendable () -> Void = {
 }
 
 /// Connects one switch with 100 learned hosts, then measures PACKET_IN chunks through
-/// the core.
-func measure<App: ControllerApp>(_ benchmark: Benchmark, app: App) throws {
+/// the core. The hosts are all on port 1, or with `hostsOnEveryPort` host n on port
+/// n % 4 + 1 (so no destination is on its packet's own port). With `broadcasts`, every
+/// measured packet goes to the broadcast address, two seconds after the switch came up
+/// (when the topology app floods its edge ports).
+func measure<App: ControllerApp>(
+    _ benchmark: Benchmark, app: App, hostsOnEveryPort: Bool = false, broadcasts: Bool = false
+) throws {
     var core = ControllerCore(app: app)
     let id = ConnectionID(1)
     var now = Instant(nanoseconds: 1_000_000_000)
@@ -44,7 +62,8 @@ func measure<App: ControllerApp>(_ benchmark: Benchmark, app: App) throws {
     // Learn every host once (each is the source of one PACKET_IN), then cycle over
     // PACKET_INs whose destinations are all known.
     let hosts = (0..<100).map { MACAddress(rawValue: 0x0200_0000_0000 | UInt64($0 + 1)) }
-    let learning = try peer.packetIns((0..<100).map { (src: hosts[$0], dst: MACAddress.broadcast) })
+    let port = { (host: MACAddress) -> UInt16 in hostsOnEveryPort ? UInt16((host.rawValue - 1) % 4 + 1) : 1 }
+    let learning = try peer.packetIns((0..<100).map { (src: hosts[$0], dst: MACAddress.broadcast) }, port: port)
     core.receive(id, learning[...], now: now)
     _ = peer.drain(&core, id)
     let chunkSize = 100
@@ -52,9 +71,10 @@ func measure<App: ControllerApp>(_ benchmark: Benchmark, app: App) throws {
     for chunk in 0..<10 {
         chunks.append(try peer.packetIns((0..<chunkSize).map { i in
             let n = chunk * chunkSize + i
-            return (src: hosts[n % 100], dst: hosts[(n * 7 + 3) % 100])
-        }))
+            return (src: hosts[n % 100], dst: broadcasts ? MACAddress.broadcast : hosts[(n * 7 + 3) % 100])
+        }, port: port))
     }
+    if broadcasts { now = now + .seconds(2) }
     // One chunk before measuring: the first answers make the app's templates its own
     // (their bytes were shared with the `app` value this function was given).
     chunks[0].withUnsafeBytes { core.receive(id, $0, now: now) }
@@ -106,8 +126,9 @@ struct SwitchPeer {
         _ = drain(&core, id)
     }
 
-    /// PACKET_INs (buffered, reason NO_MATCH, in port 1) of 64-byte IPv4 frames.
-    mutating func packetIns(_ pairs: [(src: MACAddress, dst: MACAddress)]) throws -> [UInt8] {
+    /// PACKET_INs (buffered, reason NO_MATCH, in the port `port` gives the source) of
+    /// 64-byte IPv4 frames.
+    mutating func packetIns(_ pairs: [(src: MACAddress, dst: MACAddress)], port: (MACAddress) -> UInt16) throws -> [UInt8] {
         var bytes: [UInt8] = []
         for pair in pairs {
             var frame = [UInt8](repeating: 0, count: 64)
@@ -119,7 +140,8 @@ struct SwitchPeer {
             frame[14] = 0x45
             xid &+= 1
             nextBufferID = (nextBufferID + 1) & 0xff
-            let packetIn = PacketIn(bufferID: nextBufferID, totalLength: 64, inPort: PortNumber(1), reason: .noMatch, data: frame[...])
+            let packetIn = PacketIn(
+                bufferID: nextBufferID, totalLength: 64, inPort: PortNumber(port(pair.src)), reason: .noMatch, data: frame[...])
             try OpenFlowMessage(xid: xid, .packetIn(packetIn)).append(to: &bytes)
         }
         return bytes

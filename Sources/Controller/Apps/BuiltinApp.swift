@@ -8,7 +8,7 @@ import Scheduler
 /// lies. As an enum, every event moved the app out of its payload and back (two copies
 /// of the whole app, a tenth of the learning switch's time under cbench).
 public struct BuiltinApp: ControllerApp {
-    private enum Kind { case hub, learningSwitch, firewall, staticFlows, statsMonitor, null }
+    private enum Kind { case hub, learningSwitch, firewall, staticFlows, statsMonitor, shortestPath, null }
 
     private let kind: Kind
     private var hub: Hub?
@@ -16,6 +16,7 @@ public struct BuiltinApp: ControllerApp {
     private var firewallApp: Firewall?
     private var staticFlowsApp: StaticFlows?
     private var monitor: StatsMonitor?
+    private var shortestPath: ShortestPathSwitch?
     private var nullApp: NullApp?
 
     private init(_ kind: Kind, _ store: (inout BuiltinApp) -> Void) {
@@ -28,10 +29,14 @@ public struct BuiltinApp: ControllerApp {
     public static func firewall(_ app: Firewall) -> BuiltinApp { BuiltinApp(.firewall) { $0.firewallApp = app } }
     public static func staticFlows(_ app: StaticFlows) -> BuiltinApp { BuiltinApp(.staticFlows) { $0.staticFlowsApp = app } }
     public static func statsMonitor(_ app: StatsMonitor) -> BuiltinApp { BuiltinApp(.statsMonitor) { $0.monitor = app } }
+    public static func shortestPathSwitch(_ app: ShortestPathSwitch) -> BuiltinApp { BuiltinApp(.shortestPath) { $0.shortestPath = app } }
     public static func null(_ app: NullApp) -> BuiltinApp { BuiltinApp(.null) { $0.nullApp = app } }
 
     /// The learning switch, when that is this app (for tests and status).
     public var learningSwitch: LearningSwitch? { learning }
+
+    /// The topology forwarding app, when that is this app (its topology, for a REST layer).
+    public var shortestPathSwitch: ShortestPathSwitch? { shortestPath }
 
     /// Gives a firewall app a new policy (one changed at run time); false when this
     /// app is not a firewall. `ControllerCore.restartDatapaths` then puts it in force.
@@ -55,6 +60,7 @@ public struct BuiltinApp: ControllerApp {
         case .firewall: firewallApp!.handle(event, &context)
         case .staticFlows: staticFlowsApp!.handle(event, &context)
         case .statsMonitor: monitor!.handle(event, &context)
+        case .shortestPath: shortestPath!.handle(event, &context)
         case .null: nullApp!.handle(event, &context)
         }
     }
@@ -66,6 +72,7 @@ public struct BuiltinApp: ControllerApp {
         case .firewall: firewallApp!.tickDeadline
         case .staticFlows: staticFlowsApp!.tickDeadline
         case .statsMonitor: monitor!.tickDeadline
+        case .shortestPath: shortestPath!.tickDeadline
         case .null: nullApp!.tickDeadline
         }
     }
@@ -77,6 +84,7 @@ public struct BuiltinApp: ControllerApp {
         case .firewall: firewallApp!.tick(&context)
         case .staticFlows: staticFlowsApp!.tick(&context)
         case .statsMonitor: monitor!.tick(&context)
+        case .shortestPath: shortestPath!.tick(&context)
         case .null: nullApp!.tick(&context)
         }
     }
