@@ -44,18 +44,9 @@ struct LinkGraph {
         var ports: Set<PortLocation> = []
         var visited: Set<DatapathID> = []
         for root in neighbours.keys.sorted() where !visited.contains(root) {
-            visited.insert(root)
-            var queue = [root]
-            var head = 0
-            while head < queue.count {
-                let here = queue[head]
-                head += 1
-                for neighbour in neighbours[here]! where !visited.contains(neighbour.datapath) {
-                    visited.insert(neighbour.datapath)
-                    queue.append(neighbour.datapath)
-                    ports.insert(PortLocation(here, neighbour.localPort))
-                    ports.insert(PortLocation(neighbour.datapath, neighbour.remotePort))
-                }
+            breadthFirst(from: root, visited: &visited) { here, neighbour in
+                ports.insert(PortLocation(here, neighbour.localPort))
+                ports.insert(PortLocation(neighbour.datapath, neighbour.remotePort))
             }
         }
         return ports
@@ -66,8 +57,20 @@ struct LinkGraph {
     func hops(toward destination: DatapathID) -> [DatapathID: Hop] {
         var hops: [DatapathID: Hop] = [:]
         guard neighbours[destination] != nil else { return hops }
-        var visited: Set<DatapathID> = [destination]
-        var queue = [destination]
+        var visited: Set<DatapathID> = []
+        breadthFirst(from: destination, visited: &visited) { here, neighbour in
+            hops[neighbour.datapath] = Hop(port: neighbour.remotePort, next: here)
+        }
+        return hops
+    }
+
+    /// Visits breadth first from `root` every switch not yet in `visited`, calling
+    /// `reached` with the switch it was reached from and the neighbour entry that led on.
+    private func breadthFirst(
+        from root: DatapathID, visited: inout Set<DatapathID>, _ reached: (DatapathID, Neighbour) -> Void
+    ) {
+        visited.insert(root)
+        var queue = [root]
         var head = 0
         while head < queue.count {
             let here = queue[head]
@@ -75,9 +78,8 @@ struct LinkGraph {
             for neighbour in neighbours[here]! where !visited.contains(neighbour.datapath) {
                 visited.insert(neighbour.datapath)
                 queue.append(neighbour.datapath)
-                hops[neighbour.datapath] = Hop(port: neighbour.remotePort, next: here)
+                reached(here, neighbour)
             }
         }
-        return hops
     }
 }
