@@ -1,4 +1,5 @@
 import COpenSSL
+import Glibc
 
 /// One side's TLS configuration, loaded once and shared by every connection (and every
 /// loop thread: an OpenSSL context is safe to share once built): our private key and
@@ -34,6 +35,12 @@ public final class TLSContext: @unchecked Sendable {
     /// Loads the files; throws a `TLSError` naming the file and OpenSSL's reason.
     public init(side: Side, files: Files, allowedSubjects: [String] = []) throws(TLSError) {
         TLSStream.installIO
+        // OpenSSL says only "system lib" for a file it cannot open: say which and why.
+        for (what, path) in [("private key", files.privateKey), ("certificate", files.certificate), ("CA certificate", files.caCertificate)] {
+            guard access(path, R_OK) == 0 else {
+                throw TLSError("cannot read the " + what + " file " + path + ": " + String(cString: strerror(errno)))
+            }
+        }
         var error = [CChar](repeating: 0, count: 512)
         guard let context = c_openssl_context_new(
             side == .server ? 1 : 0, files.privateKey, files.certificate, files.caCertificate, &error, error.count)
