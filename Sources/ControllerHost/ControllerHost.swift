@@ -270,6 +270,7 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
     // MARK: After each turn
 
     private func afterTurn() {
+        readBufferedInput()
         while let id = core.nextClosure() {
             if let slot = slot(of: id) { closeConnection(slot, flushing: true) }
         }
@@ -280,6 +281,18 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
         }
         core.drainLog(log)
         tickTimer?.arm(at: core.nextDeadline, on: loop)
+    }
+
+    /// Reads the streams that hold input no readiness will report (TLS read-ahead);
+    /// while any still does afterwards, the next turn polls instead of sleeping.
+    private func readBufferedInput() {
+        var stillBuffered = false
+        for slot in slots.indices {
+            guard let connection = slots[slot], connection.stream.hasBufferedInput, core.wantsInput(connection.id) else { continue }
+            readBatch(slot, connection)
+            if slots[slot]?.stream.hasBufferedInput == true, core.wantsInput(connection.id) { stillBuffered = true }
+        }
+        if stillBuffered { loop.enqueue {} }
     }
 
     // MARK: Shutdown

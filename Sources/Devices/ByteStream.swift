@@ -33,6 +33,10 @@ public protocol ByteStream: AnyObject {
     var peerName: String? { get }
     /// Throws why the open failed (refused, unreachable, timed out); returns once it is up.
     func finishConnect() throws(StreamError)
+    /// True while bytes wait inside the stream itself, where the platform's readiness
+    /// cannot see them (a TLS stream's read-ahead): the loop reads such a stream again
+    /// after its turn instead of waiting for a readiness that will not come.
+    var hasBufferedInput: Bool { get }
 }
 
 extension ByteStream {
@@ -40,6 +44,8 @@ extension ByteStream {
     public var isConnecting: Bool { false }
     public var peerName: String? { nil }
     public func finishConnect() throws(StreamError) {}
+    /// Streams whose every byte sits where readiness sees it (sockets, NetStack).
+    public var hasBufferedInput: Bool { false }
 }
 
 /// A listening endpoint that hands out streams.

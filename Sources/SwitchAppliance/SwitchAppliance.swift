@@ -316,6 +316,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
 
     private func afterTurn() {
         startConnects()
+        readBufferedInput()
         while let id = agent.nextClosure() {
             if let slot = slot(of: id) { closeChannel(slot, flushing: true) }
         }
@@ -476,6 +477,20 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
             log(LogRecord(.warning, "controller " + controllers[index] + ": " + reason + "; retrying with backoff"))
             connectFailures[index] = reason
         }
+    }
+
+    /// Reads the streams that hold input no readiness will report (TLS read-ahead);
+    /// while any still does afterwards, the next turn polls instead of sleeping.
+    private func readBufferedInput() {
+        var stillBuffered = false
+        for slot in channels.indices {
+            guard let channel = channels[slot], !channel.connecting, channel.stream.hasBufferedInput,
+                agent.wantsInput(channel.id)
+            else { continue }
+            readBatch(slot, channel)
+            if channels[slot]?.stream.hasBufferedInput == true, agent.wantsInput(channel.id) { stillBuffered = true }
+        }
+        if stillBuffered { loop.enqueue {} }
     }
 
     /// Reads until the stream is empty, the budget is spent, or the agent's output for

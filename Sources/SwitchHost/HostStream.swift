@@ -24,6 +24,7 @@ public final class HostStream: ByteStream {
     public var isConnecting: Bool { stream.isConnecting }
     public var peerName: String? { stream.peerName }
     public func finishConnect() throws(StreamError) { try stream.finishConnect() }
+    public var hasBufferedInput: Bool { stream.hasBufferedInput }
 }
 
 /// A kernel TCP listener handing out `HostStream`s: plain, or TLS with a context.
