@@ -16,7 +16,8 @@ struct OFController: ParsableCommand {
         commandName: "ofcontroller",
         abstract: "An OpenFlow 1.0 controller: learning switch, hub, firewall, static flows, stats monitor, topology.",
         discussion: """
-            Switches connect over TCP. Each --app adds an app to the chain, in order: an event \
+            Switches connect over TCP, or over TLS with --listen pssl:PORT and --private-key, \
+            --certificate and --ca-cert (as Open vSwitch spells them). Each --app adds an app to the chain, in order: an event \
             goes to each app in turn until one consumes it. Without --app the chain is the \
             learning switch. Examples:
               ofcontroller                  # the learning switch on 0.0.0.0:6653
