@@ -7,15 +7,18 @@ import LinuxPlatform
 import Logging
 import NetStackHost
 import Scheduler
+import TLS
 
 /// The controller in the direct deployment: the same `ControllerHost`, listening on a
-/// port of our own TCP/IP stack over the device `--net` names, on one loop.
+/// port of our own TCP/IP stack over the device `--net` names (with TLS over it for
+/// `pssl:`), on one loop.
 struct DirectController {
     let options: DirectNetworkOptions
     let port: UInt16
     let apps: [AppSpec]
     let settings: ControllerSettings
     let statusInterval: Double
+    let tls: TLSContext?
 
     func run(logger: Logger) throws {
         let network: DirectNetwork
@@ -25,9 +28,21 @@ struct DirectController {
             logger.critical("\(error.description)")
             throw ExitCode(64)  // the --net device cannot be opened: the run never started
         }
-        let host: ControllerHost<[BuiltinApp], NetTCPListener<HostDevice, DirectPlatform>, DirectPlatform>
+        let listener: NetTCPListener<HostDevice, DirectPlatform>
+        do throws(StreamError) { listener = try NetTCPListener(port: port, interface: network.interface) } catch {
+            logger.critical("cannot listen on port \(port): \(error.description)")
+            throw ExitCode.failure
+        }
+        if let tls {
+            try serve(TLSListener(listener, context: tls), on: network, logger: logger)
+        } else {
+            try serve(listener, on: network, logger: logger)
+        }
+    }
+
+    private func serve<Listener: StreamListener>(_ listener: Listener, on network: DirectNetwork, logger: Logger) throws {
+        let host: ControllerHost<[BuiltinApp], Listener, DirectPlatform>
         do throws(StreamError) {
-            let listener = try NetTCPListener(port: port, interface: network.interface)
             host = try ControllerHost(
                 loop: network.loop, listener: listener, app: apps.map { $0.makeApp() }, settings: settings,
                 log: { logger.log($0) })
@@ -55,7 +70,7 @@ struct DirectController {
                 logger.info("\(status.next(host.core.counters, now: network.loop.now))")
             }
         }
-        logger.info("listening on port \(port) of our own TCP/IP stack on \(network.summary), apps: \(apps.map(\.name.rawValue).joined(separator: " > "))")
+        logger.info("listening on \(tls == nil ? "port \(port)" : "pssl:\(port) (TLS)") of our own TCP/IP stack on \(network.summary), apps: \(apps.map(\.name.rawValue).joined(separator: " > "))")
         host.run()
         logger.info("stopped; \(StatusLine.totals(host.core.counters))")
     }

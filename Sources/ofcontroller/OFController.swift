@@ -135,7 +135,6 @@ struct OFController: ParsableCommand {
         }
         if netFlags.net != nil {
             guard threads == 1 else { throw ValidationError("--net runs one loop: --threads must be 1") }
-            guard !address.secure else { throw ValidationError("--net does not serve pssl: yet: TLS runs over the kernel's TCP") }
             let host = ListenAddress(parsing: listen)!.host
             guard host == "0.0.0.0" || host == netFlags.ip?.split(separator: "/").first.map(String.init) else {
                 throw ValidationError("with --net, --listen takes PORT or 0.0.0.0:PORT (the stack has one address)")
@@ -157,7 +156,8 @@ struct OFController: ParsableCommand {
         let tls = try tlsFlags.context(side: .server, allowedSubjects: allowedSubjects)
         if let options = try netFlags.options() {
             let direct = DirectController(
-                options: options, port: address.port, apps: specs, settings: settings, statusInterval: statusInterval)
+                options: options, port: address.port, apps: specs, settings: settings, statusInterval: statusInterval,
+                tls: tls)
             try direct.run(logger: logger)
             return
         }

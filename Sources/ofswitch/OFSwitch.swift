@@ -134,9 +134,6 @@ struct OFSwitch: ParsableCommand {
         _ = try bootFlows()
         if netFlags.net != nil {
             guard !controllers.isEmpty else { throw ValidationError("--net is for the controller connections: give a --controller") }
-            if controllers.contains(where: { $0.hasPrefix("ssl:") }) {
-                throw ValidationError("--net does not speak ssl: yet: TLS runs over the kernel's TCP")
-            }
             for controller in controllers where IPv4Address(Endpoint(parsing: controller)!.host[...]) == nil {
                 throw ValidationError("with --net, --controller takes tcp:IPV4ADDRESS:PORT (there is no resolver), got '\(controller)'")
             }

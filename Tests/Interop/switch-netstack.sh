@@ -5,13 +5,17 @@
 #      flows installed; the controller restarts and ofswitch reconnects over NetStack;
 #   b. both on our stack: ofcontroller --net on a second tap, the two taps joined by
 #      a Linux bridge: every pair pings;
-#   c. SIGTERM: both exit 0.
+#   c. the same over TLS (ofcontroller --net on pssl:, ofswitch --net to ssl:, ovs-pki
+#      certificates): every pair pings;
+#   d. SIGTERM: both exit 0.
 #
 # Usage: Tests/Interop/switch-netstack.sh BIN_DIR
 # Prints "N passed, N failed"; exits non-zero if anything failed.
 BIN_DIR=$1
 # shellcheck source=switch-lib.sh
 source "$(dirname "$0")/switch-lib.sh"
+# shellcheck source=tls-lib.sh
+source "$(dirname "$0")/tls-lib.sh"
 SWTAP=ofstap0 CTLTAP=ofctap1 BRIDGE=ofsbr0
 CTL_LOG="$INTEROP_DIR/ofcontroller.log"
 CTL_PID=
@@ -85,4 +89,20 @@ all_pairs b
 status=0
 stop_controller || status=$?
 check "b: ofcontroller --net exits 0 on SIGTERM (got $status)" [ "$status" -eq 0 ]
+stop_ofswitch || true
+
+# --- c. TLS over NetStack on both sides -------------------------------------------------
+check "c: ovs-pki makes the certificates" make_pki
+before=$(ups)
+# shellcheck disable=SC2046
+start_controller --net "tap:$CTLTAP" --ip 10.95.0.3/24 --listen pssl:6653 $(controller_tls_flags)
+# shellcheck disable=SC2046
+start_ofswitch --net "tap:$SWTAP" --ip 10.95.0.2/24 --controller ssl:10.95.0.3:6653 --listen ptcp:16634 $(switch_tls_flags)
+check "c: ofswitch --net connects over TLS to ofcontroller --net (datapath 1 up)" \
+    wait_for 30 bash -c '[ "$(grep -c "datapath 0000000000000001 up" "$1")" -gt "$2" ]' _ "$CTL_LOG" "$before"
+check "c: the controller listens on pssl: over NetStack" grep -q "listening on pssl:6653 (TLS) of our own TCP/IP stack" "$CTL_LOG"
+all_pairs c
+status=0
+stop_controller || status=$?
+check "c: ofcontroller --net on pssl: exits 0 on SIGTERM (got $status)" [ "$status" -eq 0 ]
 finish_switch
