@@ -4,8 +4,8 @@ import Scheduler
 import Testing
 import Wire
 
-/// The packed classifier key and the exact-match index, checked against the codec's
-/// own `Match` semantics.
+/// The packed classifier key, the exact-match index and the tuple space, checked
+/// against the codec's own `Match` semantics and a linear reference.
 struct ClassifierInternalsTests {
     static let frames: [[UInt8]] = [
         Packets.udp(), Packets.udp(vlan: 0x6064), Packets.tcp(tos: 0xB9), Packets.icmpEcho(),
@@ -46,7 +46,59 @@ struct ClassifierInternalsTests {
             let canonical = rule.canonical
             let mask = FlowKey(maskFor: canonical.wildcards)
             let value = FlowKey(canonical).masked(by: mask)
-            #expect(key.matches(value, mask: mask) == canonical.matches(packet))
+            // What a tuple-space subtable does: mask the packet's key, compare with the rule's.
+            #expect((key.masked(by: mask) == value) == canonical.matches(packet))
+        }
+    }
+
+    /// Random wildcard flows over a handful of masks, added and removed at random; after
+    /// every change the table's lookup, strict lookup, non-strict selection and overlap
+    /// test agree with a scan of every flow (best priority, the older among equals).
+    @Test func tupleSpaceAgreesWithALinearScan() throws {
+        var random = SplitMix(seed: 2024)
+        var table = FlowTable(tableID: 0, capacity: 10_000, seed: 99)
+        var live: [(slot: Int, match: Match, priority: UInt16, order: Int)] = []
+        var order = 0
+        let program = try ActionProgram(validating: [], inPacketOut: false, portExists: { _ in true }, queueExists: { _, _ in true })
+        func randomMatch() -> Match {
+            var match = Match(
+                wildcards: .all.subtracting([.dlType]), dlType: 0x0800,
+                nwSrc: IPv4Address(10, 0, UInt8(random.next() % 4), UInt8(random.next() % 4)),
+                nwDst: IPv4Address(10, 1, UInt8(random.next() % 4), 0), tpDst: UInt16(random.next() % 3))
+            match.wildcards.nwSrcWildcardBits = [0, 8, 16, 32][Int(random.next() % 4)]
+            match.wildcards.nwDstWildcardBits = [8, 32][Int(random.next() % 2)]
+            if random.next() % 2 == 0 { match.wildcards.remove(.tpDst) }
+            if random.next() % 4 == 0 { match.wildcards.remove(.inPort); match.inPort = PortNumber(UInt16(1 + random.next() % 2)) }
+            return match.normalized
+        }
+        for _ in 0..<600 {
+            if live.count < 120, random.next() % 3 != 0 {
+                let match = randomMatch()
+                let priority = UInt16(random.next() % 5)
+                guard table.strictSlot(match, priority: priority) == nil else { continue }
+                let entry = FlowEntry(
+                    match: match, priority: priority, cookie: 0, idleTimeout: 0, hardTimeout: 0, flags: [], actions: [],
+                    program: program, created: .zero, lastUsed: .zero)
+                order += 1
+                live.append((table.insert(entry), match, priority, order))
+            } else if !live.isEmpty {
+                let victim = live.remove(at: Int(random.next() % UInt64(live.count)))
+                table.remove(victim.slot)
+            }
+            for _ in 0..<8 {
+                let packet = randomMatch()
+                var exact = packet
+                exact.wildcards = []
+                let key = FlowKey(exact)
+                let expected = live.filter { $0.match.matches(exact) }.min { a, b in
+                    a.priority != b.priority ? a.priority > b.priority : a.order < b.order
+                }
+                #expect(table.find(key) == (expected?.slot ?? -1))
+                #expect(table.slots(coveredBy: packet) == live.filter { packet.covers($0.match) }.map(\.slot).sorted())
+                let priority = UInt16(random.next() % 5)
+                #expect(table.overlaps(packet, priority: priority) == live.contains { $0.priority == priority && $0.match.overlaps(packet) })
+            }
+            for flow in live.prefix(4) { #expect(table.strictSlot(flow.match, priority: flow.priority) == flow.slot) }
         }
     }
 

@@ -70,6 +70,23 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // A firewall-like table: 10,000 TCP rules over 32 distinct masks (nw_src /8, /16,
+    // /24 or /32, times the same for nw_dst, times tp_dst exact or wildcarded), with
+    // spread priorities, actions output or drop, none matching the frames; plus one rule
+    // the frames hit (10.1.0.0/16 to 10.0.0.0/24 port 80, priority 20000) and a default
+    // (any IPv4, priority 1). "hit": frames to 10.0.0.x; "default": frames to 10.0.99.x,
+    // which fall through every rule to the default: the tuple-space lookup's worst case
+    // (a hash probe in each of the 33 masks).
+    for (name, subnet) in [("hit", UInt8(0)), ("default", UInt8(99))] {
+        Benchmark("Datapath wildcard \(name), 10000 rules over 32 masks") { benchmark in
+            var stream = FrameStream(count: 1000, destinationSubnet: subnet)
+            var datapath = Bench.datapath()
+            try Bench.installFirewall(&datapath)
+            Bench.expectForwarding(&datapath, &stream, flows: 10_002)
+            Bench.measureForwarding(benchmark, &datapath, &stream) { frame in frame.count }
+        }
+    }
+
     // A table miss in controller mode: the packet is buffered (n_buffers 256, the
     // default) and a PACKET_IN with its first miss_send_len (128) bytes is queued. The
     // virtual clock moves 20 ms per packet, so a buffer has expired (5 s) by the time
@@ -160,6 +177,32 @@ enum Bench {
         datapath.clearAsyncOutput()
         precondition(datapath.mode == .controller)
         return datapath
+    }
+
+    /// The firewall of the 10,000-rule benchmarks (see there); the frames' rule and the
+    /// default send out of `outPort`.
+    static func installFirewall(_ datapath: inout Datapath) throws {
+        let prefixes = [8, 16, 24, 32]
+        for r in 0..<10_000 {
+            let shape = r % 32
+            var match = Match(
+                wildcards: .all.subtracting([.dlType, .nwProto]), dlType: 0x0800, nwProto: 6,
+                nwSrc: IPv4Address(rawValue: 0xAC10_0000 | UInt32(truncatingIfNeeded: r &* 2_654_435_761) & 0xFFFF),
+                nwDst: IPv4Address(rawValue: 0xC0A8_0000 | UInt32(truncatingIfNeeded: r &* 40_503) & 0xFFFF),
+                tpDst: UInt16(1000 + r % 5000))
+            match.wildcards.nwSrcWildcardBits = 32 - prefixes[shape % 4]
+            match.wildcards.nwDstWildcardBits = 32 - prefixes[shape / 4 % 4]
+            if shape >= 16 { match.wildcards.remove(.tpDst) }
+            let priority = UInt16(100 + (r &* 7919) % 30_000)
+            try install(&datapath, match: match, priority: priority, actions: r % 3 == 0 ? [] : [.output(port: PortNumber(3))])
+        }
+        var hit = Match(
+            wildcards: .all.subtracting([.dlType, .nwProto, .tpDst]), dlType: 0x0800, nwProto: 6,
+            nwSrc: IPv4Address(10, 1, 0, 0), nwDst: IPv4Address(10, 0, 0, 0), tpDst: 80)
+        hit.wildcards.nwSrcWildcardBits = 16
+        hit.wildcards.nwDstWildcardBits = 8
+        try install(&datapath, match: hit, priority: 20_000, actions: [.output(port: outPort)])
+        try install(&datapath, match: Match(wildcards: .all.subtracting(.dlType), dlType: 0x0800), priority: 1, actions: [.output(port: outPort)])
     }
 
     static func install(_ datapath: inout Datapath, match: Match, priority: UInt16 = FlowMod.defaultPriority, actions: [Action]) throws {

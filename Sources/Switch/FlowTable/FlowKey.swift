@@ -2,7 +2,7 @@ import OpenFlow
 import Wire
 
 /// The OpenFlow 1.0 12-tuple packed into five words, so an exact lookup hashes and
-/// compares a few integers and a wildcard rule tests a packet with five masked compares.
+/// compares a few integers, and a wildcard lookup masks a packet with five ANDs.
 ///
 /// - `w0`: dl_src << 16 | in_port
 /// - `w1`: dl_dst << 16 | dl_type
@@ -82,12 +82,10 @@ struct FlowKey: Equatable {
         FlowKey(w0: w0 & mask.w0, w1: w1 & mask.w1, w2: w2 & mask.w2, w3: w3 & mask.w3, w4: w4 & mask.w4)
     }
 
-    /// True when this packet key, masked by `mask`, equals `value` (a rule's masked key).
+    /// True when this mask compares every bit `other` compares (and maybe more).
     @inline(__always)
-    func matches(_ value: FlowKey, mask: FlowKey) -> Bool {
-        // Non-short-circuit: five ANDs and compares, one branch.
-        ((w0 & mask.w0) ^ value.w0) | ((w1 & mask.w1) ^ value.w1) | ((w2 & mask.w2) ^ value.w2)
-            | ((w3 & mask.w3) ^ value.w3) | ((w4 & mask.w4) ^ value.w4) == 0
+    func includes(_ other: FlowKey) -> Bool {
+        (other.w0 & ~w0) | (other.w1 & ~w1) | (other.w2 & ~w2) | (other.w3 & ~w3) | (other.w4 & ~w4) == 0
     }
 
     /// A 64-bit hash. Each word is mixed with its own secret (`HashSeeds`) before its

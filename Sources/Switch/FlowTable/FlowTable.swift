@@ -2,26 +2,18 @@ import OpenFlow
 import Scheduler
 
 /// One flow table: flows in a slab of slots, found through an exact-match hash index
-/// and a priority-ordered list of wildcard rules.
+/// and a tuple space of wildcard flows (`TupleSpace`).
 ///
 /// Lookup: the exact index first (O(1); an exact entry outranks every wildcard entry,
-/// the OpenFlow 1.0 rule), then the wildcard rules in descending priority, first match
-/// wins: O(w) masked compares for w wildcard rules. Among rules of equal priority the
-/// older wins (the spec leaves the order open). Inserting or removing a wildcard rule
-/// is O(w) (a sorted array); the commands that select by match (non-strict MODIFY and
-/// DELETE, stats, overlap checks) scan all n flows.
+/// the OpenFlow 1.0 rule), then one hash probe per distinct wildcard mask, best priority
+/// first, stopping once no mask left can win. Among flows of equal priority the older
+/// wins (the spec leaves the order open). The commands that select by match (non-strict
+/// MODIFY and DELETE, stats, overlap checks) visit only the masks that can hold what
+/// they select, and the exact flows only when there are some.
 ///
 /// What a packet touches (counters, last use, the fast-path port) lives in a separate
 /// array of plain values, so a hit updates a flow without copying or retaining it.
 struct FlowTable {
-    /// A wildcard flow as the lookup sees it: its masked key and mask, contiguous.
-    struct Rule {
-        var value: FlowKey
-        var mask: FlowKey
-        var priority: UInt16
-        var slot: Int32
-    }
-
     /// The per-packet part of a flow.
     struct Hot {
         var packetCount: UInt64 = 0
@@ -38,7 +30,7 @@ struct FlowTable {
     private var hot: [Hot] = []
     private var freeSlots: [Int32] = []
     private var exact: ExactIndex
-    private(set) var rules: [Rule] = []
+    private var wildcard: TupleSpace
     private(set) var count = 0
     var lookupCount: UInt64 = 0
     var matchedCount: UInt64 = 0
@@ -47,6 +39,7 @@ struct FlowTable {
         self.tableID = tableID
         self.capacity = capacity
         exact = ExactIndex(seed: seed, capacity: min(capacity, 1024))
+        wildcard = TupleSpace(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B)
     }
 
     var isFull: Bool { count >= capacity }
@@ -76,12 +69,8 @@ struct FlowTable {
             let slot = exact.find(key)
             if slot >= 0 { return slot }
         }
-        return rules.withUnsafeBufferPointer { rules in
-            for rule in rules where key.matches(rule.value, mask: rule.mask) {
-                return Int(rule.slot)
-            }
-            return -1
-        }
+        guard let member = wildcard.find(key) else { return -1 }
+        return Int(member.slot)
     }
 
     /// Counts a packet of `bytes` bytes on the flow in `slot`; returns its fast-path
@@ -104,25 +93,46 @@ struct FlowTable {
             let slot = exact.find(FlowKey(match))
             return slot >= 0 && flows[slot]!.priority == priority ? slot : nil
         }
-        for rule in rules where rule.priority == priority && flows[Int(rule.slot)]!.match == match {
-            return Int(rule.slot)
+        let mask = FlowKey(maskFor: match.wildcards)
+        let key = FlowKey(match).masked(by: mask)
+        let member = wildcard.members(mask: mask, key: key).first {
+            $0.priority == priority && flows[Int($0.slot)]!.match == match
         }
-        return nil
+        return member.map { Int($0.slot) }
     }
 
-    /// Slots of every flow `filter` covers (non-strict), in slot order.
+    /// Slots of every flow `filter` covers (non-strict), in slot order. A covered flow
+    /// matches at least the fields the filter does, so only masks that include the
+    /// filter's are visited.
     func slots(coveredBy filter: Match) -> [Int] {
-        var result: [Int] = []
-        for slot in flows.indices {
-            if let flow = flows[slot], filter.covers(flow.match) { result.append(slot) }
+        let mask = FlowKey(maskFor: filter.wildcards)
+        let key = FlowKey(filter).masked(by: mask)
+        var result = wildcard.slots { $0.includes(mask) && $1.masked(by: mask) == key }.filter {
+            filter.covers(flows[$0]!.match)
         }
-        return result
+        if exact.count > 0 {
+            for slot in flows.indices {
+                if let flow = flows[slot], flow.match.isExact, filter.covers(flow.match) { result.append(slot) }
+            }
+        }
+        return result.sorted()
     }
 
-    /// True when a flow of `priority` could match a packet `match` also matches.
+    /// True when a flow of `priority` could match a packet `match` also matches: only
+    /// groups that agree with `match` on the fields both compare are looked at.
     func overlaps(_ match: Match, priority: UInt16) -> Bool {
+        let mask = FlowKey(maskFor: match.wildcards)
+        let key = FlowKey(match)
+        let candidates = wildcard.slots { groupMask, groupKey in
+            let common = groupMask.masked(by: mask)
+            return groupKey.masked(by: common) == key.masked(by: common)
+        }
+        for slot in candidates where flows[slot]!.priority == priority && flows[slot]!.match.overlaps(match) {
+            return true
+        }
+        guard exact.count > 0 else { return false }
         for flow in flows {
-            if let flow, flow.priority == priority, flow.match.overlaps(match) { return true }
+            if let flow, flow.match.isExact, flow.priority == priority, flow.match.overlaps(match) { return true }
         }
         return false
     }
@@ -150,9 +160,7 @@ struct FlowTable {
             exact.insert(FlowKey(entry.match), slot: slot)
         } else {
             let mask = FlowKey(maskFor: entry.match.wildcards)
-            let rule = Rule(value: FlowKey(entry.match).masked(by: mask), mask: mask, priority: entry.priority, slot: Int32(slot))
-            let position = rules.firstIndex { $0.priority < entry.priority } ?? rules.count
-            rules.insert(rule, at: position)
+            wildcard.insert(slot: slot, priority: entry.priority, key: FlowKey(entry.match).masked(by: mask), mask: mask)
         }
         return slot
     }
@@ -185,7 +193,8 @@ struct FlowTable {
         if entry.match.isExact {
             exact.remove(FlowKey(entry.match))
         } else {
-            rules.removeAll { $0.slot == Int32(slot) }
+            let mask = FlowKey(maskFor: entry.match.wildcards)
+            wildcard.remove(slot: slot, key: FlowKey(entry.match).masked(by: mask), mask: mask)
         }
         return entry
     }
