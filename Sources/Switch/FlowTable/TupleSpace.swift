@@ -7,6 +7,11 @@
 ///
 /// Among flows of equal priority the older wins (the order of `sequence`), as in the
 /// list this replaces. Nothing here allocates on lookup; inserting and removing may.
+///
+/// Each subtable also keeps a small Bloom filter of its keys' hashes (two bits a key,
+/// about eight bits a key in all): a few kilobytes for every subtable together, so it
+/// stays in the first-level cache and most subtables that cannot match are passed
+/// without touching their hash buckets, the lookup's cache misses.
 struct TupleSpace {
     /// Flows with one mask and one masked key, best first.
     struct Group {
@@ -39,10 +44,38 @@ struct TupleSpace {
         var flowCount = 0
         /// The highest priority of any flow here: the lookup's stopping rule.
         var maxPriority: UInt16 = 0
+        /// The Bloom filter's words, a power of two of them.
+        var bloom: [UInt64] = [0]
 
         init(mask: FlowKey, seed: UInt64) {
             self.mask = mask
             index = ExactIndex(seed: seed, capacity: 16)
+        }
+
+        /// False when no group here can have a key with this hash.
+        @inline(__always)
+        func mayHold(hash: UInt64) -> Bool {
+            bloom.withUnsafeBufferPointer { words in
+                let bits = UInt64(words.count * 64 - 1)
+                let a = hash & bits
+                let b = (hash >> 24) & bits
+                return words[Int(a >> 6)] & (1 << (a & 63)) != 0 && words[Int(b >> 6)] & (1 << (b & 63)) != 0
+            }
+        }
+
+        private mutating func addToBloom(_ key: FlowKey) {
+            let hash = index.hash(key)
+            let bits = UInt64(bloom.count * 64 - 1)
+            for bit in [hash & bits, (hash >> 24) & bits] { bloom[Int(bit >> 6)] |= 1 << (bit & 63) }
+        }
+
+        /// Rebuilt from the live keys, about eight bits a key: on growth, and after a
+        /// group goes (a Bloom filter cannot forget one key).
+        private mutating func rebuildBloom() {
+            var words = 1
+            while words * 64 < index.count * 8 { words <<= 1 }
+            bloom = [UInt64](repeating: 0, count: words)
+            for group in groups { if let group { addToBloom(group.key) } }
         }
 
         /// Adds a flow whose key masked by `mask` is `key`.
@@ -65,6 +98,7 @@ struct TupleSpace {
                     bests.append(member)
                 }
                 index.insert(key, slot: newID)
+                if bloom.count * 64 < index.count * 8 { rebuildBloom() } else { addToBloom(key) }
             }
             flowCount += 1
             maxPriority = max(maxPriority, member.priority)
@@ -79,6 +113,7 @@ struct TupleSpace {
                 index.remove(key)
                 groups[id] = nil
                 freeGroups.append(id)
+                rebuildBloom()
             } else {
                 bests[id] = groups[id]!.best
             }
@@ -108,7 +143,10 @@ struct TupleSpace {
             var best: Member?
             for i in subtables.indices {
                 if let best, subtables[i].maxPriority < best.priority { break }
-                let id = subtables[i].index.find(key.masked(by: subtables[i].mask))
+                let masked = key.masked(by: subtables[i].mask)
+                let hash = subtables[i].index.hash(masked)
+                guard subtables[i].mayHold(hash: hash) else { continue }
+                let id = subtables[i].index.find(masked, hash: hash)
                 guard id >= 0 else { continue }
                 let candidate = subtables[i].bests.withUnsafeBufferPointer { $0[id] }
                 if best.map({ candidate.beats($0) }) ?? true { best = candidate }
