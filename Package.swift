@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "ofcontroller",
             dependencies: [
-                "Controller", "ControllerHost", "DirectNetwork", "NetStackHost", "OpenFlow", "Scheduler", "LinuxPlatform", "TLS",
+                "Controller", "ControllerHost", "ControllerREST", "DirectNetwork", "NetStackHost", "OpenFlow", "Scheduler", "LinuxPlatform", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
