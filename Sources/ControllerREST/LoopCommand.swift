@@ -11,6 +11,8 @@ public enum LoopCommand: Sendable {
     case stats(DatapathID, StatsRequest.Body)
     /// A FLOW_MOD, answered as soon as it is queued (as Ryu does).
     case flowMod(DatapathID, FlowMod)
+    /// A copy of what the topology app (`--app topology`) has discovered.
+    case topology
 }
 
 /// The loop's answer to a `LoopCommand`.
@@ -19,6 +21,7 @@ public enum LoopAnswer: Sendable {
     case ports([PhyPort])
     case stats(StatsReply.Body)
     case sent
+    case topology(Topology)
     case failed(RESTError)
 }
 

@@ -20,6 +20,11 @@ public enum LoopExecutor {
             guard core.datapath(datapath) != nil else { return .failed(.unknownDatapath(datapath.rawValue)) }
             let xid = core.withContext(now: now) { $0.send(.flowMod(flowMod), to: datapath) }
             return xid == nil ? .failed(.switchFailed("the switch's output is backed up")) : .sent
+        case .topology:
+            for app in core.app {
+                if let forwarding = app.shortestPathSwitch { return .topology(forwarding.discovery.topology) }
+            }
+            return .failed(.notFound("no topology app in the chain: run with --app topology"))
         case .stats(let datapath, let body):
             guard core.datapath(datapath) != nil else { return .failed(.unknownDatapath(datapath.rawValue)) }
             guard let xid = core.withContext(now: now, { $0.send(.statsRequest(StatsRequest(body)), to: datapath) }) else {

@@ -72,11 +72,37 @@ struct OfctlRoutes: Sendable {
                 }
             }
         }
+        registerTopology(on: router)
         router.delete("/stats/flowentry/clear/:dpid") { _, context in
             do throws(RESTError) {
                 return await sent(.flowMod(try Self.datapath(context), OfctlFlowEntry.clear))
             } catch {
                 return JSONResponse.failure(error)
+            }
+        }
+    }
+
+    /// Ryu's rest_topology: `/v1.0/topology/{switches,links,hosts}[/<dpid>]`, the dpid
+    /// in hex as there; 404 without `--app topology`.
+    private func registerTopology(on router: Router<BasicRequestContext>) {
+        let lists: [(String, @Sendable (Topology, DatapathID?) -> [[String: Any]])] = [
+            ("switches", TopologyJSON.switches), ("links", TopologyJSON.links), ("hosts", TopologyJSON.hosts),
+        ]
+        for (name, list) in lists {
+            router.get(RouterPath("/v1.0/topology/" + name)) { _, _ in
+                await respond(.topology) { answer in
+                    guard case .topology(let topology) = answer else { return nil }
+                    return list(topology, nil)
+                }
+            }
+            router.get(RouterPath("/v1.0/topology/" + name + "/:dpid")) { _, context in
+                guard let text = context.parameters.get("dpid"), let datapath = TopologyJSON.datapath(parsing: text) else {
+                    return JSONResponse.failure(.badRequest("dpid: expected a datapath id in hex (0000000000000001)"))
+                }
+                return await respond(.topology) { answer in
+                    guard case .topology(let topology) = answer else { return nil }
+                    return list(topology, datapath)
+                }
             }
         }
     }

@@ -8,7 +8,9 @@
 #     h1 <-> h2 traffic; /stats/flow returns them in Ryu's shape (GET, and POST with a
 #     match filter); modify, delete_strict and DELETE clear change and remove them;
 #   - a bad body gets 400 naming the field, an unknown datapath 404;
-#   - /metrics parses as Prometheus text with the datapath gauge at 1.
+#   - /metrics parses as Prometheus text with the datapath gauge at 1;
+#   - with --app topology, /v1.0/topology/{switches,links,hosts} in Ryu's shapes (404
+#     without it).
 #
 # Usage: Tests/Interop/controller-rest.sh [BIN_DIR]
 #   BIN_DIR holds ofcontroller (default: `swift build --show-bin-path`).
@@ -107,14 +109,31 @@ add_bridge "$BRIDGE" secure
 for n in 1 2 3; do add_rest_host "$n"; done
 "${VSCTL[@]}" set-controller "$BRIDGE" "tcp:127.0.0.1:$PORT"
 
-"$OFCONTROLLER" --listen "127.0.0.1:$PORT" --rest "127.0.0.1:$REST_PORT" --app monitor --monitor-interval 1 \
-    --status-interval 1 --log-level debug >"$CONTROLLER_LOG" 2>&1 &
-OFC_PID=$!
-BACKGROUND_PIDS+=("$OFC_PID")
 rest_listening() { ss -Hltn "sport = :$REST_PORT" | grep -q .; }
-switch_up() { grep -q "datapath 0000000000000001 up" "$CONTROLLER_LOG"; }
-check "the REST server listens" wait_for 15 rest_listening
-check "OVS connects to ofcontroller" wait_for 20 switch_up
+switch_up() { grep -q "datapath 0000000000000001 up" "$RUN_LOG"; }
+switch_gone() { ! ss -Htn "( dport = :$PORT )" | grep -qv TIME-WAIT; }
+RUN=0
+# start_controller ARGS...: ofcontroller with --rest, until OVS is connected to it.
+start_controller() {
+    RUN=$((RUN + 1))
+    RUN_LOG="$INTEROP_DIR/ofcontroller-$RUN.log"
+    "$OFCONTROLLER" --listen "127.0.0.1:$PORT" --rest "127.0.0.1:$REST_PORT" --status-interval 1 --log-level debug \
+        "$@" >"$RUN_LOG" 2>&1 &
+    OFC_PID=$!
+    BACKGROUND_PIDS+=("$OFC_PID")
+    check "run $RUN ($*): the REST server listens" wait_for 15 rest_listening
+    check "run $RUN: OVS connects to ofcontroller" wait_for 20 switch_up
+}
+# stop_controller: SIGTERM, and the clean exit (status 0) it promises.
+stop_controller() {
+    kill -TERM "$OFC_PID"
+    local status=0
+    wait "$OFC_PID" || status=$?
+    check "run $RUN: ofcontroller exits 0 on SIGTERM (got $status)" [ "$status" -eq 0 ]
+    cat "$RUN_LOG" >>"$CONTROLLER_LOG"
+}
+
+start_controller --app monitor --monitor-interval 1
 
 # --- reading ------------------------------------------------------------------------
 check "GET /stats/switches: 200" status_is 200 get /stats/switches
@@ -168,6 +187,7 @@ check "not JSON: 400" status_is 400 post /stats/flowentry/add '{"dpid": 1,'
 check "non-decimal dpid in the path: 400" status_is 400 get /stats/desc/0x1
 check "unknown datapath in the path: 404" status_is 404 get /stats/flow/99
 check "unknown datapath in the body: 404" status_is 404 post /stats/flowentry/add '{"dpid": 99}'
+check "topology without --app topology: 404" status_is 404 get /v1.0/topology/switches
 check "still no flows after the refused requests" no_flow .
 
 # --- metrics ------------------------------------------------------------------------
@@ -197,10 +217,31 @@ PY
 }
 check "/metrics parses, datapaths_connected 1, flow_mods_total >= 5 (add, add, modify, delete_strict, clear)" metrics_ok
 
-kill -TERM "$OFC_PID"
-status=0
-wait "$OFC_PID" || status=$?
-check "ofcontroller exits 0 on SIGTERM (got $status)" [ "$status" -eq 0 ]
+stop_controller
+check "OVS sees the first controller gone" wait_for 30 switch_gone
+
+# --- topology -----------------------------------------------------------------------
+TOPO_PORT_KEYS="{'dpid','port_no','hw_addr','name'}"
+start_controller --app topology
+check "topology: h1 -> h2 forwarded" rest_ping_ok 1 2
+check "topology: h3 -> h1 forwarded" rest_ping_ok 3 1
+check "GET /v1.0/topology/switches: 200" status_is 200 get /v1.0/topology/switches
+check "switches: datapath 0000000000000001 with its 3 ports in Ryu's shape" \
+    body_ok "[s['dpid'] for s in j] == ['0000000000000001'] and set(j[0]) == {'dpid','ports'} \
+and sorted(p['port_no'] for p in j[0]['ports']) == ['00000001','00000002','00000003'] and all(set(p) == $TOPO_PORT_KEYS for p in j[0]['ports'])"
+check "GET /v1.0/topology/links: 200" status_is 200 get /v1.0/topology/links
+check "links: none on one switch" body_ok "j == []"
+check "GET /v1.0/topology/hosts: 200" status_is 200 get /v1.0/topology/hosts
+check "hosts: h1, h2 and h3 at their ports in Ryu's shape" \
+    body_ok "sorted((h['mac'], h['port']['port_no']) for h in j) == [('00:00:00:00:08:0%d' % n, '0000000%d' % n) for n in (1, 2, 3)] \
+and all(set(h) == {'mac','ipv4','ipv6','port'} and set(h['port']) == $TOPO_PORT_KEYS for h in j)"
+check "GET /v1.0/topology/hosts/0000000000000001: h1..h3" status_is 200 get /v1.0/topology/hosts/0000000000000001
+check "hosts of datapath 1: three" body_ok "len(j) == 3"
+check "hosts of datapath 2: none" status_is 200 get /v1.0/topology/hosts/0000000000000002
+check "hosts of datapath 2: an empty list" body_ok "j == []"
+check "a dpid that is not hex: 400" status_is 400 get /v1.0/topology/switches/xyz
+stop_controller
+
 if [ "$FAILED" -gt 0 ]; then
     log "ofcontroller log (last 40 lines):"
     tail -n 40 "$CONTROLLER_LOG" | sed 's/^/    /'
