@@ -10,7 +10,12 @@
 #   - a bad body gets 400 naming the field, an unknown datapath 404;
 #   - /metrics parses as Prometheus text with the datapath gauge at 1;
 #   - with --app topology, /v1.0/topology/{switches,links,hosts} in Ryu's shapes (404
-#     without it).
+#     without it);
+#   - Ryu 4.34's own ofctl_rest on the same bridge (a second controller) answers every
+#     stats path with the same keys, types and stable values as ours, and the same
+#     statuses to bad requests (compare-rest.py). Ryu comes from ryu-venv.sh (RYU_VENV,
+#     default /opt/ryu-venv, made on first use); without a Python 3.9 that part is
+#     skipped, and said so.
 #
 # Usage: Tests/Interop/controller-rest.sh [BIN_DIR]
 #   BIN_DIR holds ofcontroller (default: `swift build --show-bin-path`).
@@ -241,6 +246,32 @@ check "hosts of datapath 2: none" status_is 200 get /v1.0/topology/hosts/0000000
 check "hosts of datapath 2: an empty list" body_ok "j == []"
 check "a dpid that is not hex: 400" status_is 400 get /v1.0/topology/switches/xyz
 stop_controller
+
+# --- Ryu's ofctl_rest on the same bridge ---------------------------------------------
+if RYU_MANAGER=$(bash "$HERE/ryu-venv.sh" 2>"$INTEROP_DIR/ryu-venv.log"); then
+    RYU_PORT=$(free_port 6684 16684 26684 36684) || { log "no free port for Ryu"; exit 2; }
+    RYU_WS=$(free_port 8090 18090 28090 38090) || { log "no free port for Ryu's REST"; exit 2; }
+    "$RYU_MANAGER" --ofp-tcp-listen-port "$RYU_PORT" --ofp-listen-host 127.0.0.1 --wsapi-host 127.0.0.1 \
+        --wsapi-port "$RYU_WS" ryu.app.ofctl_rest >"$INTEROP_DIR/ryu.log" 2>&1 &
+    RYU_PID=$!
+    BACKGROUND_PIDS+=("$RYU_PID")
+    "${VSCTL[@]}" set-controller "$BRIDGE" "tcp:127.0.0.1:$PORT" "tcp:127.0.0.1:$RYU_PORT"
+    start_controller --app monitor --monitor-interval 1
+    ryu_sees_switch() { [ "$(curl -s "http://127.0.0.1:$RYU_WS/stats/switches")" = "[1]" ]; }
+    check "Ryu: the bridge connects to Ryu too" wait_for 20 ryu_sees_switch
+    check "Ryu: a flow with a rich match added through ours" status_is 200 post /stats/flowentry/add \
+        '{"dpid": 1, "priority": 200, "cookie": 9, "idle_timeout": 120, "match": {"in_port": 1, "dl_type": 2048, "nw_src": "10.0.8.0/24", "nw_dst": "10.0.8.2", "nw_proto": 6, "tp_dst": 80}, "actions": [{"type": "SET_NW_TOS", "nw_tos": 8}, {"type": "OUTPUT", "port": 2}]}'
+    check "Ryu: a second flow added through ours" status_is 200 post /stats/flowentry/add \
+        '{"dpid": 1, "priority": 100, "match": {"in_port": 2, "dl_src": "00:00:00:00:08:02"}, "actions": [{"type": "OUTPUT", "port": "IN_PORT"}]}'
+    check "Ryu: both flows installed" wait_for 5 has_flow 'priority=100,in_port=2'
+    check "Ryu's ofctl_rest and ours agree (compare-rest.py)" \
+        python3 "$HERE/compare-rest.py" "$REST" "http://127.0.0.1:$RYU_WS" 1
+    # ryu-manager stops on neither SIGINT nor SIGTERM here.
+    { kill -KILL "$RYU_PID" && wait "$RYU_PID"; } 2>/dev/null || true
+    stop_controller
+else
+    log "SKIP: the comparison with Ryu's ofctl_rest: $(tail -n 1 "$INTEROP_DIR/ryu-venv.log")"
+fi
 
 if [ "$FAILED" -gt 0 ]; then
     log "ofcontroller log (last 40 lines):"
