@@ -13,7 +13,8 @@ public final class ControllerMetrics: Sendable {
 
     private struct Meters {
         let datapaths, connections: CoreMetrics.Gauge
-        let packetIns, flowMods, packetOuts, errorsReceived, errorsSent, drops, logRecordsDropped: CoreMetrics.Counter
+        let messagesIn, messagesOut, packetIns, packetInsDropped: CoreMetrics.Counter
+        let flowMods, packetOuts, errorsReceived, errorsSent, drops, logRecordsDropped: CoreMetrics.Counter
         var last = ControllerCounters()
     }
 
@@ -25,7 +26,8 @@ public final class ControllerMetrics: Sendable {
         func gauge(_ name: String) -> CoreMetrics.Gauge { CoreMetrics.Gauge(label: "ofcontroller_" + name, factory: factory) }
         meters = Mutex(Meters(
             datapaths: gauge("datapaths_connected"), connections: gauge("connections_open"),
-            packetIns: counter("packet_ins"), flowMods: counter("flow_mods"), packetOuts: counter("packet_outs"),
+            messagesIn: counter("messages_received"), messagesOut: counter("messages_sent"),
+            packetIns: counter("packet_ins"), packetInsDropped: counter("packet_ins_dropped"), flowMods: counter("flow_mods"), packetOuts: counter("packet_outs"),
             errorsReceived: counter("errors_received"), errorsSent: counter("errors_sent"),
             drops: counter("drops"), logRecordsDropped: counter("log_records_dropped")))
     }
@@ -40,7 +42,10 @@ public final class ControllerMetrics: Sendable {
                 let grown = now[keyPath: value] &- meters.last[keyPath: value]
                 if grown > 0 { counter.increment(by: Int64(clamping: grown)) }
             }
+            add(meters.messagesIn, \.messagesIn)
+            add(meters.messagesOut, \.messagesOut)
             add(meters.packetIns, \.packetIns)
+            add(meters.packetInsDropped, \.packetInsDropped)
             add(meters.flowMods, \.flowMods)
             add(meters.packetOuts, \.packetOuts)
             add(meters.errorsReceived, \.errorsReceived)

@@ -217,6 +217,8 @@ for line in open(sys.argv[1]):
 assert samples["ofcontroller_datapaths_connected"] == 1, samples
 assert types["ofcontroller_datapaths_connected"] == "gauge"
 assert samples["ofcontroller_flow_mods_total"] >= 5, samples
+assert samples["ofcontroller_messages_received_total"] > 0 and samples["ofcontroller_messages_sent_total"] >= 5, samples
+assert "ofcontroller_packet_ins_dropped_total" in samples and "ofcontroller_packet_ins_total" in samples, samples
 assert all(types[name] == "counter" for name in samples if name.endswith("_total")), types
 PY
 }
