@@ -14,9 +14,15 @@ public final class LoopMailbox: Sendable {
     private let timeout: Duration
     private let state = Mutex(State())
 
+    /// A call waiting for its answer, and the timer that ends the wait.
+    private struct Waiter {
+        let continuation: CheckedContinuation<LoopAnswer, Never>
+        var timer: Task<Void, Never>?
+    }
+
     private struct State {
         var queue: [(ticket: UInt64, command: LoopCommand)] = []
-        var waiting: [UInt64: CheckedContinuation<LoopAnswer, Never>] = [:]
+        var waiting: [UInt64: Waiter] = [:]
         var nextTicket: UInt64 = 1
     }
 
@@ -55,7 +61,7 @@ public final class LoopMailbox: Sendable {
                 let ticket = state.nextTicket
                 state.nextTicket += 1
                 state.queue.append((ticket, command))
-                state.waiting[ticket] = continuation
+                state.waiting[ticket] = Waiter(continuation: continuation)
                 return ticket
             }
             guard let ticket else {
@@ -65,10 +71,16 @@ public final class LoopMailbox: Sendable {
             var byte: UInt8 = 1
             _ = write(writeFD, &byte, 1)  // a full pipe already wakes the loop
             let timeout = timeout
-            Task {
-                try? await Task.sleep(for: timeout)
+            let timer = Task {
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
                 self.answer(ticket, .failed(.timedOut))
             }
+            // Cancelled by the answer, or at once if the answer came first.
+            let answered = state.withLock { state in
+                state.waiting[ticket]?.timer = timer
+                return state.waiting[ticket] == nil
+            }
+            if answered { timer.cancel() }
         }
     }
 
@@ -86,8 +98,9 @@ public final class LoopMailbox: Sendable {
 
     /// Resumes the call waiting on `ticket`; a no-op once it was answered or timed out.
     public func answer(_ ticket: UInt64, _ answer: LoopAnswer) {
-        let continuation = state.withLock { $0.waiting.removeValue(forKey: ticket) }
-        continuation?.resume(returning: answer)
+        guard let waiter = state.withLock({ $0.waiting.removeValue(forKey: ticket) }) else { return }
+        waiter.timer?.cancel()
+        waiter.continuation.resume(returning: answer)
     }
 
     /// A request bridge whose answers come back to this mailbox's callers.
