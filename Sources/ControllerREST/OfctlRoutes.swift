@@ -12,7 +12,7 @@ struct OfctlRoutes: Sendable {
         router.get("/stats/switches") { _, _ in
             await respond(.switches) { answer in
                 guard case .switches(let datapaths) = answer else { return nil }
-                return datapaths.map { Int(bitPattern: UInt($0.rawValue)) }
+                return datapaths.map(\.rawValue)
             }
         }
         router.get("/stats/desc/:dpid") { _, context in
