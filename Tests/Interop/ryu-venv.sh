@@ -15,12 +15,15 @@ if [ -x "$manager" ] && "$venv/bin/python" -c 'import ryu.app.ofctl_rest' 2>/dev
     echo "$manager"
     exit 0
 fi
-python39=$(command -v python3.9 || true)
-if [ -z "$python39" ]; then
-    for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.9.*/bin/python; do
-        [ -x "$candidate" ] && python39=$candidate
-    done
-fi
+# The first Python 3.9 that runs: pyenv's shim on the PATH may name a version that is
+# not selected, so each candidate is tried.
+python39=
+for candidate in "$(command -v python3.9 || true)" "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.9.*/bin/python; do
+    if [ -x "$candidate" ] && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 9))' 2>/dev/null; then
+        python39=$candidate
+        break
+    fi
+done
 if [ -z "$python39" ]; then
     echo "ryu-venv: no Python 3.9 found" >&2
     exit 1
