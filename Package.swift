@@ -31,6 +31,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         .target(name: "Wire"),
@@ -54,6 +58,16 @@ let package = Package(
             dependencies: ["COpenSSL", "Devices", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "ControllerHost", dependencies: ["Controller", "Devices", "Scheduler"]),
+        .target(
+            name: "ControllerREST",
+            dependencies: [
+                "Controller", "OpenFlow", "Wire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "SwitchAppliance", dependencies: ["Switch", "OpenFlow", "Devices", "Scheduler", "Wire"]),
         .target(name: "NetStackHost", dependencies: ["NetStack", "Devices", "Scheduler", "Wire"]),
         .target(
@@ -87,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "ofcontroller",
             dependencies: [
-                "Controller", "ControllerHost", "DirectNetwork", "NetStackHost", "OpenFlow", "Scheduler", "LinuxPlatform", "TLS",
+                "Controller", "ControllerHost", "ControllerREST", "DirectNetwork", "NetStackHost", "OpenFlow", "Scheduler", "LinuxPlatform", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -119,6 +133,7 @@ let package = Package(
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "ControllerHost", "Devices", "OpenFlow", "Wire", "Scheduler"]),
         .testTarget(name: "SwitchTests", dependencies: ["Switch", "OpenFlow", "Wire", "Scheduler", "Controller"]),
         .testTarget(name: "SwitchApplianceTests", dependencies: ["SwitchAppliance", "Switch", "OpenFlow", "Devices", "Wire", "Scheduler", "TestSupport"]),
+        .testTarget(name: "ControllerRESTTests", dependencies: ["ControllerREST", "Controller", "OpenFlow", "Wire"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Devices", "Scheduler"], exclude: ["Fixtures"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform", "Scheduler"]),
         .testTarget(

@@ -28,6 +28,7 @@ test_packages=(
     etcd-server   # the etcd cluster an HA pair of ofcontrollers elects masters through (Tests/Interop/controller-ha.sh)
     etcd-client   # etcdctl: the client ofcontroller --etcd runs, and the test's
     openssl       # the TLS tests' expired certificate (ovs-pki makes the rest)
+    curl          # the REST interface's interop test (Tests/Interop/controller-rest.sh)
 )
 apt_packages=("${build_packages[@]}")
 ((build_only)) || apt_packages+=("${test_packages[@]}")

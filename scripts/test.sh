@@ -51,7 +51,7 @@ step "interop: ofcontroller, ofswitch and our TCP/IP stack against real peers"
 # stack (ofnet, and ofcontroller --net) talks to Linux and to Open vSwitch over taps.
 bin_dir=$(swift build --show-bin-path)
 interop_status=0
-for script in controller-ovs controller-topology controller-bad-input controller-ha controller-tls \
+for script in controller-ovs controller-topology controller-rest controller-bad-input controller-ha controller-tls \
     switch-ofctl switch-bad-input switch-controllers switch-roles switch-tls \
     netstack-linux netstack-iperf3 netstack-dhcp netstack-tshark netstack-hostile controller-ovs-netstack switch-netstack; do
     bash "Tests/Interop/$script.sh" "$bin_dir" || { interop_status=1; echo "interop: $script failed" >&2; }

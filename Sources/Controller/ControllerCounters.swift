@@ -5,7 +5,13 @@ public struct ControllerCounters: Hashable, Sendable {
     public var connections = 0
     /// Datapaths whose handshake completed and that are still connected (a gauge).
     public var switches = 0
+    /// Whole OpenFlow messages read from switches, and written to them.
+    public var messagesIn: UInt64 = 0
+    public var messagesOut: UInt64 = 0
     public var packetIns: UInt64 = 0
+    /// Packet_ins not handed to the apps: their switch's output was backed up or its
+    /// handshake not finished (also counted in `drops`).
+    public var packetInsDropped: UInt64 = 0
     public var flowMods: UInt64 = 0
     public var packetOuts: UInt64 = 0
     /// OFPT_ERROR messages received from switches.

@@ -1,5 +1,6 @@
 import Controller
 import ControllerHost
+import ControllerREST
 import LinuxPlatform
 import Logging
 import OpenFlow
@@ -16,7 +17,7 @@ protocol ControllerLoopRunner: AnyObject {
 /// Builds one loop listening on `listen`: plain TCP, or TLS with `tls`.
 func makeControllerLoop(
     listen: ListenAddress, tls: TLSContext?, reusePort: Bool, apps: [AppSpec], settings: ControllerSettings,
-    stop: StopSignal, group: EtcdGroup?, logger: Logger
+    stop: StopSignal, group: EtcdGroup?, rest: LoopMailbox?, logger: Logger
 ) throws(StreamError) -> any ControllerLoopRunner {
     let platform: EpollPlatform
     let listener: KernelListener
@@ -30,10 +31,11 @@ func makeControllerLoop(
     if let tls {
         return try ControllerLoop(
             platform: platform, listener: TLSListener(listener, context: tls), apps: apps, settings: settings,
-            stop: stop, group: group, logger: logger)
+            stop: stop, group: group, rest: rest, logger: logger)
     }
     return try ControllerLoop(
-        platform: platform, listener: listener, apps: apps, settings: settings, stop: stop, group: group, logger: logger)
+        platform: platform, listener: listener, apps: apps, settings: settings, stop: stop, group: group, rest: rest,
+        logger: logger)
 }
 
 /// One controller loop on its own thread: an epoll platform, a listener (kernel TCP, or
@@ -43,23 +45,44 @@ final class ControllerLoop<Listener: StreamListener>: ControllerLoopRunner {
     let statistics = LoopStatistics()
     private let host: ControllerHost<[BuiltinApp], Listener, EpollPlatform>
     private static var stopToken: UInt64 { 1 }
+    private static var restToken: UInt64 { 2 }
 
+    /// With `rest`, a request bridge heads the chain and the loop serves the REST
+    /// server's commands when the mailbox wakes it.
     init(
         platform: EpollPlatform, listener: Listener, apps: [AppSpec], settings: ControllerSettings,
-        stop: StopSignal, group: EtcdGroup?, logger: Logger
+        stop: StopSignal, group: EtcdGroup?, rest: LoopMailbox?, logger: Logger
     ) throws(StreamError) {
-        do throws(SocketError) { try platform.register(fd: stop.readFD, token: Self.stopToken) } catch {
+        do throws(SocketError) {
+            try platform.register(fd: stop.readFD, token: Self.stopToken)
+            if let rest { try platform.register(fd: rest.readFD, token: Self.restToken) }
+        } catch {
             throw StreamError(error, .listen)
         }
         let loop = RunLoop(platform: platform)
+        let bridge = rest.map { [BuiltinApp.requestBridge($0.makeBridge())] } ?? []
         host = try ControllerHost(
-            loop: loop, listener: listener, app: apps.map { $0.makeApp() }, settings: settings,
+            loop: loop, listener: listener, app: bridge + apps.map { $0.makeApp() }, settings: settings,
             log: { logger.log($0) })
         loop.register(token: Self.stopToken) { [host] _ in host.stop() }
+        if let rest {
+            loop.register(token: Self.restToken) { [host] _ in Self.serve(rest, on: host) }
+        }
         if let group {
             loop.every(.milliseconds(100)) { [host] in
                 let datapaths = host.core.datapathIDs
                 Self.apply(group.exchange(connected: datapaths), datapaths, to: host)
+            }
+        }
+    }
+
+    /// Runs the REST server's queued commands against the core; what they send is
+    /// flushed after the turn like everything else.
+    private static func serve(_ mailbox: LoopMailbox, on host: ControllerHost<[BuiltinApp], Listener, EpollPlatform>) {
+        let now = host.loop.now
+        for (ticket, command) in mailbox.takeCommands() {
+            if let answer = host.withCore({ LoopExecutor.run(command, ticket: ticket, core: &$0, now: now) }) {
+                mailbox.answer(ticket, answer)
             }
         }
     }

@@ -7,7 +7,10 @@ import Synchronization
 final class LoopStatistics: Sendable {
     private let connections = Atomic<Int>(0)
     private let switches = Atomic<Int>(0)
+    private let messagesIn = Atomic<UInt64>(0)
+    private let messagesOut = Atomic<UInt64>(0)
     private let packetIns = Atomic<UInt64>(0)
+    private let packetInsDropped = Atomic<UInt64>(0)
     private let flowMods = Atomic<UInt64>(0)
     private let packetOuts = Atomic<UInt64>(0)
     private let errorsReceived = Atomic<UInt64>(0)
@@ -20,7 +23,10 @@ final class LoopStatistics: Sendable {
     func publish(_ counters: ControllerCounters) {
         connections.store(counters.connections, ordering: .relaxed)
         switches.store(counters.switches, ordering: .relaxed)
+        messagesIn.store(counters.messagesIn, ordering: .relaxed)
+        messagesOut.store(counters.messagesOut, ordering: .relaxed)
         packetIns.store(counters.packetIns, ordering: .relaxed)
+        packetInsDropped.store(counters.packetInsDropped, ordering: .relaxed)
         flowMods.store(counters.flowMods, ordering: .relaxed)
         packetOuts.store(counters.packetOuts, ordering: .relaxed)
         errorsReceived.store(counters.errorsReceived, ordering: .relaxed)
@@ -33,7 +39,10 @@ final class LoopStatistics: Sendable {
         var counters = ControllerCounters()
         counters.connections = connections.load(ordering: .relaxed)
         counters.switches = switches.load(ordering: .relaxed)
+        counters.messagesIn = messagesIn.load(ordering: .relaxed)
+        counters.messagesOut = messagesOut.load(ordering: .relaxed)
         counters.packetIns = packetIns.load(ordering: .relaxed)
+        counters.packetInsDropped = packetInsDropped.load(ordering: .relaxed)
         counters.flowMods = flowMods.load(ordering: .relaxed)
         counters.packetOuts = packetOuts.load(ordering: .relaxed)
         counters.errorsReceived = errorsReceived.load(ordering: .relaxed)
@@ -51,7 +60,10 @@ extension ControllerCounters {
         for counters in all {
             total.connections += counters.connections
             total.switches += counters.switches
+            total.messagesIn &+= counters.messagesIn
+            total.messagesOut &+= counters.messagesOut
             total.packetIns &+= counters.packetIns
+            total.packetInsDropped &+= counters.packetInsDropped
             total.flowMods &+= counters.flowMods
             total.packetOuts &+= counters.packetOuts
             total.errorsReceived &+= counters.errorsReceived

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Controller
+import ControllerREST
 import DirectNetwork
 import Foundation
 import LinuxPlatform
@@ -24,6 +25,7 @@ struct OFController: ParsableCommand {
               ofcontroller --app firewall --firewall-rules samples/firewall.rules --app learning
               ofcontroller --app static --static-flows samples/static.flows --app monitor
               ofcontroller --app topology       # LLDP discovery, shortest paths, loop-free floods
+              ofcontroller --rest 127.0.0.1:8080  # Ryu's ofctl_rest paths and Prometheus /metrics
             Firewall rules: one per line, `allow|deny MATCH` in ovs-ofctl syntax, and an \
             optional `default allow|deny`. Static flows: one ovs-ofctl flow per line. SIGINT \
             or SIGTERM closes the listener and every connection and exits 0.
@@ -95,6 +97,9 @@ struct OFController: ParsableCommand {
     @Option(name: .customLong("name"), help: ArgumentHelp("This instance's name in etcd (default: HOSTNAME-PID).", valueName: "NAME"))
     var name: String?
 
+    @Option(name: .customLong("rest"), help: ArgumentHelp("Serve Ryu's ofctl_rest paths and Prometheus /metrics over HTTP here (needs --threads 1).", valueName: "HOST:PORT"))
+    var rest: String?
+
     @OptionGroup var netFlags: NetFlags
 
     func validate() throws {
@@ -129,6 +134,14 @@ struct OFController: ParsableCommand {
             guard EtcdCtl.executable != nil else { throw ValidationError("--etcd needs etcdctl (Debian's etcd-client) on the PATH") }
             guard etcdTTL >= 2, etcdTTL <= 3600 else { throw ValidationError("--etcd-ttl must be between 2 and 3600 seconds") }
             guard etcdPrefix.hasPrefix("/"), !etcdPrefix.contains(" ") else { throw ValidationError("--etcd-prefix must start with / and hold no space") }
+        }
+        if let rest {
+            guard let restAddress = ListenAddress(parsing: rest), !restAddress.secure, !rest.hasPrefix("ptcp:") else {
+                throw ValidationError("--rest takes HOST:PORT or PORT, got '\(rest)'")
+            }
+            // One loop holds every switch, and the REST commands run on it.
+            guard threads == 1 else { throw ValidationError("--rest serves one loop: --threads must be 1") }
+            guard netFlags.net == nil else { throw ValidationError("--rest needs the kernel's TCP/IP stack: leave out --net") }
         }
         if let name, name.isEmpty || name.contains(" ") || name.contains("/") {
             throw ValidationError("--name must be non-empty, with no space or /")
@@ -175,6 +188,13 @@ struct OFController: ParsableCommand {
         }
 
         let stop = StopSignal()
+        let mailbox: LoopMailbox?
+        do throws(LoopMailbox.PipeError) {
+            mailbox = rest == nil ? nil : try LoopMailbox()
+        } catch {
+            logger.critical("\(error.description)")
+            throw ExitCode.failure
+        }
         let group = etcd.map { endpoints in
             EtcdGroup(
                 options: EtcdGroup.Options(
@@ -190,7 +210,7 @@ struct OFController: ParsableCommand {
                 // then fails to bind instead of silently sharing the switches.
                 loops.append(try makeControllerLoop(
                     listen: address, tls: tls, reusePort: threads > 1, apps: specs, settings: settings,
-                    stop: stop, group: group, logger: loopLogger))
+                    stop: stop, group: group, rest: mailbox, logger: loopLogger))
             } catch {
                 logger.critical("cannot listen on \(address): \(error.description)")
                 throw ExitCode.failure
@@ -210,6 +230,15 @@ struct OFController: ParsableCommand {
             """)
 
         let statistics = loops.map(\.statistics)
+        var restService: RESTService?
+        if let rest, let mailbox {
+            do throws(RESTStartError) {
+                restService = try RESTService(ListenAddress(parsing: rest)!, mailbox: mailbox, statistics: statistics, logger: logger)
+            } catch {
+                logger.critical("\(error.description)")
+                throw ExitCode.failure
+            }
+        }
         var workers: [LoopThread] = []
         for loop in loops {
             let handover = Handover(value: loop)
@@ -226,6 +255,7 @@ struct OFController: ParsableCommand {
         }
         try supervise(signals: signals, stop: stop, statistics: statistics, logger: logger)
         for worker in workers { worker.join() }
+        restService?.stop()
         group?.stop()
         election?.join()
         logger.info("stopped; \(StatusLine.totals(.sum(statistics.map(\.snapshot))))")

@@ -168,6 +168,8 @@ struct BadInputTests {
         #expect(!sim.core.wantsInput(flooder))
         #expect(sim.core.counters.packetIns == 10_000)
         #expect(sim.core.counters.drops > 9_000)
+        #expect(sim.core.counters.packetInsDropped > 9_000)
+        #expect(sim.core.counters.packetInsDropped <= sim.core.counters.drops)
         Self.expectStillServing(&sim, other)
 
         sim.stalled.remove(flooder)

@@ -8,7 +8,7 @@ import Scheduler
 /// lies. As an enum, every event moved the app out of its payload and back (two copies
 /// of the whole app, a tenth of the learning switch's time under cbench).
 public struct BuiltinApp: ControllerApp {
-    private enum Kind { case hub, learningSwitch, firewall, staticFlows, statsMonitor, shortestPath, null }
+    private enum Kind { case hub, learningSwitch, firewall, staticFlows, statsMonitor, shortestPath, null, requestBridge }
 
     private let kind: Kind
     private var hub: Hub?
@@ -18,6 +18,7 @@ public struct BuiltinApp: ControllerApp {
     private var monitor: StatsMonitor?
     private var shortestPath: ShortestPathSwitch?
     private var nullApp: NullApp?
+    private var bridge: RequestBridge?
 
     private init(_ kind: Kind, _ store: (inout BuiltinApp) -> Void) {
         self.kind = kind
@@ -31,12 +32,21 @@ public struct BuiltinApp: ControllerApp {
     public static func statsMonitor(_ app: StatsMonitor) -> BuiltinApp { BuiltinApp(.statsMonitor) { $0.monitor = app } }
     public static func shortestPathSwitch(_ app: ShortestPathSwitch) -> BuiltinApp { BuiltinApp(.shortestPath) { $0.shortestPath = app } }
     public static func null(_ app: NullApp) -> BuiltinApp { BuiltinApp(.null) { $0.nullApp = app } }
+    public static func requestBridge(_ app: RequestBridge) -> BuiltinApp { BuiltinApp(.requestBridge) { $0.bridge = app } }
 
     /// The learning switch, when that is this app (for tests and status).
     public var learningSwitch: LearningSwitch? { learning }
 
     /// The topology forwarding app, when that is this app (its topology, for a REST layer).
     public var shortestPathSwitch: ShortestPathSwitch? { shortestPath }
+
+    /// Hands a request bridge the xid of a request sent for `ticket`; false when this
+    /// app is not the bridge.
+    public mutating func track(_ xid: UInt32, to datapath: DatapathID, ticket: UInt64) -> Bool {
+        guard kind == .requestBridge else { return false }
+        bridge!.track(xid, to: datapath, ticket: ticket)
+        return true
+    }
 
     /// Gives a firewall app a new policy (one changed at run time); false when this
     /// app is not a firewall. `ControllerCore.restartDatapaths` then puts it in force.
@@ -62,6 +72,7 @@ public struct BuiltinApp: ControllerApp {
         case .statsMonitor: monitor!.handle(event, &context)
         case .shortestPath: shortestPath!.handle(event, &context)
         case .null: nullApp!.handle(event, &context)
+        case .requestBridge: bridge!.handle(event, &context)
         }
     }
 
@@ -74,6 +85,7 @@ public struct BuiltinApp: ControllerApp {
         case .statsMonitor: monitor!.tickDeadline
         case .shortestPath: shortestPath!.tickDeadline
         case .null: nullApp!.tickDeadline
+        case .requestBridge: bridge!.tickDeadline
         }
     }
 
@@ -86,6 +98,7 @@ public struct BuiltinApp: ControllerApp {
         case .statsMonitor: monitor!.tick(&context)
         case .shortestPath: shortestPath!.tick(&context)
         case .null: nullApp!.tick(&context)
+        case .requestBridge: bridge!.tick(&context)
         }
     }
 }

@@ -17,6 +17,7 @@ extension Session {
         do throws(OpenFlowError) {
             guard let next = try framer.next() else { return .needInput }
             frame = next
+            shared.totals.messagesIn &+= 1
         } catch {
             // Answer the header that broke the stream (BAD_LEN), then give up on it.
             if let header = framer.brokenHeader { reject(header, error.errorCode, reason: error.specName, &shared) }
@@ -77,6 +78,7 @@ extension Session {
             return .closed
         case .packetIn:
             shared.totals.packetIns &+= 1
+            shared.totals.packetInsDropped &+= 1
             shared.totals.drops &+= 1
         default:
             shared.log(.debug, name + ": ignored " + message.type.displayName + " before FEATURES_REPLY")
@@ -131,6 +133,7 @@ extension Session {
         case .packetIn(let packetIn):
             shared.totals.packetIns &+= 1
             guard output.count < shared.settings.outputHighWater else {
+                shared.totals.packetInsDropped &+= 1
                 shared.totals.drops &+= 1
                 return .handled
             }

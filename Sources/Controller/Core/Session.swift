@@ -83,6 +83,7 @@ struct Session {
             shared.totals.drops &+= 1
             return false
         }
+        shared.totals.messagesOut &+= 1
         return true
     }
 

@@ -20,5 +20,10 @@ struct NullAppTests {
         #expect(sim.switches[id]!.packetOuts.isEmpty)
         #expect(sim.core.counters.flowMods == 3)
         #expect(sim.core.counters.packetIns == 3)
+        #expect(sim.core.counters.packetInsDropped == 0)
+        // In: HELLO, FEATURES_REPLY and the 3 packet_ins; out: HELLO, FEATURES_REQUEST,
+        // SET_CONFIG and the 3 FLOW_MODs.
+        #expect(sim.core.counters.messagesIn == 5)
+        #expect(sim.core.counters.messagesOut == 6)
     }
 }
