@@ -11,6 +11,8 @@ public enum LoopCommand: Sendable {
     case stats(DatapathID, StatsRequest.Body)
     /// A FLOW_MOD, answered as soon as it is queued (as Ryu does).
     case flowMod(DatapathID, FlowMod)
+    /// A PORT_MOD for a port the registry knows, answered once queued.
+    case portMod(OfctlPortMod)
     /// A copy of what the topology app (`--app topology`) has discovered.
     case topology
 }

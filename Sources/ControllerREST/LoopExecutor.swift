@@ -20,6 +20,13 @@ public enum LoopExecutor {
             guard core.datapath(datapath) != nil else { return .failed(.unknownDatapath(datapath.rawValue)) }
             let xid = core.withContext(now: now) { $0.send(.flowMod(flowMod), to: datapath) }
             return xid == nil ? .failed(.switchFailed("the switch's output is backed up")) : .sent
+        case .portMod(let request):
+            guard let info = core.datapath(request.datapath) else { return .failed(.unknownDatapath(request.datapath.rawValue)) }
+            guard let port = info.ports[request.port] else {
+                return .failed(.notFound("port_no: datapath \(request.datapath.rawValue) has no port \(request.port.rawValue)"))
+            }
+            let xid = core.withContext(now: now) { $0.send(.portMod(request.message(for: port)), to: request.datapath) }
+            return xid == nil ? .failed(.switchFailed("the switch's output is backed up")) : .sent
         case .topology:
             for app in core.app {
                 if let forwarding = app.shortestPathSwitch { return .topology(forwarding.discovery.topology) }

@@ -47,6 +47,22 @@ struct OfctlRoutes: Sendable {
                 return OfctlStats.ports(ports)
             }
         }
+        router.get("/stats/port/:dpid/:port") { _, context in
+            guard let text = context.parameters.get("port"), let number = UInt16(text) else {
+                return JSONResponse.failure(.badRequest("port: expected a decimal port number"))
+            }
+            return await stats(context, .port(PortNumber(number))) { body, _ in
+                guard case .port(let ports) = body else { return nil }
+                return OfctlStats.ports(ports)
+            }
+        }
+        router.post("/stats/portdesc/modify") { request, _ in
+            do throws(RESTError) {
+                return await sent(.portMod(try OfctlPortMod.parse(try await JSONResponse.body(of: request))))
+            } catch {
+                return JSONResponse.failure(error)
+            }
+        }
         router.get("/stats/portdesc/:dpid") { _, context in
             do throws(RESTError) {
                 let datapath = try Self.datapath(context)

@@ -80,3 +80,36 @@ struct OfctlFlowEntryTests {
         #expect(none.priority == nil)
     }
 }
+
+/// Port modify bodies, as ofctl_rest's `mod_port_behavior` reads them.
+struct OfctlPortModTests {
+    @Test func bodyBecomesAPortModForTheRegistrysPort() throws {
+        let body = try OfctlMatchTests.json(#"{"dpid": 1, "port_no": 3, "config": 16, "mask": 17}"#)
+        let request = try OfctlPortMod.parse(body)
+        #expect(request.datapath == DatapathID(1))
+        #expect(request.port == PortNumber(3))
+        #expect(request.config == PortConfig(rawValue: 16))
+        #expect(request.mask == PortConfig(rawValue: 17))
+        #expect(request.advertise == nil)
+        let port = PhyPort(
+            portNumber: PortNumber(3), hardwareAddress: MACAddress(rawValue: 0x0200_0000_0003), name: "eth3",
+            advertised: PortFeatures.rate1GbFD)
+        let message = request.message(for: port)
+        #expect(message.hardwareAddress == port.hardwareAddress)
+        #expect(message.advertise == PortFeatures.rate1GbFD)
+    }
+
+    @Test func missingOrBadFieldsAreNamed() throws {
+        for (text, field) in [
+            (#"{"port_no": 3}"#, "dpid"), (#"{"dpid": 1}"#, "port_no"), (#"{"dpid": 1, "port_no": 3, "config": "x"}"#, "config"),
+            (#"{"dpid": 1, "port_no": 70000}"#, "port_no"),
+        ] {
+            #expect {
+                _ = try OfctlPortMod.parse(try OfctlMatchTests.json(text))
+            } throws: { error in
+                guard case .badRequest(let message) = error as? RESTError else { return false }
+                return message.hasPrefix(field)
+            }
+        }
+    }
+}

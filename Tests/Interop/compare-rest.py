@@ -72,6 +72,7 @@ def main():
     problems = []
     answers = {}
     paths = ["/stats/switches"] + [f"/stats/{name}/{dpid}" for name in ("desc", "flow", "aggregateflow", "port", "portdesc", "table")]
+    paths.append(f"/stats/port/{dpid}/2")
     requests = [(path, None) for path in paths] + [(f"/stats/flow/{dpid}", {"match": {"in_port": 1}})]
     for path, body in requests:
         label = path if body is None else f"POST {path} {json.dumps(body)}"
@@ -96,6 +97,7 @@ def main():
     same(f"/stats/flow/{dpid}", flow_values)
     same(f'POST /stats/flow/{dpid} {{"match": {{"in_port": 1}}}}', flow_values)
     same(f"/stats/aggregateflow/{dpid}", lambda a: a[dpid][0]["flow_count"])
+    same(f"/stats/port/{dpid}/2", lambda a: [p["port_no"] for p in a[dpid]])
     same(f"/stats/portdesc/{dpid}", lambda a: canonical([{k: v for k, v in p.items() if k != "state"} for p in a[dpid]]))
 
     for path, body in [("/stats/flow/99", None), ("/stats/desc/99", None), ("/stats/flowentry/add", {"dpid": 99})]:

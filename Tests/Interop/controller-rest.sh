@@ -2,8 +2,9 @@
 # ofcontroller's REST interface (--rest) against Open vSwitch (userspace datapath,
 # OpenFlow 1.0, fail-mode secure) with three hosts in network namespaces. The chain is
 # the stats monitor alone, so nothing forwards but the flows written over REST:
-#   - GET /stats/switches lists datapath 1; desc, port, portdesc, table, aggregateflow
-#     answer in Ryu's ofctl_rest shapes (key sets);
+#   - GET /stats/switches lists datapath 1; desc, port (all, and one), portdesc, table,
+#     aggregateflow answer in Ryu's ofctl_rest shapes (key sets); portdesc/modify sets
+#     and clears a port's NO_FLOOD;
 #   - POST /stats/flowentry/add installs flows that show in dump-flows and carry
 #     h1 <-> h2 traffic; /stats/flow returns them in Ryu's shape (GET, and POST with a
 #     match filter); modify, delete_strict and DELETE clear change and remove them;
@@ -147,6 +148,18 @@ check "GET /stats/desc/1: 200" status_is 200 get /stats/desc/1
 check "desc: Ryu's keys" body_ok "set(j['1']) == $DESC_KEYS and j['1']['hw_desc'] == 'Open vSwitch'"
 check "GET /stats/port/1: 200" status_is 200 get /stats/port/1
 check "port: 4 ports (3 and LOCAL) with Ryu's keys" body_ok "len(j['1']) == 4 and all(set(p) == $PORT_KEYS for p in j['1'])"
+check "GET /stats/port/1/2: 200" status_is 200 get /stats/port/1/2
+check "port 2 alone, Ryu's keys" body_ok "len(j['1']) == 1 and j['1'][0]['port_no'] == 2 and set(j['1'][0]) == $PORT_KEYS"
+check "POST /stats/portdesc/modify (port 3 no_flood): 200" status_is 200 post /stats/portdesc/modify \
+    '{"dpid": 1, "port_no": 3, "config": 16, "mask": 16}'
+port_no_flood() { "${OFCTL[@]}" show "$MGMT" | grep -A2 "^ 3(" | grep -q "NO_FLOOD"; }
+port_floods() { ! port_no_flood; }
+check "portdesc/modify: ovs-ofctl show has NO_FLOOD on port 3" wait_for 5 port_no_flood
+check "POST /stats/portdesc/modify (port 3 back): 200" status_is 200 post /stats/portdesc/modify \
+    '{"dpid": 1, "port_no": 3, "config": 0, "mask": 16}'
+check "portdesc/modify: NO_FLOOD gone again" wait_for 5 port_floods
+check "portdesc/modify of a port the switch lacks: 404" status_is 404 post /stats/portdesc/modify '{"dpid": 1, "port_no": 42}'
+check "portdesc/modify without port_no: 400" status_is 400 post /stats/portdesc/modify '{"dpid": 1}'
 check "GET /stats/portdesc/1: 200" status_is 200 get /stats/portdesc/1
 check "portdesc: rest-s1-eth1 is port 1, Ryu's keys" \
     body_ok "{p['name']: p['port_no'] for p in j['1']}.get('rest-s1-eth1') == 1 and all(set(p) == $PORTDESC_KEYS for p in j['1'])"
