@@ -69,6 +69,16 @@ let package = Package(
             ]
         ),
         .target(name: "SwitchAppliance", dependencies: ["Switch", "OpenFlow", "Devices", "Scheduler", "Wire"]),
+        .target(
+            name: "SwitchMetrics",
+            dependencies: [
+                "SwitchHost", "OpenFlow",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "NetStackHost", dependencies: ["NetStack", "Devices", "Scheduler", "Wire"]),
         .target(
             name: "DirectNetwork",
@@ -109,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "ofswitch",
             dependencies: [
-                "SwitchHost", "Switch", "OpenFlow", "Scheduler", "LinuxPlatform", "DirectNetwork", "NetStackHost", "Devices", "Wire", "TLS",
+                "SwitchHost", "SwitchMetrics", "Switch", "OpenFlow", "Scheduler", "LinuxPlatform", "DirectNetwork", "NetStackHost", "Devices", "Wire", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -44,6 +44,9 @@ public final class SwitchLoop {
         /// server context), from the same key, certificate and CA.
         public var tlsClient: TLSContext?
         public var tlsServer: TLSContext?
+        /// Where the counters are published for `--metrics` (every `metricsInterval`).
+        public var metrics: SwitchMetricsBoard?
+        public var metricsInterval: Interval = .milliseconds(250)
 
         public init(listen: Endpoint? = nil, statusInterval: Interval? = nil) {
             self.listen = listen
@@ -214,8 +217,16 @@ public final class SwitchLoop {
                 logger.info("\(status.next(appliance.agent, now: platform.now()))")
             }
         }
+        var metricsTimer: TimerID?
+        if let board = options.metrics {
+            board.publish(SwitchMetricsSnapshot(appliance.agent))
+            metricsTimer = loop.every(options.metricsInterval) { [unowned self] in
+                board.publish(SwitchMetricsSnapshot(appliance.agent))
+            }
+        }
         appliance.run()
         if let statusTimer { loop.cancel(statusTimer) }
+        if let metricsTimer { loop.cancel(metricsTimer) }
         for port in ports {
             if let fd = port.fd { platform.deregister(fd: fd) }
             port.close()

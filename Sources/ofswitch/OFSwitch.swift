@@ -8,6 +8,7 @@ import OpenFlow
 import Scheduler
 import Switch
 import SwitchHost
+import SwitchMetrics
 import TLS
 import Wire
 
@@ -46,6 +47,9 @@ struct OFSwitch: ParsableCommand {
     var listen: String?
 
     @OptionGroup var tlsFlags: TLSFlags
+
+    @Option(name: .customLong("metrics"), help: ArgumentHelp("Serve Prometheus /metrics over HTTP here (HOST defaults to 127.0.0.1).", valueName: "[HOST:]PORT"))
+    var metrics: String?
 
     @Option(name: .customLong("flows"), help: ArgumentHelp("Flows to install at start: one per line in ovs-ofctl syntax, # comments (the switch image reads the same from its ramdisk).", valueName: "FILE"))
     var flowsFile: String?
@@ -117,6 +121,9 @@ struct OFSwitch: ParsableCommand {
             guard let endpoint = Endpoint(parsing: listen), endpoint.kind == .passive else {
                 throw ValidationError("--listen takes ptcp:PORT[:HOST] or pssl:PORT[:HOST], got '\(listen)'")
             }
+        }
+        if let metrics, Self.metricsAddress(metrics) == nil {
+            throw ValidationError("--metrics takes [HOST:]PORT, got '\(metrics)'")
         }
         let secure = (controllers + [listen].compactMap { $0 }).first { Endpoint(parsing: $0)!.secure }
         try tlsFlags.validate(tlsTarget: secure)
@@ -210,6 +217,7 @@ struct OFSwitch: ParsableCommand {
         options.stopAfterReplay = exitAfterReplay
         if controllers.contains(where: { $0.hasPrefix("ssl:") }) { options.tlsClient = try tlsFlags.context(side: .client) }
         if listen?.hasPrefix("pssl:") == true { options.tlsServer = try tlsFlags.context(side: .server) }
+        if metrics != nil { options.metrics = SwitchMetricsBoard() }
         for queue in queues.compactMap(QueueSpec.init(parsing:)) {
             options.queues[queue.port, default: []].append(queue.queue)
         }
@@ -253,8 +261,27 @@ struct OFSwitch: ParsableCommand {
         let scheme = listen?.hasPrefix("pssl:") == true ? "pssl" : "ptcp"
         let listening = loop.listenPort.map { ", listening on \(scheme):\($0)" } ?? ""
         let installed = flowsFile.map { ", \(flows.count) flows from \($0)" } ?? ""
+        var server: MetricsServer?
+        if let board = options.metrics, let address = metrics.flatMap(Self.metricsAddress) {
+            do throws(MetricsServerError) {
+                server = try MetricsServer(host: address.host, port: address.port, meters: SwitchMeters(board: board), logger: logger)
+            } catch {
+                logger.critical("\(error.description)")
+                throw ExitCode.failure
+            }
+            logger.info("Prometheus /metrics on http://\(address.host):\(address.port)")
+        }
         logger.info("ofswitch: running, datapath \(datapathID), ports \(portList)\(listening), fail \(failMode.rawValue)\(installed)")
         loop.run()
+        server?.stop()
+    }
+
+    /// `--metrics [HOST:]PORT`; HOST defaults to loopback, as the switch's listeners do.
+    static func metricsAddress(_ text: String) -> (host: String, port: Int)? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let port = UInt16(parts.last!), port > 0 else { return nil }
+        let host = parts.count == 2 && !parts[0].isEmpty ? String(parts[0]) : "127.0.0.1"
+        return (host, Int(port))
     }
 }
 

@@ -6,6 +6,7 @@
 #   - an empty table: misses take NORMAL, so every pair pings; dump-tables (lookups grow,
 #     matches do not) and dump-ports (rx/tx packets grow) follow the traffic;
 #   - add-flow of a drop rule: h1 -> h3 fails, h1 -> h2 works, the flow counts packets;
+#   - --metrics: Prometheus /metrics agrees with dump-tables and dump-ports;
 #   - mod-flows to NORMAL: h1 -> h3 works again and the counters were kept;
 #   - del-flows --strict (wrong priority: kept; right one: gone), del-flows MATCH
 #     (only the flows it covers), del-flows (empty table);
@@ -35,7 +36,7 @@ BIN_DIR=${1:-$(cd "$HERE/../.." && swift build --show-bin-path)}
 source "$HERE/switch-lib.sh"
 
 [ -x "$OFSWITCH" ] || { log "missing $OFSWITCH: build it first (swift build --product ofswitch)"; exit 2; }
-for tool in ovs-ofctl ip ping ss ethtool tshark python3; do
+for tool in ovs-ofctl ip ping ss ethtool tshark python3 curl; do
     command -v "$tool" >/dev/null || { log "missing $tool (scripts/install-deps.sh installs it)"; exit 2; }
 done
 [ "$(id -u)" -eq 0 ] || { log "needs root (network namespaces)"; exit 2; }
@@ -94,8 +95,9 @@ add_switch_host 1
 add_switch_host 2
 add_switch_host 3
 
-check "ofswitch starts with only --listen ptcp:$PORT (and two queues on port 2)" \
-    start_ofswitch --listen "ptcp:$PORT" --queue 2:1:500 --queue 2:7
+METRICS_PORT=$(free_port 19634 29634 39634) || { log "no free port for the metrics"; exit 2; }
+check "ofswitch starts with only --listen ptcp:$PORT (and two queues on port 2, --metrics)" \
+    start_ofswitch --listen "ptcp:$PORT" --queue 2:1:500 --queue 2:7 --metrics "$METRICS_PORT"
 
 # --- show, dump-desc -------------------------------------------------------------------
 show=$(ofctl show "$SW" 2>&1 || true)
@@ -141,6 +143,26 @@ check "drop flow: h1 -> h2 still works" ping_ok 1 2
 dropped=$(n_packets "$DROP actions=drop" || true)
 check "drop flow counts the dropped pings (n_packets=$dropped >= 2)" grows 0 "$dropped" 2
 check "dump-tables: matched count grew ($matched1 -> $(table_stat matched))" grows "$matched1" "$(table_stat matched)" 2
+
+# --- --metrics: Prometheus text agrees with what ovs-ofctl reports ----------------------
+# metric NAME [LABELS]: a sample's value from /metrics (after the loop's next publish).
+metric() {
+    curl -s "http://127.0.0.1:$METRICS_PORT/metrics" | python3 -c '
+import sys
+name, labels = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""
+for line in sys.stdin:
+    if line.startswith("#"): continue
+    key, _, value = line.rpartition(" ")
+    if key.split("{")[0] == name and all(l in key for l in labels.split(",") if l):
+        print(int(float(value))); break
+' "$@"
+}
+sleep 0.5
+check "metrics: ofswitch_flows is 1, as dump-tables says" equals "$(metric ofswitch_flows)" "$(table_stat active)"
+check "metrics: port 1 received what dump-ports says, or more" grows "$rx1" "$(metric ofswitch_port_receive_packets_total "port=\"1\",name=\"${LAB}s1-eth1\"")" 2
+check "metrics: lookups and misses counted" grows 4 "$(metric ofswitch_flow_lookups_total)" 0
+check "metrics: no controller configured" equals "$(metric ofswitch_controllers_configured)" 0
+check "metrics: 256 buffers" equals "$(metric ofswitch_buffer_capacity)" 256
 
 # --- mod-flows: to NORMAL, counters kept ----------------------------------------------
 check "mod-flows ip,nw_src=10.0.0.1,nw_dst=10.0.0.3,actions=NORMAL" \
