@@ -8,6 +8,9 @@ public struct ControllerCounters: Hashable, Sendable {
     /// Whole OpenFlow messages read from switches, and written to them.
     public var messagesIn: UInt64 = 0
     public var messagesOut: UInt64 = 0
+    /// The same by OpenFlow message type (`ofp_type`).
+    public var messagesInByType = TypeCounts.messageTypes()
+    public var messagesOutByType = TypeCounts.messageTypes()
     public var packetIns: UInt64 = 0
     /// Packet_ins not handed to the apps: their switch's output was backed up or its
     /// handshake not finished (also counted in `drops`).
@@ -18,6 +21,8 @@ public struct ControllerCounters: Hashable, Sendable {
     public var errorsReceived: UInt64 = 0
     /// OFPT_ERROR messages the core sent in answer to bad input.
     public var errorsSent: UInt64 = 0
+    /// The same by error type (`OFPET_*`).
+    public var errorsSentByType = TypeCounts.errorTypes()
     /// Work shed to keep memory bounded: packet_ins dropped because their switch's
     /// output was backed up or its handshake was not finished, and sends refused at
     /// the output limit.

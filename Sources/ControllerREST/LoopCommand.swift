@@ -15,6 +15,8 @@ public enum LoopCommand: Sendable {
     case portMod(OfctlPortMod)
     /// A copy of what the topology app (`--app topology`) has discovered.
     case topology
+    /// The core's counters and output backlog, for a metrics scrape.
+    case counters
 }
 
 /// The loop's answer to a `LoopCommand`.
@@ -24,6 +26,7 @@ public enum LoopAnswer: Sendable {
     case stats(StatsReply.Body)
     case sent
     case topology(Topology)
+    case counters(ControllerCounters, backlog: Int)
     case failed(RESTError)
 }
 

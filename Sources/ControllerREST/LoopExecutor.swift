@@ -13,6 +13,8 @@ public enum LoopExecutor {
         switch command {
         case .switches:
             return .switches(core.datapathIDs)
+        case .counters:
+            return .counters(core.counters, backlog: core.outputBacklog)
         case .portDescriptions(let datapath):
             guard let info = core.datapath(datapath) else { return .failed(.unknownDatapath(datapath.rawValue)) }
             return .ports(Array(info.ports.values))

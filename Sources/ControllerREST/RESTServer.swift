@@ -17,9 +17,14 @@ public final class RESTServer: Sendable {
         let router = Router()
         OfctlRoutes(mailbox: mailbox).register(on: router)
         router.get("/metrics") { _, _ in
-            Response(
+            let answer = await mailbox.ask(.counters)
+            guard case .counters(let counters, let backlog) = answer else {
+                if case .failed(let error) = answer { return JSONResponse.failure(error) }
+                return JSONResponse.failure(.switchFailed("unexpected answer"))
+            }
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.scrape())))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.scrape(counters, backlog: backlog))))
         }
         let app = Application(
             router: router, configuration: ApplicationConfiguration(address: .hostname(host, port: port)),

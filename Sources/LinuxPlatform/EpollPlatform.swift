@@ -23,6 +23,11 @@ public final class EpollPlatform: Platform {
     public let pollWindow: Interval
     /// When the last wait reported something.
     private var lastActivity = Instant.zero
+    /// With `recordsWakeTime`, when the last wait returned: a loop measures the work of
+    /// its turn from there (`ofcontroller --rest`'s turn-time histogram). Off by default:
+    /// a clock read per wait.
+    public var recordsWakeTime = false
+    public private(set) var lastWake = Instant.zero
 
     /// `maxEventsPerWait` bounds how many ready descriptors one wait reports; the rest
     /// stay ready (level-triggered) and come in the next turn. With `busyPoll`, a wait
@@ -79,6 +84,7 @@ public final class EpollPlatform: Platform {
         }
         if count == 0 { count = epoll_wait(fd, events, capacity, timeout) }
         if count > 0, pollWindow > .zero { lastActivity = now() }
+        if recordsWakeTime { lastWake = now() }
         guard count >= 0 else {
             if errno == EINTR { return }
             fatalError("\(SocketError.last(.epollWait))")

@@ -17,7 +17,7 @@ protocol ControllerLoopRunner: AnyObject {
 /// Builds one loop listening on `listen`: plain TCP, or TLS with `tls`.
 func makeControllerLoop(
     listen: ListenAddress, tls: TLSContext?, reusePort: Bool, apps: [AppSpec], settings: ControllerSettings,
-    stop: StopSignal, group: EtcdGroup?, rest: LoopMailbox?, logger: Logger
+    stop: StopSignal, group: EtcdGroup?, rest: LoopMailbox?, metrics: ControllerMetrics?, logger: Logger
 ) throws(StreamError) -> any ControllerLoopRunner {
     let platform: EpollPlatform
     let listener: KernelListener
@@ -31,10 +31,11 @@ func makeControllerLoop(
     if let tls {
         return try ControllerLoop(
             platform: platform, listener: TLSListener(listener, context: tls), apps: apps, settings: settings,
-            stop: stop, group: group, rest: rest, logger: logger)
+            stop: stop, group: group, rest: rest, metrics: metrics, logger: logger)
     }
     return try ControllerLoop(
         platform: platform, listener: listener, apps: apps, settings: settings, stop: stop, group: group, rest: rest,
+        metrics: metrics,
         logger: logger)
 }
 
@@ -44,6 +45,8 @@ func makeControllerLoop(
 final class ControllerLoop<Listener: StreamListener>: ControllerLoopRunner {
     let statistics = LoopStatistics()
     private let host: ControllerHost<[BuiltinApp], Listener, EpollPlatform>
+    /// With `--rest`: where each turn's work time goes (`ofcontroller_loop_turn_seconds`).
+    private let metrics: ControllerMetrics?
     private static var stopToken: UInt64 { 1 }
     private static var restToken: UInt64 { 2 }
 
@@ -51,8 +54,10 @@ final class ControllerLoop<Listener: StreamListener>: ControllerLoopRunner {
     /// server's commands when the mailbox wakes it.
     init(
         platform: EpollPlatform, listener: Listener, apps: [AppSpec], settings: ControllerSettings,
-        stop: StopSignal, group: EtcdGroup?, rest: LoopMailbox?, logger: Logger
+        stop: StopSignal, group: EtcdGroup?, rest: LoopMailbox?, metrics: ControllerMetrics?, logger: Logger
     ) throws(StreamError) {
+        self.metrics = metrics
+        platform.recordsWakeTime = metrics != nil
         do throws(SocketError) {
             try platform.register(fd: stop.readFD, token: Self.stopToken)
             if let rest { try platform.register(fd: rest.readFD, token: Self.restToken) }
@@ -118,6 +123,10 @@ final class ControllerLoop<Listener: StreamListener>: ControllerLoopRunner {
     func run() {
         while !host.isStopping {
             host.turn()
+            if let metrics {
+                let platform = host.loop.platform
+                metrics.recordTurn(nanoseconds: Int64(clamping: (platform.now() - platform.lastWake).nanoseconds))
+            }
             statistics.publish(host.core.counters)
         }
         host.shutdown()

@@ -188,6 +188,7 @@ struct OFController: ParsableCommand {
         }
 
         let stop = StopSignal()
+        let metrics = rest == nil ? nil : ControllerMetrics()
         let mailbox: LoopMailbox?
         do throws(LoopMailbox.PipeError) {
             mailbox = rest == nil ? nil : try LoopMailbox()
@@ -210,7 +211,7 @@ struct OFController: ParsableCommand {
                 // then fails to bind instead of silently sharing the switches.
                 loops.append(try makeControllerLoop(
                     listen: address, tls: tls, reusePort: threads > 1, apps: specs, settings: settings,
-                    stop: stop, group: group, rest: mailbox, logger: loopLogger))
+                    stop: stop, group: group, rest: mailbox, metrics: metrics, logger: loopLogger))
             } catch {
                 logger.critical("cannot listen on \(address): \(error.description)")
                 throw ExitCode.failure
@@ -233,7 +234,7 @@ struct OFController: ParsableCommand {
         var restService: RESTService?
         if let rest, let mailbox {
             do throws(RESTStartError) {
-                restService = try RESTService(ListenAddress(parsing: rest)!, mailbox: mailbox, statistics: statistics, logger: logger)
+                restService = try RESTService(ListenAddress(parsing: rest)!, mailbox: mailbox, metrics: metrics!, logger: logger)
             } catch {
                 logger.critical("\(error.description)")
                 throw ExitCode.failure

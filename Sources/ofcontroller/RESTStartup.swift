@@ -10,11 +10,10 @@ struct RESTService {
 
     /// Starts the server and waits until it listens, so a port already in use fails the
     /// start rather than a request later.
-    init(_ address: ListenAddress, mailbox: LoopMailbox, statistics: [LoopStatistics], logger: Logger) throws(RESTStartError) {
+    init(_ address: ListenAddress, mailbox: LoopMailbox, metrics: ControllerMetrics, logger: Logger) throws(RESTStartError) {
         let started = DispatchSemaphore(value: 0)
         let finished = DispatchSemaphore(value: 0)
         let failure = Mutex<String?>(nil)
-        let metrics = ControllerMetrics { .sum(statistics.map(\.snapshot)) }
         let server = RESTServer(
             host: address.host, port: Int(address.port), mailbox: mailbox, metrics: metrics, logger: logger,
             onRunning: { started.signal() })

@@ -226,13 +226,21 @@ for line in open(sys.argv[1]):
         continue
     m = re.fullmatch(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)", line)
     assert m, "unparsable line: " + line
-    samples[m.group(1)] = float(m.group(3))
+    samples[m.group(1) + (m.group(2) or "")] = float(m.group(3))
+    samples.setdefault(m.group(1), 0.0)
 assert samples["ofcontroller_datapaths_connected"] == 1, samples
 assert types["ofcontroller_datapaths_connected"] == "gauge"
 assert samples["ofcontroller_flow_mods_total"] >= 5, samples
-assert samples["ofcontroller_messages_received_total"] > 0 and samples["ofcontroller_messages_sent_total"] >= 5, samples
+# By type: the FLOW_MODs sent, the FEATURES_REPLY and ECHO or STATS_REPLY received.
+assert samples['ofcontroller_messages_sent_total{type="OFPT_FLOW_MOD"}'] >= 5, samples
+assert samples['ofcontroller_messages_received_total{type="OFPT_FEATURES_REPLY"}'] >= 1, samples
+assert samples['ofcontroller_messages_received_total{type="OFPT_STATS_REPLY"}'] >= 1, samples
+assert 'ofcontroller_errors_sent_total{type="OFPET_BAD_REQUEST"}' in samples, samples
+assert "ofcontroller_output_backlog_bytes" in samples and types["ofcontroller_output_backlog_bytes"] == "gauge", samples
+assert types["ofcontroller_loop_turn_seconds"] == "histogram", types
+assert samples["ofcontroller_loop_turn_seconds_count"] > 0, samples
 assert "ofcontroller_packet_ins_dropped_total" in samples and "ofcontroller_packet_ins_total" in samples, samples
-assert all(types[name] == "counter" for name in samples if name.endswith("_total")), types
+assert all(types[name] == "counter" for name in types if name.endswith("_total")), types
 PY
 }
 check "/metrics parses, datapaths_connected 1, flow_mods_total >= 5 (add, add, modify, delete_strict, clear)" metrics_ok

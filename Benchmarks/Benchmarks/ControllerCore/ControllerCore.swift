@@ -25,6 +25,12 @@ let benchmarks: @Sendable () -> Void = {
         try measure(benchmark, app: [BuiltinApp.learningSwitch(LearningSwitch())])
     }
 
+    // The chain `ofcontroller --rest` runs: the request bridge (which only passes
+    // PACKET_INs on) ahead of the learning switch.
+    Benchmark("Controller core, learning switch behind the REST request bridge") { benchmark in
+        try measure(benchmark, app: [BuiltinApp.requestBridge(RequestBridge { _, _ in }), .learningSwitch(LearningSwitch())])
+    }
+
     // The topology app on one switch, its hosts spread over the four ports: one
     // dl_src/dl_dst FLOW_MOD carrying the buffer id per PACKET_IN, as on a path's first
     // switch.

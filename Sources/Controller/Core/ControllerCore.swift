@@ -112,6 +112,9 @@ public struct ControllerCore<App: ControllerApp> {
 
     public func hasOutput(_ id: ConnectionID) -> Bool { outputCount(id) > 0 }
 
+    /// Bytes queued for every switch and not yet written (a scan of the connections).
+    public var outputBacklog: Int { context.engine.outputBacklog }
+
     /// Unsent bytes queued for a connection.
     public func outputCount(_ id: ConnectionID) -> Int { context.engine.outputCount(id) }
 

@@ -147,6 +147,12 @@ struct Engine {
 
     // MARK: Output
 
+    var outputBacklog: Int {
+        var total = 0
+        for session in sessions { total += session?.output.count ?? 0 }
+        return total
+    }
+
     func outputCount(_ id: ConnectionID) -> Int {
         guard let slot = slotByConnection[id] else { return 0 }
         return sessions[slot]!.output.count

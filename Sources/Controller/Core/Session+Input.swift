@@ -18,6 +18,7 @@ extension Session {
             guard let next = try framer.next() else { return .needInput }
             frame = next
             shared.totals.messagesIn &+= 1
+            shared.totals.messagesInByType.count(Int(frame[frame.startIndex + 1]))
         } catch {
             // Answer the header that broke the stream (BAD_LEN), then give up on it.
             if let header = framer.brokenHeader { reject(header, error.errorCode, reason: error.specName, &shared) }
@@ -43,7 +44,7 @@ extension Session {
     mutating func reject(_ frame: ArraySlice<UInt8>, _ code: ErrorCode?, reason: String, _ shared: inout Shared) {
         shared.log(.warning, name + ": rejected " + Header(peeking: frame).type.displayName + ": " + reason)
         guard let error = OpenFlowChannel.rejection(of: frame, code) else { return }
-        if write(error, &shared) { shared.totals.errorsSent &+= 1 }
+        if write(error, &shared) { shared.countErrorSent(error) }
     }
 
     /// Only the channel's messages are taken before the peer's HELLO; once it agrees,
@@ -56,7 +57,7 @@ extension Session {
         case .reply(let reply):
             _ = write(reply, &shared)
         case .refused(let error, let reason):
-            if write(error, &shared) { shared.totals.errorsSent &+= 1 }
+            if write(error, &shared) { shared.countErrorSent(error) }
             close(.warning, "handshake failed: " + reason, &shared)
             return .closed
         case .absorbed, .deliver:

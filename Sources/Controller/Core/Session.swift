@@ -84,6 +84,7 @@ struct Session {
             return false
         }
         shared.totals.messagesOut &+= 1
+        shared.totals.messagesOutByType.count(Int(output.bytes[before + 1]))
         return true
     }
 

@@ -22,6 +22,12 @@ struct Shared {
         logQueue = LogQueue(limit: settings.logLimit)
     }
 
+    /// Counts an OFPT_ERROR the core sent, in all and by its type.
+    mutating func countErrorSent(_ error: OpenFlowMessage) {
+        totals.errorsSent &+= 1
+        if case .error(let message) = error.message { totals.errorsSentByType.count(Int(message.code.type.rawValue)) }
+    }
+
     mutating func nextXID() -> UInt32 {
         lastXID &+= 1
         return lastXID
