@@ -61,6 +61,28 @@ import Wire
         #expect(buffer.withUnsafeMutableBytes { try! sim.a.read(client, into: $0) } == 0)
     }
 
+    /// Found by the NetStack fuzzer: two stacks whose views of each other's sequence
+    /// numbers went apart answered each other's out-of-window ACKs for ever, with no time
+    /// passing (an ACK storm). A data-less unacceptable segment now gets at most one ACK
+    /// per `outOfWindowAckInterval`; data is always answered.
+    @Test func outOfWindowAcksAreRateLimited() {
+        var sim = TCPSimulation()
+        let (client, _) = sim.open()
+        let before = sim.sent.count
+        for _ in 0..<5 {
+            sim.inject(Self.toClient(sim, client, sequenceOffset: 500_000, flags: TCPHeader.Flags.ack), to: .a)
+        }
+        #expect(sim.sent.count == before + 1)
+        #expect(sim.a.counters.outOfWindowAcksSuppressed == 4)
+        sim.inject(Self.toClient(sim, client, sequenceOffset: 500_000, flags: TCPHeader.Flags.ack, payload: [1]), to: .a)
+        #expect(sim.sent.count == before + 2)
+        sim.advance(by: .milliseconds(500))
+        let later = sim.sent.count
+        sim.inject(Self.toClient(sim, client, sequenceOffset: 500_000, flags: TCPHeader.Flags.ack), to: .a)
+        #expect(sim.sent.count == later + 1)
+        #expect(sim.a.state(client) == .established)
+    }
+
     @Test func ackOfDataNeverSentIsAnsweredAndDropped() {
         var sim = TCPSimulation()
         let (client, _) = sim.open()

@@ -91,12 +91,12 @@ extension TCPConnection {
             !isReorderedDuplicateAck(header, sequence: sequence, ack: ack, length: length, value: timestamp.value)
         {
             effects.counters.pawsDrops &+= 1
-            ackNow = true
+            acknowledgeUnacceptable(carriesData: !payload.isEmpty, now: now, limits: limits, effects: &effects)
             return
         }
         if !isAcceptable(sequence: sequence, length: length, window: window) {
             effects.counters.outOfWindow &+= 1
-            ackNow = true
+            acknowledgeUnacceptable(carriesData: !payload.isEmpty, now: now, limits: limits, effects: &effects)
             if state == .timeWait, hasFin { enterTimeWait(now: now, limits: limits) }
             return
         }
@@ -166,6 +166,21 @@ extension TCPConnection {
         let edge = receiveNext + window
         if length == 0 { return sequence.isIn(receiveNext, edge) }
         return sequence.isIn(receiveNext, edge) || (sequence + (length &- 1)).isIn(receiveNext, edge)
+    }
+
+    /// Answers an unacceptable segment with an ACK (RFC 9293 3.10.7.4), except that a
+    /// data-less one gets at most one per `outOfWindowAckInterval`: data-less segments
+    /// are what two stacks out of step would otherwise trade for ever. Segments carrying
+    /// data are always answered, as in Linux.
+    private mutating func acknowledgeUnacceptable(
+        carriesData: Bool, now: Instant, limits: TCPLimits, effects: inout TCPEffects
+    ) {
+        if !carriesData, let last = lastOutOfWindowAck, now - last < limits.outOfWindowAckInterval {
+            effects.counters.outOfWindowAcksSuppressed &+= 1
+            return
+        }
+        if !carriesData { lastOutOfWindowAck = now }
+        ackNow = true
     }
 
     /// RFC 5961 3.2: a RST is believed only at exactly RCV.NXT; elsewhere in the window it

@@ -80,6 +80,9 @@ struct TCPConnection {
     // MARK: Acknowledgment and output requests
 
     var ackNow = false
+    /// When the last ACK for an unacceptable data-less segment went out (the limit on
+    /// them, `TCPLimits.outOfWindowAckInterval`).
+    var lastOutOfWindowAck: Instant?
     /// In-order bytes received since the last ACK (an ACK goes at two full segments).
     var unacknowledgedBytes = 0
     /// Resend the first unacknowledged segment now (fast retransmit, partial ACK).

@@ -22,6 +22,9 @@ public struct TCPCounters: Sendable, Equatable {
     public var challengeAcksSuppressed = 0
     /// Segments outside the receive window (answered with an ACK).
     public var outOfWindow = 0
+    /// ACKs not sent for data-less out-of-window or PAWS-old segments, within
+    /// `outOfWindowAckInterval` of the last one.
+    public var outOfWindowAcksSuppressed = 0
     /// SYNs refused because the backlog or the connection table was full.
     public var synDropped = 0
     /// SYN-ACKs sent with a SYN cookie, because the backlog or the table was full.

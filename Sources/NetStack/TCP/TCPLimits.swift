@@ -45,6 +45,11 @@ public struct TCPLimits: Sendable {
     public var outOfOrderRanges = 16
     /// RFC 5961 challenge ACKs per second, for the whole layer.
     public var challengeAcksPerSecond = 1000
+    /// Least time between two ACKs a connection sends for data-less segments outside
+    /// its window (or PAWS-old): two stacks whose views of the sequence space went apart
+    /// would otherwise answer each other's ACKs for ever (an ACK storm). Linux's
+    /// tcp_invalid_ratelimit.
+    public var outOfWindowAckInterval: Interval = .milliseconds(500)
     /// Resets and ACKs for segments that have no connection, waiting to be sent.
     public var pendingResets = 64
 
