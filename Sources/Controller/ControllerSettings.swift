@@ -41,11 +41,14 @@ public struct ControllerSettings: Sendable {
     public var allowedDatapaths: Set<DatapathID>? = nil
     /// Connections kept from one source address (the peer's host); a new one past it
     /// is closed at once, so one host cannot take every slot. 0: no limit.
-    public var connectionsPerSource: Int = 256
-    /// Connections still in their handshake (TLS and OpenFlow) kept at once; a new one
-    /// past it closes the oldest of them, so idle half-open connections cannot keep a
-    /// real switch out. 0: no limit.
+    public var connectionsPerSource: Int = 1024
+    /// Connections still in their handshake (TLS and OpenFlow) kept at once. Past it, a
+    /// new connection closes the oldest that have said nothing for `silentGrace`:
+    /// idle half-open connections cannot keep a real switch out, and switches that
+    /// connect together and speak at once are never closed for it. 0: no limit.
     public var handshakesInProgress: Int = 128
+    /// How long a connection may stay silent before the handshake limit may close it.
+    public var silentGrace: Interval = .seconds(1)
 
     public init() {}
 }

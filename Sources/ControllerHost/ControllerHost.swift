@@ -279,20 +279,28 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
         for slot in slots.indices where slots[slot] != nil {
             flush(slot)
         }
+        pollIfInputIsBuffered()
         core.drainLog(log)
         tickTimer?.arm(at: core.nextDeadline, on: loop)
     }
 
-    /// Reads the streams that hold input no readiness will report (TLS read-ahead);
-    /// while any still does afterwards, the next turn polls instead of sleeping.
+    /// Reads the streams that hold input no readiness will report (TLS read-ahead).
     private func readBufferedInput() {
-        var stillBuffered = false
         for slot in slots.indices {
             guard let connection = slots[slot], connection.stream.hasBufferedInput, core.wantsInput(connection.id) else { continue }
             readBatch(slot, connection)
-            if slots[slot]?.stream.hasBufferedInput == true, core.wantsInput(connection.id) { stillBuffered = true }
         }
-        if stillBuffered { loop.enqueue {} }
+    }
+
+    /// After the turn's writes (a TLS handshake finishing inside a write can read the
+    /// peer's first records ahead): while a stream still holds input, the next turn
+    /// polls instead of sleeping, and reads it.
+    private func pollIfInputIsBuffered() {
+        for slot in slots.indices {
+            guard let connection = slots[slot], connection.stream.hasBufferedInput, core.wantsInput(connection.id) else { continue }
+            loop.enqueue {}
+            return
+        }
     }
 
     // MARK: Shutdown

@@ -323,6 +323,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
         for slot in channels.indices where channels[slot] != nil {
             flush(slot)
         }
+        pollIfInputIsBuffered()
         agent.drainLog(log)
         afterEachTurn?()
         tickTimer?.arm(at: agent.nextDeadline, on: loop)
@@ -479,18 +480,27 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
         }
     }
 
-    /// Reads the streams that hold input no readiness will report (TLS read-ahead);
-    /// while any still does afterwards, the next turn polls instead of sleeping.
+    /// Reads the streams that hold input no readiness will report (TLS read-ahead).
     private func readBufferedInput() {
-        var stillBuffered = false
         for slot in channels.indices {
             guard let channel = channels[slot], !channel.connecting, channel.stream.hasBufferedInput,
                 agent.wantsInput(channel.id)
             else { continue }
             readBatch(slot, channel)
-            if channels[slot]?.stream.hasBufferedInput == true, agent.wantsInput(channel.id) { stillBuffered = true }
         }
-        if stillBuffered { loop.enqueue {} }
+    }
+
+    /// After the turn's writes (a TLS handshake finishing inside a write can read the
+    /// peer's first records ahead): while a stream still holds input, the next turn
+    /// polls instead of sleeping, and reads it.
+    private func pollIfInputIsBuffered() {
+        for slot in channels.indices {
+            guard let channel = channels[slot], !channel.connecting, channel.stream.hasBufferedInput,
+                agent.wantsInput(channel.id)
+            else { continue }
+            loop.enqueue {}
+            return
+        }
     }
 
     /// Reads until the stream is empty, the budget is spent, or the agent's output for

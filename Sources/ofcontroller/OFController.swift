@@ -44,10 +44,10 @@ struct OFController: ParsableCommand {
     var allowedSubjects: [String] = []
 
     @Option(name: .customLong("max-per-source"), help: ArgumentHelp("Connections kept from one source address (0: no limit).", valueName: "N"))
-    var maxPerSource = 256
+    var maxPerSource = ControllerSettings().connectionsPerSource
 
-    @Option(name: .customLong("max-handshakes"), help: ArgumentHelp("Handshakes in progress kept at once; a new one closes the oldest (0: no limit).", valueName: "N"))
-    var maxHandshakes = 128
+    @Option(name: .customLong("max-handshakes"), help: ArgumentHelp("Handshakes in progress kept at once; past it a new connection closes the oldest that said nothing for 1 s (0: no limit).", valueName: "N"))
+    var maxHandshakes = ControllerSettings().handshakesInProgress
 
     @Option(name: .customLong("app"), help: ArgumentHelp("An app to add to the chain (repeatable, in chain order).", valueName: "NAME"))
     var apps: [AppName] = []

@@ -2,7 +2,8 @@ import OpenFlow
 import Scheduler
 
 /// Who may connect and stay: a cap on connections per source address, a cap on
-/// handshakes in progress (the oldest gives way), and an allow-list of datapath ids.
+/// handshakes in progress (the oldest silent ones give way), and an allow-list of
+/// datapath ids.
 /// They keep a flood of idle or half-open connections from starving real switches; they
 /// cost a scan of the connections when one opens, never anything per message.
 extension Engine {
@@ -27,17 +28,23 @@ extension Engine {
         }
         guard settings.handshakesInProgress > 0 else { return true }
         var handshaking = 0
-        var oldest: Int?
+        var silent: [(openedAt: Instant, index: Int)] = []
         for index in sessions.indices where index != slot {
             guard let other = sessions[index], other.datapath == nil, !other.channel.isClosing else { continue }
             handshaking += 1
-            if oldest.map({ other.openedAt < sessions[$0]!.openedAt }) ?? true { oldest = index }
+            if !other.heardFrom, shared.now - other.openedAt >= settings.silentGrace { silent.append((other.openedAt, index)) }
         }
-        if handshaking >= settings.handshakesInProgress, let oldest {
-            sessions[oldest]!.close(
-                .warning, "closed to make room: " + String(handshaking) + " handshakes in progress (the limit)", &shared)
-            finishClose(oldest)
+        guard handshaking >= settings.handshakesInProgress, !silent.isEmpty else { return true }
+        silent.sort { $0.openedAt < $1.openedAt }
+        let excess = min(handshaking - settings.handshakesInProgress + 1, silent.count)
+        for (_, index) in silent.prefix(excess) {
+            sessions[index]!.close(.debug, "closed to make room: silent with the handshake limit reached", &shared)
+            finishClose(index)
         }
+        shared.log(
+            .warning,
+            "handshake limit (" + String(settings.handshakesInProgress) + " in progress): closed " + String(excess)
+                + " connections silent for 1 s or more, to make room")
         return true
     }
 

@@ -48,6 +48,7 @@ struct Engine {
     mutating func acceptInput(_ id: ConnectionID) -> Int? {
         guard let slot = slotByConnection[id], !sessions[slot]!.channel.isClosing else { return nil }
         sessions[slot]!.channel.inputArrived(now: shared.now)
+        sessions[slot]!.heardFrom = true
         return slot
     }
 

@@ -35,8 +35,10 @@ struct Session {
     /// slave's datapath, and it is sent no state change.
     var role: ControllerRole = .other
 
-    /// When the connection opened: the admission limits close the oldest handshake.
+    /// When the connection opened, and whether any byte came since: the handshake limit
+    /// closes the oldest silent ones.
     let openedAt: Instant
+    var heardFrom = false
 
     /// Apps see every datapath but a slave's.
     var isSeenByApps: Bool { role != .slave }
