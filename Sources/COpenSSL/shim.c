@@ -40,8 +40,8 @@ SSL_CTX *c_openssl_context_new(int server, const char *private_key, const char *
     // time and keeps what was not taken. Idle connections give their buffers back.
     SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                               SSL_MODE_RELEASE_BUFFERS);
-    // OpenSSL's own read-ahead stays off: the stream BIO reads ahead itself and says
-    // when it holds bytes (TLSStream.hasBufferedInput).
+    // Read-ahead off: OpenSSL takes from the stream exactly the records it needs, so
+    // what it has not taken is still where the loop's readiness sees it.
     SSL_CTX_set_read_ahead(context, 0);
     SSL_CTX_set_verify(context, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
     if (SSL_CTX_use_certificate_chain_file(context, certificate) != 1) {

@@ -6,13 +6,14 @@ import Glibc
 /// stack next), itself a `ByteStream`, so the controller and switch loops run over it
 /// unchanged.
 ///
-/// OpenSSL reads and writes the inner stream through a BIO of ours. The BIO reads ahead
-/// (one read of the inner stream serves a record's header, its body and the records
-/// after it), and what it holds is invisible to the platform's readiness, so the stream
-/// says so (`hasBufferedInput`) and the loops read it again after their turn. `read`
-/// consumes whole records while it has room for one, and stops early after a short
-/// record once nothing is held: then what is not read yet is still in the inner stream,
-/// whose readiness reports it.
+/// OpenSSL reads and writes the inner stream through a BIO of ours, and with read-ahead
+/// off it takes from the stream exactly the records it needs. `read` consumes whole
+/// records only (it stops while less than a record's worth of room is left), so no
+/// plaintext waits inside OpenSSL where readiness could not see it: what is not read yet
+/// is still in the inner stream, which reports it. So `read` may also stop early (after
+/// a short record) at the cost of one more readiness, never of a stall. Should plaintext
+/// be left inside OpenSSL all the same (a caller's buffer smaller than a record),
+/// `hasBufferedInput` says so and the loops read again after their turn.
 ///
 /// The handshake runs inside the first reads and writes. While it lasts the inner stream
 /// is watched for what OpenSSL needs, not for what the loop asked (its output waits),
@@ -36,14 +37,6 @@ public final class TLSStream: ByteStream {
 
     /// A largest record's plaintext: `read` stops when less room than this is left.
     static let recordSize = 16384
-    /// The read-ahead: room for two largest records as sent (16 KB of plaintext plus
-    /// 256 bytes of expansion and the 5-byte header), allocated at the first read so an
-    /// idle connection costs none.
-    static let inboxSize = 2 * (16384 + 256 + 5)
-    private var inbox: UnsafeMutableRawBufferPointer?
-    private var inboxStart = 0
-    private var inboxEnd = 0
-
     /// Wraps `inner` (connected or still connecting); the handshake starts at the first
     /// read or write. Nil when OpenSSL is out of memory.
     public init?(_ inner: any ByteStream, context: TLSContext) {
@@ -61,7 +54,6 @@ public final class TLSStream: ByteStream {
 
     deinit {
         SSL_free(ssl)
-        inbox?.deallocate()
     }
 
     // MARK: ByteStream
@@ -96,9 +88,9 @@ public final class TLSStream: ByteStream {
         return .bytes(count)
     }
 
-    /// Bytes read ahead, or plaintext OpenSSL holds, that no readiness will report.
+    /// Plaintext OpenSSL holds, which no readiness will report.
     public var hasBufferedInput: Bool {
-        isEstablished && failure == nil && (inboxEnd > inboxStart || SSL_pending(ssl) > 0)
+        isEstablished && failure == nil && SSL_pending(ssl) > 0
     }
 
     /// Takes as much as the inner stream takes now: with partial writes on, OpenSSL
@@ -223,32 +215,16 @@ public final class TLSStream: ByteStream {
 
     private static let bioRead: c_openssl_io_fn = { context, bytes, length in
         let stream = Unmanaged<TLSStream>.fromOpaque(context!).takeUnretainedValue()
-        return stream.readAhead(into: UnsafeMutableRawBufferPointer(start: bytes, count: Int(length)))
-    }
-
-    /// Serves OpenSSL from the read-ahead, refilling it with one read of the inner
-    /// stream when it is empty.
-    private func readAhead(into destination: UnsafeMutableRawBufferPointer) -> Int32 {
-        if inboxStart == inboxEnd {
-            let inbox = self.inbox ?? .allocate(byteCount: Self.inboxSize, alignment: 16)
-            self.inbox = inbox
-            inboxStart = 0
-            inboxEnd = 0
-            do throws(StreamError) {
-                switch try inner.read(into: inbox) {
-                case .bytes(let count): inboxEnd = count
-                case .wouldBlock: return Int32(C_OPENSSL_IO_WOULD_BLOCK)
-                case .closed: return Int32(C_OPENSSL_IO_CLOSED)
-                }
-            } catch {
-                innerError = innerError ?? error
-                return Int32(C_OPENSSL_IO_FAILED)
+        do throws(StreamError) {
+            switch try stream.inner.read(into: UnsafeMutableRawBufferPointer(start: bytes, count: Int(length))) {
+            case .bytes(let count): return Int32(count)
+            case .wouldBlock: return Int32(C_OPENSSL_IO_WOULD_BLOCK)
+            case .closed: return Int32(C_OPENSSL_IO_CLOSED)
             }
+        } catch {
+            stream.innerError = stream.innerError ?? error
+            return Int32(C_OPENSSL_IO_FAILED)
         }
-        let count = min(destination.count, inboxEnd - inboxStart)
-        destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: inbox![inboxStart..<inboxStart + count]))
-        inboxStart += count
-        return Int32(count)
     }
 
     private static let bioWrite: c_openssl_io_fn = { context, bytes, length in

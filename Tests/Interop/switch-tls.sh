@@ -103,4 +103,10 @@ check "rogue: fail secure keeps the learnt flows" \
     bash -c "$(declare -f ofctl_ssl); PKI_DIR=$PKI_DIR LISTEN_PORT=$LISTEN_PORT; ofctl_ssl ctl | grep -q actions=output"
 stop_peer
 
+if [ "$FAILED" -gt 0 ]; then
+    for peer_log in "$INTEROP_DIR"/peer-*.log; do
+        log "$(basename "$peer_log") (last 15 lines):"
+        tail -n 15 "$peer_log" | sed 's/^/    /'
+    done
+fi
 finish_switch
