@@ -49,6 +49,10 @@ public struct ControllerSettings: Sendable {
     public var handshakesInProgress: Int = 128
     /// How long a connection may stay silent before the handshake limit may close it.
     public var silentGrace: Interval = .seconds(1)
+    /// Keep each datapath that finishes its handshake for `ControllerCore.drainRegistered`,
+    /// so a host running several cores can tell the one holding an older connection of
+    /// the same datapath to close it. Off: nothing is kept.
+    public var reportsRegistrations = false
 
     public init() {}
 }

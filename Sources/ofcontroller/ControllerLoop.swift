@@ -17,7 +17,8 @@ protocol ControllerLoopRunner: AnyObject {
 /// Builds one loop listening on `listen`: plain TCP, or TLS with `tls`.
 func makeControllerLoop(
     listen: ListenAddress, tls: TLSContext?, reusePort: Bool, apps: [AppSpec], settings: ControllerSettings,
-    stop: StopSignal, group: EtcdGroup?, rest: LoopMailbox?, metrics: ControllerMetrics?, logger: Logger
+    stop: StopSignal, group: EtcdGroup?, rest: LoopMailbox?, metrics: ControllerMetrics?, registry: RegistryLink?,
+    logger: Logger
 ) throws(StreamError) -> any ControllerLoopRunner {
     let platform: EpollPlatform
     let listener: KernelListener
@@ -31,36 +32,42 @@ func makeControllerLoop(
     if let tls {
         return try ControllerLoop(
             platform: platform, listener: TLSListener(listener, context: tls), apps: apps, settings: settings,
-            stop: stop, group: group, rest: rest, metrics: metrics, logger: logger)
+            stop: stop, group: group, rest: rest, metrics: metrics, registry: registry, logger: logger)
     }
     return try ControllerLoop(
         platform: platform, listener: listener, apps: apps, settings: settings, stop: stop, group: group, rest: rest,
-        metrics: metrics,
-        logger: logger)
+        metrics: metrics, registry: registry, logger: logger)
 }
 
 /// One controller loop on its own thread: an epoll platform, a listener (kernel TCP, or
 /// TLS over it) and a `ControllerHost` (with its own copy of the app chain). `--threads
-/// N` runs N of them, sharing nothing but the stop signal and the published counters.
+/// N` runs N of them, sharing the stop signal, the published counters and the datapath
+/// registry.
 final class ControllerLoop<Listener: StreamListener>: ControllerLoopRunner {
     let statistics = LoopStatistics()
     private let host: ControllerHost<[BuiltinApp], Listener, EpollPlatform>
     /// With `--rest`: where each turn's work time goes (`ofcontroller_loop_turn_seconds`).
     private let metrics: ControllerMetrics?
+    /// With `--threads` above 1: this loop's part in the shared datapath registry.
+    private let registry: RegistryLink?
     private static var stopToken: UInt64 { 1 }
     private static var restToken: UInt64 { 2 }
+    private static var registryToken: UInt64 { 3 }
 
     /// With `rest`, a request bridge heads the chain and the loop serves the REST
     /// server's commands when the mailbox wakes it.
     init(
         platform: EpollPlatform, listener: Listener, apps: [AppSpec], settings: ControllerSettings,
-        stop: StopSignal, group: EtcdGroup?, rest: LoopMailbox?, metrics: ControllerMetrics?, logger: Logger
+        stop: StopSignal, group: EtcdGroup?, rest: LoopMailbox?, metrics: ControllerMetrics?, registry: RegistryLink?,
+        logger: Logger
     ) throws(StreamError) {
         self.metrics = metrics
+        self.registry = registry
         platform.recordsWakeTime = metrics != nil
         do throws(SocketError) {
             try platform.register(fd: stop.readFD, token: Self.stopToken)
             if let rest { try platform.register(fd: rest.readFD, token: Self.restToken) }
+            if let registry { try platform.register(fd: registry.wakeFD, token: Self.registryToken) }
         } catch {
             throw StreamError(error, .listen)
         }
@@ -72,6 +79,12 @@ final class ControllerLoop<Listener: StreamListener>: ControllerLoopRunner {
         loop.register(token: Self.stopToken) { [host] _ in host.stop() }
         if let rest {
             loop.register(token: Self.restToken) { [host] _ in Self.serve(rest, on: host) }
+        }
+        if let registry {
+            loop.register(token: Self.registryToken) { [host] _ in
+                let now = host.loop.now
+                host.withCore { registry.evict(&$0, now: now) }
+            }
         }
         if let group {
             loop.every(.milliseconds(100)) { [host] in
@@ -123,6 +136,7 @@ final class ControllerLoop<Listener: StreamListener>: ControllerLoopRunner {
     func run() {
         while !host.isStopping {
             host.turn()
+            if let registry { host.withCore { registry.claimRegistered(&$0) } }
             if let metrics {
                 let platform = host.loop.platform
                 metrics.recordTurn(nanoseconds: Int64(clamping: (platform.now() - platform.lastWake).nanoseconds))

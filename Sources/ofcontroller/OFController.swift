@@ -79,7 +79,7 @@ struct OFController: ParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: LogLevelName = .info
 
-    @Option(name: .customLong("threads"), help: ArgumentHelp("Independent loops, each on its own thread and SO_REUSEPORT listener.", valueName: "N"))
+    @Option(name: .customLong("threads"), help: ArgumentHelp("Loops, each on its own thread and SO_REUSEPORT listener, sharing one datapath registry.", valueName: "N"))
     var threads = 1
 
     @Option(name: .customLong("role"), help: ArgumentHelp("Role asked of every switch (Nicira role request): master, slave or other.", valueName: "ROLE"))
@@ -202,6 +202,7 @@ struct OFController: ParsableCommand {
                     endpoints: endpoints, prefix: etcdPrefix, name: name ?? Self.defaultName, ttl: etcdTTL),
                 logger: logger)
         }
+        let registry = threads > 1 ? DatapathRegistry(loops: threads) : nil
         var loops: [any ControllerLoopRunner] = []
         for index in 0..<threads {
             var loopLogger = logger
@@ -211,7 +212,8 @@ struct OFController: ParsableCommand {
                 // then fails to bind instead of silently sharing the switches.
                 loops.append(try makeControllerLoop(
                     listen: address, tls: tls, reusePort: threads > 1, apps: specs, settings: settings,
-                    stop: stop, group: group, rest: mailbox, metrics: metrics, logger: loopLogger))
+                    stop: stop, group: group, rest: mailbox, metrics: metrics,
+                    registry: registry.map { RegistryLink($0, loop: index) }, logger: loopLogger))
             } catch {
                 logger.critical("cannot listen on \(address): \(error.description)")
                 throw ExitCode.failure
@@ -338,6 +340,8 @@ struct OFController: ParsableCommand {
         if !allowedDatapaths.isEmpty { settings.allowedDatapaths = Set(allowedDatapaths.compactMap(DatapathID.init(parsing:))) }
         settings.connectionsPerSource = maxPerSource
         settings.handshakesInProgress = maxHandshakes
+        // Several loops share one datapath registry (`DatapathRegistry`).
+        settings.reportsRegistrations = threads > 1
         return settings
     }
 

@@ -58,4 +58,38 @@ struct RegistryTests {
         #expect(ids == [10, 20, 30].map { DatapathID($0) })
         #expect(sim.core.counters.switches == 3)
     }
+
+    /// With `reportsRegistrations` (several cores sharing a registry), each datapath up
+    /// is handed out once, and a datapath another core took over can be closed here.
+    @Test func registrationsAreReportedAndADatapathCanBeDisconnected() {
+        var settings = ControllerSettings()
+        settings.reportsRegistrations = true
+        var sim = Sim(Recorder(), settings: settings)
+        let first = sim.connect(FakeSwitch(datapathID: 11))
+        sim.connect(FakeSwitch(datapathID: 12))
+        var reported: [DatapathID] = []
+        sim.core.drainRegistered { reported.append($0) }
+        #expect(reported == [DatapathID(11), DatapathID(12)])
+        reported = []
+        sim.core.drainRegistered { reported.append($0) }
+        #expect(reported.isEmpty)
+
+        let closed = sim.core.disconnect(DatapathID(11), reason: "replaced by a connection on loop 1", now: sim.now)
+        sim.run()
+        #expect(closed)
+        #expect(sim.closedByCore == [first])
+        #expect(sim.core.app.seen.last == .down(DatapathID(11)))
+        #expect(sim.log.contains { $0.message.hasSuffix("replaced by a connection on loop 1") })
+        let again = sim.core.disconnect(DatapathID(11), reason: "again", now: sim.now)
+        #expect(!again)
+        #expect(sim.core.counters.switches == 1)
+    }
+
+    @Test func registrationsAreNotKeptByDefault() {
+        var sim = Sim(Recorder())
+        sim.connect(FakeSwitch(datapathID: 13))
+        var reported = 0
+        sim.core.drainRegistered { _ in reported += 1 }
+        #expect(reported == 0)
+    }
 }

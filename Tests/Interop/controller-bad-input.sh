@@ -4,8 +4,9 @@
 # and packet_in floods to a running ofcontroller (the learning switch, one loop), while
 # two bystander switches must keep being served and the controller's memory must stay
 # bounded; then 1000 switches connect at once. A second run uses --threads 2 (two loops
-# on SO_REUSEPORT listeners) and checks that both loops serve switches, and that a
-# switch gone silent gets ECHO_REQUESTs and is dropped after --echo-timeout. Each run
+# on SO_REUSEPORT listeners) and checks that both loops serve switches, that a switch
+# connecting again on the other loop replaces its old connection there (one datapath
+# registry across loops), and that a switch gone silent gets ECHO_REQUESTs and is dropped after --echo-timeout. Each run
 # must end cleanly on SIGTERM.
 #
 # Usage: Tests/Interop/controller-bad-input.sh [BIN_DIR]
@@ -77,12 +78,14 @@ stop_controller
 
 # --- two loops on SO_REUSEPORT listeners, and keepalives ---------------------------------
 start_controller ofcontroller-2.log --threads 2 --echo-interval 1 --echo-timeout 3
-fake_switches --steps many,keepalive --connections 400 --echo-interval 1 --echo-timeout 3
+fake_switches --steps many,reconnect,keepalive --connections 400 --echo-interval 1 --echo-timeout 3
 stop_controller
 for loop in 0 1; do
     count=$(grep -c "loop=$loop .*datapath [0-9a-f]* up from " "$CONTROLLER_LOG" || true)
     check "--threads 2: loop $loop served switches ($count)" [ "$count" -gt 0 ]
 done
+crossed=$(grep -c "replaced by a connection on loop" "$CONTROLLER_LOG" || true)
+check "--threads 2: reconnections that crossed loops closed the old connection ($crossed of 20)" [ "$crossed" -gt 0 ]
 
 if [ "$FAILED" -gt 0 ]; then
     for log_file in "$INTEROP_DIR"/ofcontroller-*.log; do

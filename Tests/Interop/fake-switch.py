@@ -17,7 +17,8 @@ What it sends, from switch connections that completed the handshake unless state
   - a header length below 8 (the stream cannot be resynchronised: disconnected);
   - floods of packet_ins, from a switch that never reads and from one that does, while
     VmRSS of the controller is watched;
-  - many switches at once (--connections).
+  - many switches at once (--connections);
+  - switches that connect again with their old connection still open (reconnect).
 Between steps, two bystander switches must still get answers to their packet_ins.
 """
 
@@ -541,6 +542,22 @@ def keepalive(run, interval, timeout):
     chatty.close()
 
 
+def reconnect(run, count):
+    """A switch that connects again while its old connection is still open: the old one
+    is closed and the new one served, whichever loop each landed on (--threads)."""
+    replaced = 0
+    for _ in range(count):
+        run.next_dpid += 1
+        old = FakeSwitch(run.port, run.next_dpid, "first connection").handshake()
+        new = FakeSwitch(run.port, run.next_dpid, "second connection").handshake()
+        if old.closed_by_peer()[0] and new.served():
+            replaced += 1
+        old.close()
+        new.close()
+    check(f"a switch that connects again replaces its old connection ({replaced} of {count})", replaced == count)
+    run.bystanders_served("reconnections")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
@@ -548,7 +565,7 @@ def main():
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--flood-seconds", type=float, default=4)
     parser.add_argument("--steps", default="hellos,bad,segmentation,broken,floods,many",
-                        help="comma-separated: hellos, bad, segmentation, broken, floods, many, keepalive")
+                        help="comma-separated: hellos, bad, segmentation, broken, floods, many, keepalive, reconnect")
     parser.add_argument("--echo-interval", type=float, default=1, help="the controller's, for the keepalive step")
     parser.add_argument("--echo-timeout", type=float, default=3, help="the controller's, for the keepalive step")
     args = parser.parse_args()
@@ -559,6 +576,7 @@ def main():
         "broken": run.broken_streams, "floods": lambda: run.floods(args.flood_seconds),
         "many": lambda: run.many(args.connections),
         "keepalive": lambda: keepalive(run, args.echo_interval, args.echo_timeout),
+        "reconnect": lambda: reconnect(run, 20),
     }
     try:
         run.bystanders = [run.switch("bystander 1"), run.switch("bystander 2")]

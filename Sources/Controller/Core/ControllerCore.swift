@@ -91,6 +91,26 @@ public struct ControllerCore<App: ControllerApp> {
     /// Every datapath that is up, slaves' included, in ascending order.
     public var datapathIDs: [DatapathID] { context.datapathIDs }
 
+    // MARK: Datapaths shared with other cores
+
+    /// Hands `body` each datapath that finished its handshake since the last call,
+    /// oldest first (only with `settings.reportsRegistrations`).
+    public mutating func drainRegistered(_ body: (DatapathID) -> Void) {
+        guard !context.engine.registered.isEmpty else { return }
+        for datapath in context.engine.registered { body(datapath) }
+        context.engine.registered.removeAll(keepingCapacity: true)
+    }
+
+    /// Closes the connection of `datapath`, logging `reason` (another core took the
+    /// datapath over); the apps see it go down. False when it is not up here.
+    @discardableResult
+    public mutating func disconnect(_ datapath: DatapathID, reason: String, now: Instant) -> Bool {
+        context.engine.shared.now = now
+        let done = context.engine.disconnect(datapath, reason: reason)
+        deliverEvents(input: nil)
+        return done
+    }
+
     // MARK: Time
 
     /// When `tick` next has work: the earliest connection deadline (possibly early,

@@ -17,6 +17,8 @@ struct Engine {
     /// The datapath whose event the app is handling, so replies to it skip the lookup.
     var current: (datapath: DatapathID, slot: Int)?
     var closures: [ConnectionID] = []
+    /// Datapaths registered since the host last drained them (`reportsRegistrations`).
+    var registered: [DatapathID] = []
 
     init(settings: ControllerSettings) {
         shared = Shared(settings: settings)
@@ -86,6 +88,7 @@ struct Engine {
             finishClose(previous)
         }
         slotByDatapath[info.id] = slot
+        if shared.settings.reportsRegistrations { registered.append(info.id) }
         if let role = shared.settings.role { askRole(role, slot: slot) }
         if sessions[slot]!.isSeenByApps { shared.raise(.datapathUp(info), slot: slot) }
     }
