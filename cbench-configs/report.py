@@ -1,6 +1,7 @@
 """Prints the results table with ratios against ovs-testcontroller and, when it ran,
-the C null responder (the ceiling), and draws a Figure-11-style grouped bar chart as
-SVG (no plotting library needed)."""
+the C null responder (the ceiling), and the per-switch spread (fairness.py); draws a
+Figure-11-style grouped bar chart as SVG, bars for the mean over the counted loops
+and whiskers for one standard deviation either side (no plotting library needed)."""
 
 import csv
 import math
@@ -17,7 +18,8 @@ def load(path):
 
 
 def table(rows):
-    print(f"{'profile':<20} {'peer':<20} {'responses/s (avg)':>18} {'stdev':>12} {'vs ovs-testcontroller':>22} {'vs nullctl':>11}")
+    print(f"{'profile':<20} {'peer':<20} {'responses/s (avg)':>18} {'stdev':>12} {'vs ovs-testcontroller':>22} "
+          f"{'vs nullctl':>11} {'per switch, min..max':>22}")
     for profile in dict.fromkeys(r["profile"] for r in rows):
         group = [r for r in rows if r["profile"] == profile]
         reference = next((float(r["avg"]) for r in group if r["peer"] == REFERENCE and r["avg"]), None)
@@ -29,14 +31,16 @@ def table(rows):
             avg = float(r["avg"])
             ratio = f"{avg / reference:.2f}x" if reference else "n/a"
             of_ceiling = f"{avg / ceiling:.2f}x" if ceiling else "n/a"
-            print(f"{profile:<20} {r['peer']:<20} {avg:>18,.0f} {float(r['stdev']):>12,.0f} {ratio:>22} {of_ceiling:>11}")
+            spread = f"{float(r['switch_min']):,.0f}..{float(r['switch_max']):,.0f}" if r.get("switch_min") else "n/a"
+            print(f"{profile:<20} {r['peer']:<20} {avg:>18,.0f} {float(r['stdev']):>12,.0f} {ratio:>22} {of_ceiling:>11} "
+                  f"{spread:>22}")
 
 
 def chart(rows, path):
     profiles = list(dict.fromkeys(r["profile"] for r in rows))
     peers = list(dict.fromkeys(r["peer"] for r in rows))
     values = [float(r["avg"]) for r in rows if r["avg"]]
-    top = max(values) if values else 1.0
+    top = max(float(r["avg"]) + float(r["stdev"] or 0) for r in rows if r["avg"]) if values else 1.0
     low_exp = math.floor(math.log10(max(min(values), 1.0))) if values else 0
     high_exp = math.ceil(math.log10(top)) if values else 1
     width, height, left, bottom, top_margin = 760, 420, 80, 70, 50
@@ -51,7 +55,7 @@ def chart(rows, path):
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
            f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{width / 2}" y="22" text-anchor="middle" font-size="15">Controller throughput (cbench responses/s, log scale)</text>']
+           f'<text x="{width / 2}" y="22" text-anchor="middle" font-size="15">Controller responses/s (cbench, log scale): mean ± σ over loops</text>']
     for exp in range(low_exp, high_exp + 1):
         yy = y(10 ** exp)
         out.append(f'<line x1="{left}" y1="{yy:.1f}" x2="{width - 20}" y2="{yy:.1f}" stroke="#ddd"/>')
@@ -65,7 +69,13 @@ def chart(rows, path):
             value = float(row["avg"])
             x = x0 + pi * bar_w
             out.append(f'<rect x="{x:.1f}" y="{y(value):.1f}" width="{bar_w - 2:.1f}" height="{top_margin + plot_h - y(value):.1f}" fill="{COLORS[pi % len(COLORS)]}"><title>{peer}: {value:,.0f}</title></rect>')
-            out.append(f'<text x="{x + bar_w / 2:.1f}" y="{y(value) - 4:.1f}" text-anchor="middle" font-size="9">{value:,.0f}</text>')
+            sigma = float(row["stdev"] or 0)
+            mid = x + (bar_w - 2) / 2
+            top_y, low_y = y(value + sigma), y(max(value - sigma, 10 ** low_exp))
+            out.append(f'<line x1="{mid:.1f}" y1="{top_y:.1f}" x2="{mid:.1f}" y2="{low_y:.1f}" stroke="black"/>')
+            for yy in (top_y, low_y):
+                out.append(f'<line x1="{mid - 3:.1f}" y1="{yy:.1f}" x2="{mid + 3:.1f}" y2="{yy:.1f}" stroke="black"/>')
+            out.append(f'<text x="{mid:.1f}" y="{top_y - 4:.1f}" text-anchor="middle" font-size="9">{value:,.0f}</text>')
         out.append(f'<text x="{x0 + group_w * 0.4:.1f}" y="{height - bottom + 18}" text-anchor="middle">{profile}</text>')
     for pi, peer in enumerate(peers):
         lx = left + pi * 160

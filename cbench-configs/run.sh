@@ -4,6 +4,10 @@
 #   ours-learning       ofcontroller --app learning
 #   ours-null           ofcontroller --app null (a fixed flow_mod per packet_in: the
 #                       framework's own overhead)
+#   ours-direct         ofcontroller --net --app learning: our own TCP/IP stack on a tap
+#                       device in a network namespace the run creates (cbdirect, with
+#                       10.97.0.1 on the kernel side, ours 10.97.0.2) and removes; the
+#                       generator runs in that namespace (not in the default peers)
 #   ovs-testcontroller  Open vSwitch's C learning switch (the reference in the table)
 #   os-ken              os-ken 4 with our OpenFlow 1.0 learning app (peers/)
 #   nullctl             a null responder in C (epoll, one fixed flow_mod per packet_in):
@@ -16,7 +20,7 @@
 # Usage: cbench-configs/run.sh [PROFILE...]     (default: quick-throughput quick-latency)
 #        PEERS="ours-learning ovs-testcontroller" cbench-configs/run.sh paper-throughput
 # Writes results/<UTC time>/results.csv and chart.svg, and prints a table with ratios
-# against ovs-testcontroller.
+# against ovs-testcontroller and the per-switch spread (fairness.py).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -43,7 +47,9 @@ stop_controller() {
     fi
     controller_pid=""
 }
-trap 'stop_controller; rm -rf "$work"' EXIT
+direct_ns=""
+remove_direct() { [ -z "$direct_ns" ] || ip netns del "$direct_ns" 2>/dev/null || true; }
+trap 'stop_controller; remove_direct; rm -rf "$work"' EXIT
 
 echo "cbench-configs: building release binaries" >&2
 swift build -c release --product ofcontroller >&2
@@ -66,9 +72,36 @@ ensure_osken() {
     osken_python=/opt/osken-venv/bin/python
 }
 
-# start_peer NAME: starts a controller on core 1 and waits until it listens.
+# ensure_direct: the namespace with the tap device for ours-direct.
+ensure_direct() {
+    [ -z "$direct_ns" ] || return 0
+    direct_ns=cbdirect
+    ip netns add "$direct_ns"
+    ip netns exec "$direct_ns" ip link set lo up
+    ip netns exec "$direct_ns" ip tuntap add dev cbtap0 mode tap
+    ip netns exec "$direct_ns" ip addr add 10.97.0.1/24 dev cbtap0
+    ip netns exec "$direct_ns" ip link set cbtap0 up
+}
+
+# start_peer NAME: starts a controller on core 1 and waits until it listens. Sets
+# target (the address the generator connects to) and in_ns (how to run it there).
 start_peer() {
+    target=127.0.0.1
+    in_ns=()
     case $1 in
+    ours-direct)
+        ensure_direct
+        target=10.97.0.2
+        in_ns=(ip netns exec "$direct_ns")
+        "${in_ns[@]}" taskset -c 1 "$bin/ofcontroller" --net tap:cbtap0 --ip 10.97.0.2/24 --listen "$port" \
+            --app learning --log-level warning --status-interval 0 &
+        controller_pid=$!
+        for _ in $(seq 100); do
+            "${in_ns[@]}" ping -c 1 -W 1 "$target" >/dev/null 2>&1 && return 0
+            sleep 0.1
+        done
+        echo "cbench-configs: ours-direct did not answer on $target" >&2
+        return 1 ;;
     ours-learning) taskset -c 1 "$bin/ofcontroller" --listen "127.0.0.1:$port" --app learning --log-level warning & ;;
     ours-null) taskset -c 1 "$bin/ofcontroller" --listen "127.0.0.1:$port" --app null --log-level warning & ;;
     ovs-testcontroller)
@@ -92,26 +125,28 @@ start_peer() {
 }
 
 csv="$run_dir/results.csv"
-echo "profile,peer,generator,switches,macs,mode,min,max,avg,stdev" >"$csv"
+echo "profile,peer,generator,switches,macs,mode,min,max,avg,stdev,switch_min,switch_max" >"$csv"
 for profile in "${profiles[@]}"; do
     # shellcheck source=/dev/null
     source "$here/profiles/$profile.env"
     mode=latency
-    flags=(-c 127.0.0.1 -p "$port" -m "$MS_PER_LOOP" -l "$LOOPS" -s "$SWITCHES" -M "$MACS" -w "$WARMUP")
+    flags=(-p "$port" -m "$MS_PER_LOOP" -l "$LOOPS" -s "$SWITCHES" -M "$MACS" -w "$WARMUP")
     if [ "$THROUGHPUT" = 1 ]; then flags+=(-t); mode=throughput; fi
     for peer in "${peers[@]}"; do
         echo "cbench-configs: $profile: $peer" >&2
         start_peer "$peer"
-        output=$(taskset -c 0 "$generator" "${flags[@]}" 2>>"$run_dir/$profile-$peer.log" | tee -a "$run_dir/$profile-$peer.log") || true
+        log_file="$run_dir/$profile-$peer.log"
+        output=$("${in_ns[@]}" taskset -c 0 "$generator" -c "$target" "${flags[@]}" 2>>"$log_file" | tee -a "$log_file") || true
         stop_controller
         result=$(grep '^RESULT' <<<"$output" | tail -1 || true)
         if [ -z "$result" ]; then
             echo "cbench-configs: $peer gave no RESULT line (see $run_dir/$profile-$peer.log)" >&2
-            echo "$profile,$peer,$generator_name,$SWITCHES,$MACS,$mode,,,," >>"$csv"
+            echo "$profile,$peer,$generator_name,$SWITCHES,$MACS,$mode,,,,,," >>"$csv"
             continue
         fi
         numbers=$(sed -E 's#.*= *([0-9.]+)/([0-9.]+)/([0-9.]+)/([0-9.]+).*#\1,\2,\3,\4#' <<<"$result")
-        echo "$profile,$peer,$generator_name,$SWITCHES,$MACS,$mode,$numbers" >>"$csv"
+        spread=$(python3 "$here/fairness.py" "$log_file" "$WARMUP" "$MS_PER_LOOP")
+        echo "$profile,$peer,$generator_name,$SWITCHES,$MACS,$mode,$numbers,$spread" >>"$csv"
     done
 done
 
