@@ -5,27 +5,27 @@ import OpenFlow
 /// copied by an app that keeps them.
 public enum ControllerEvent {
     /// The handshake finished (HELLO, FEATURES_REPLY, and our SET_CONFIG sent).
-    case datapathUp(DatapathInfo)
+    indirect case datapathUp(DatapathInfo)
     /// The switch disconnected, timed out, broke its stream, or was replaced by a new
     /// connection with the same datapath id. Its pending requests are dropped silently.
     case datapathDown(DatapathID)
     case packetIn(DatapathID, PacketIn)
-    case flowRemoved(DatapathID, FlowRemoved)
+    indirect case flowRemoved(DatapathID, FlowRemoved)
     /// Delivered after the registry applied it.
-    case portStatus(DatapathID, PortStatus)
+    indirect case portStatus(DatapathID, PortStatus)
     /// A whole stats answer: every REPLY_MORE part accumulated into one body.
-    case statsReply(DatapathID, xid: UInt32, StatsReply.Body)
+    indirect case statsReply(DatapathID, xid: UInt32, StatsReply.Body)
     case barrierReply(DatapathID, xid: UInt32)
     /// An OFPT_ERROR from the switch; the session goes on. `request` is the type of the
     /// message it answers, when known (a tracked request, or the header echoed in the
     /// error's data).
-    case error(DatapathID, xid: UInt32, ErrorMessage, request: MessageType?)
+    indirect case error(DatapathID, xid: UInt32, ErrorMessage, request: MessageType?)
     /// A tracked request that will get no answer.
     case requestFailed(DatapathID, xid: UInt32, request: MessageType, RequestFailure)
     /// Any other message from the switch: GET_CONFIG_REPLY, QUEUE_GET_CONFIG_REPLY,
     /// a FEATURES_REPLY asked for after the handshake, VENDOR. A VENDOR message no app
     /// consumes is answered with OFPBRC_BAD_VENDOR.
-    case message(DatapathID, OpenFlowMessage)
+    indirect case message(DatapathID, OpenFlowMessage)
 }
 
 /// Why a tracked request was abandoned.
