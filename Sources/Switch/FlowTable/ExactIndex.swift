@@ -27,16 +27,7 @@ struct ExactIndex {
     /// The slot stored for `key`, or -1.
     @inline(__always)
     func find(_ key: FlowKey) -> Int {
-        find(key, hash: key.hash(seeds))
-    }
-
-    /// The hash `find` uses for `key` (to test a filter before probing).
-    @inline(__always)
-    func hash(_ key: FlowKey) -> UInt64 { key.hash(seeds) }
-
-    /// `find` with the key's hash already computed.
-    @inline(__always)
-    func find(_ key: FlowKey, hash: UInt64) -> Int {
+        let hash = key.hash(seeds)
         let tag = hash >> 32
         return buckets.withUnsafeBufferPointer { buckets in
             keys.withUnsafeBufferPointer { keys in

@@ -8,10 +8,13 @@
 /// Among flows of equal priority the older wins (the order of `sequence`), as in the
 /// list this replaces. Nothing here allocates on lookup; inserting and removing may.
 ///
-/// Each subtable also keeps a small Bloom filter of its keys' hashes (two bits a key,
-/// about eight bits a key in all): a few kilobytes for every subtable together, so it
-/// stays in the first-level cache and most subtables that cannot match are passed
-/// without touching their hash buckets, the lookup's cache misses.
+/// Each subtable also keeps a small Bloom filter of its keys (two bits a key, about
+/// eight bits a key in all): a few kilobytes for every subtable together, so it stays in
+/// the first-level cache and most subtables that cannot match are passed without
+/// touching their hash buckets, the lookup's cache misses. The filter has its own hash,
+/// one multiply of the key's words folded together, so passing a subtable costs a
+/// mask, a fold and a multiply; the index's stronger hash is computed only for a
+/// subtable that may match.
 struct TupleSpace {
     /// Flows with one mask and one masked key, best first.
     struct Group {
@@ -34,28 +37,43 @@ struct TupleSpace {
     }
 
     struct Subtable {
+        // What a lookup reads of every subtable comes first, together in memory.
         let mask: FlowKey
+        /// The secret of the filter's hash (seeded like the index, so a peer cannot aim
+        /// false positives at it without the seed).
+        private let bloomSeed: UInt64
+        /// The Bloom filter's words, a power of two of them.
+        var bloom: [UInt64] = [0]
+        /// The highest priority of any flow here: the lookup's stopping rule.
+        var maxPriority: UInt16 = 0
         var index: ExactIndex
-        var groups: [Group?] = []
         /// Each live group's best member, by group id: what a lookup reads, kept apart
         /// as plain values so reading it retains nothing.
         var bests: [Member] = []
+        var groups: [Group?] = []
         var freeGroups: [Int] = []
         var flowCount = 0
-        /// The highest priority of any flow here: the lookup's stopping rule.
-        var maxPriority: UInt16 = 0
-        /// The Bloom filter's words, a power of two of them.
-        var bloom: [UInt64] = [0]
 
         init(mask: FlowKey, seed: UInt64) {
             self.mask = mask
             index = ExactIndex(seed: seed, capacity: 16)
+            bloomSeed = (seed ^ 0x5851_F42D_4C95_7F2D) &* 0xD6E8_FEB8_6659_FD93
         }
 
-        /// False when no group here can have a key with this hash.
+        /// The filter's hash of a masked key: the words folded (rotated apart so equal
+        /// fields in different words do not cancel) and multiplied once.
         @inline(__always)
-        func mayHold(hash: UInt64) -> Bool {
-            bloom.withUnsafeBufferPointer { words in
+        func bloomHash(_ k: FlowKey) -> UInt64 {
+            let folded = k.w0 ^ (k.w1 << 21 | k.w1 >> 43) ^ (k.w2 << 42 | k.w2 >> 22) ^ (k.w3 << 7 | k.w3 >> 57) ^ k.w4 << 33
+            let h = (folded ^ bloomSeed) &* 0x9E37_79B9_7F4A_7C15
+            return h ^ h >> 31
+        }
+
+        /// False when no group here can have this masked key.
+        @inline(__always)
+        func mayHold(_ key: FlowKey) -> Bool {
+            let hash = bloomHash(key)
+            return bloom.withUnsafeBufferPointer { words in
                 let bits = UInt64(words.count * 64 - 1)
                 let a = hash & bits
                 let b = (hash >> 24) & bits
@@ -64,7 +82,7 @@ struct TupleSpace {
         }
 
         private mutating func addToBloom(_ key: FlowKey) {
-            let hash = index.hash(key)
+            let hash = bloomHash(key)
             let bits = UInt64(bloom.count * 64 - 1)
             for bit in [hash & bits, (hash >> 24) & bits] { bloom[Int(bit >> 6)] |= 1 << (bit & 63) }
         }
@@ -144,9 +162,8 @@ struct TupleSpace {
             for i in subtables.indices {
                 if let best, subtables[i].maxPriority < best.priority { break }
                 let masked = key.masked(by: subtables[i].mask)
-                let hash = subtables[i].index.hash(masked)
-                guard subtables[i].mayHold(hash: hash) else { continue }
-                let id = subtables[i].index.find(masked, hash: hash)
+                guard subtables[i].mayHold(masked) else { continue }
+                let id = subtables[i].index.find(masked)
                 guard id >= 0 else { continue }
                 let candidate = subtables[i].bests.withUnsafeBufferPointer { $0[id] }
                 if best.map({ candidate.beats($0) }) ?? true { best = candidate }
