@@ -59,24 +59,29 @@ let package = Package(
         ),
         .target(name: "ControllerHost", dependencies: ["Controller", "Devices", "Scheduler"]),
         .target(
+            name: "HTTPService",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "ControllerREST",
             dependencies: [
                 "Controller", "OpenFlow", "Wire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "SwitchAppliance", dependencies: ["Switch", "OpenFlow", "Devices", "Scheduler", "Wire"]),
         .target(
             name: "SwitchMetrics",
             dependencies: [
-                "SwitchHost", "OpenFlow",
+                "SwitchHost", "OpenFlow", "HTTPService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "NetStackHost", dependencies: ["NetStack", "Devices", "Scheduler", "Wire"]),
@@ -111,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "ofcontroller",
             dependencies: [
-                "Controller", "ControllerHost", "ControllerREST", "DirectNetwork", "NetStackHost", "OpenFlow", "Scheduler", "LinuxPlatform", "TLS",
+                "Controller", "ControllerHost", "ControllerREST", "HTTPService", "DirectNetwork", "NetStackHost", "OpenFlow", "Scheduler", "LinuxPlatform", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -119,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "ofswitch",
             dependencies: [
-                "SwitchHost", "SwitchMetrics", "Switch", "OpenFlow", "Scheduler", "LinuxPlatform", "DirectNetwork", "NetStackHost", "Devices", "Wire", "TLS",
+                "SwitchHost", "SwitchMetrics", "HTTPService", "Switch", "OpenFlow", "Scheduler", "LinuxPlatform", "DirectNetwork", "NetStackHost", "Devices", "Wire", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

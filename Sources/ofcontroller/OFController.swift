@@ -3,6 +3,7 @@ import Controller
 import ControllerREST
 import DirectNetwork
 import Foundation
+import HTTPService
 import LinuxPlatform
 import Logging
 import OpenFlow
@@ -233,10 +234,10 @@ struct OFController: ParsableCommand {
             """)
 
         let statistics = loops.map(\.statistics)
-        var restService: RESTService?
+        var restService: HTTPService?
         if let rest, let mailbox {
-            do throws(RESTStartError) {
-                restService = try RESTService(ListenAddress(parsing: rest)!, mailbox: mailbox, metrics: metrics!, logger: logger)
+            do throws(HTTPServiceError) {
+                restService = try RESTRouter.start(ListenAddress(parsing: rest)!, mailbox: mailbox, metrics: metrics!, logger: logger)
             } catch {
                 logger.critical("\(error.description)")
                 throw ExitCode.failure

@@ -2,6 +2,7 @@ import ArgumentParser
 import DirectNetwork
 import Foundation
 import Glibc
+import HTTPService
 import LinuxPlatform
 import Logging
 import OpenFlow
@@ -261,10 +262,11 @@ struct OFSwitch: ParsableCommand {
         let scheme = listen?.hasPrefix("pssl:") == true ? "pssl" : "ptcp"
         let listening = loop.listenPort.map { ", listening on \(scheme):\($0)" } ?? ""
         let installed = flowsFile.map { ", \(flows.count) flows from \($0)" } ?? ""
-        var server: MetricsServer?
+        var server: HTTPService?
         if let board = options.metrics, let address = metrics.flatMap(Self.metricsAddress) {
-            do throws(MetricsServerError) {
-                server = try MetricsServer(host: address.host, port: address.port, meters: SwitchMeters(board: board), logger: logger)
+            do throws(HTTPServiceError) {
+                server = try MetricsServer.start(
+                    host: address.host, port: address.port, meters: SwitchMeters(board: board), logger: logger)
             } catch {
                 logger.critical("\(error.description)")
                 throw ExitCode.failure

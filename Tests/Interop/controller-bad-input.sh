@@ -87,10 +87,5 @@ done
 crossed=$(grep -c "replaced by a connection on loop" "$CONTROLLER_LOG" || true)
 check "--threads 2: reconnections that crossed loops closed the old connection ($crossed of 20)" [ "$crossed" -gt 0 ]
 
-if [ "$FAILED" -gt 0 ]; then
-    for log_file in "$INTEROP_DIR"/ofcontroller-*.log; do
-        log "$(basename "$log_file") (last 30 lines):"
-        tail -n 30 "$log_file" | sed 's/^/    /'
-    done
-fi
+show_logs_if_failed 30 "$INTEROP_DIR"/ofcontroller-*.log
 finish

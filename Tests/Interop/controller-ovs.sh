@@ -27,13 +27,7 @@ for tool in ovs-vswitchd ovsdb-server ip ping tshark python3; do
 done
 
 # The OpenFlow port: 6653 unless something else listens there (a shared dev machine).
-PORT=${OFC_PORT:-}
-if [ -z "$PORT" ]; then
-    for candidate in 6653 16653 26653 36653; do
-        if ! ss -Hltn "sport = :$candidate" | grep -q .; then PORT=$candidate; break; fi
-    done
-fi
-[ -n "$PORT" ] || { log "no free port for the controller"; exit 2; }
+PORT=${OFC_PORT:-$(free_port 6653 16653 26653 36653)} || { log "no free port for the controller"; exit 2; }
 MGMT="unix:$OVS_D/run/br0.mgmt"
 OFCTL+=(--no-names) # port numbers, not names, in dump-flows
 CONTROLLER_LOG="$INTEROP_DIR/ofcontroller.log"
@@ -204,10 +198,7 @@ check "restart: h2 -> h3 resumes" ping_ok 2 3
 check "restart: flows installed again ($(flow_count))" [ "$(flow_count)" -gt 0 ]
 stop_controller
 
-if [ "$FAILED" -gt 0 ]; then
-    log "ofcontroller log (last 40 lines):"
-    tail -n 40 "$CONTROLLER_LOG" | sed 's/^/    /'
-fi
+show_logs_if_failed 40 "$CONTROLLER_LOG"
 # OFC_ARTIFACTS=DIR keeps the capture and the logs for a closer look.
 if [ -n "${OFC_ARTIFACTS:-}" ]; then
     mkdir -p "$OFC_ARTIFACTS"

@@ -36,13 +36,6 @@ for tool in ovs-vswitchd ovsdb-server ip ping curl python3; do
     command -v "$tool" >/dev/null || { log "missing $tool (scripts/install-deps.sh installs it)"; exit 2; }
 done
 
-# free_port CANDIDATES...: the first with no listener (a shared dev machine).
-free_port() {
-    for candidate in "$@"; do
-        if ! ss -Hltn "sport = :$candidate" | grep -q .; then echo "$candidate"; return; fi
-    done
-    return 1
-}
 PORT=$(free_port 6683 16683 26683 36683) || { log "no free port for the controller"; exit 2; }
 REST_PORT=$(free_port 8089 18089 28089 38089) || { log "no free port for the REST server"; exit 2; }
 REST="http://127.0.0.1:$REST_PORT"
@@ -54,19 +47,8 @@ CONTROLLER_LOG="$INTEROP_DIR/ofcontroller.log"
 # add_rest_host N: namespace rest-hN with 10.0.8.N/24 and MAC 00:00:00:00:08:0N, joined
 # to the bridge as port N through rest-s1-ethN.
 add_rest_host() {
-    local n=$1 host=rest-h$1 port=rest-s1-eth$1
-    ip link del "$port" 2>/dev/null || true
-    ip netns add "$host"
-    HOSTS+=("$host")
-    ip link add "$host-eth0" address "00:00:00:00:08:0$n" type veth peer name "$port"
-    ip link set "$host-eth0" netns "$host"
-    ip netns exec "$host" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-    sysctl -qw "net.ipv6.conf.$port.disable_ipv6=1"
-    ip netns exec "$host" ip addr add "10.0.8.$n/24" dev "$host-eth0"
-    ip netns exec "$host" ip link set "$host-eth0" up
-    ip netns exec "$host" ip link set lo up
-    ip link set "$port" up
-    "${VSCTL[@]}" add-port "$BRIDGE" "$port" -- set interface "$port" ofport_request="$n"
+    make_host "$1" "rest-h$1" "rest-s1-eth$1" 8
+    "${VSCTL[@]}" add-port "$BRIDGE" "rest-s1-eth$1" -- set interface "rest-s1-eth$1" ofport_request="$1"
 }
 
 rest_ping_ok() {
@@ -296,8 +278,5 @@ else
     log "SKIP: the comparison with Ryu's ofctl_rest: $(tail -n 1 "$INTEROP_DIR/ryu-venv.log")"
 fi
 
-if [ "$FAILED" -gt 0 ]; then
-    log "ofcontroller log (last 40 lines):"
-    tail -n 40 "$CONTROLLER_LOG" | sed 's/^/    /'
-fi
+show_logs_if_failed 40 "$CONTROLLER_LOG"
 finish

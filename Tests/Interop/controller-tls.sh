@@ -26,11 +26,7 @@ for tool in ovs-vswitchd ovsdb-server ovs-pki openssl ip ping ss python3; do
     command -v "$tool" >/dev/null || { log "missing $tool (scripts/install-deps.sh installs it)"; exit 2; }
 done
 
-PORT=""
-for candidate in 6653 16653 26653 36653; do
-    if ! ss -Hltn "sport = :$candidate" | grep -q .; then PORT=$candidate; break; fi
-done
-[ -n "$PORT" ] || { log "no free port for the controller"; exit 2; }
+PORT=$(free_port 6653 16653 26653 36653) || { log "no free port for the controller"; exit 2; }
 CONTROLLER_LOG="$INTEROP_DIR/ofcontroller.log"
 
 check "ovs-pki makes the CAs and certificates (and the bad ones)" make_pki
@@ -110,8 +106,5 @@ kill -TERM "$OFC_PID"
 status=0
 wait "$OFC_PID" || status=$?
 check "ofcontroller exits 0 on SIGTERM (got $status)" [ "$status" -eq 0 ]
-if [ "$FAILED" -gt 0 ]; then
-    log "ofcontroller log (last 30 lines):"
-    tail -n 30 "$CONTROLLER_LOG" | sed 's/^/    /'
-fi
+show_logs_if_failed 30 "$CONTROLLER_LOG"
 finish

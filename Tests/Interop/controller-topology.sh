@@ -29,13 +29,7 @@ for tool in ovs-vswitchd ovsdb-server ip ping; do
 done
 
 # Ports of our own, so controller-ovs.sh running at the same time picks another.
-PORT=${OFC_PORT:-}
-if [ -z "$PORT" ]; then
-    for candidate in 6693 16693 26693 36693; do
-        if ! ss -Hltn "sport = :$candidate" | grep -q .; then PORT=$candidate; break; fi
-    done
-fi
-[ -n "$PORT" ] || { log "no free port for the controller"; exit 2; }
+PORT=${OFC_PORT:-$(free_port 6693 16693 26693 36693)} || { log "no free port for the controller"; exit 2; }
 
 SWITCHES=(1 2 3 4)
 # Ring cable N runs from topo-sN-eth2 to topo-sM-eth3, M the next switch.
@@ -223,10 +217,7 @@ check "cut: the controller dropped the cut cable's two links" wait_for 10 links_
 check_all_pairs "after the cut"
 stop_controller
 
-if [ "$FAILED" -gt 0 ]; then
-    log "ofcontroller log (last 40 lines):"
-    tail -n 40 "$CONTROLLER_LOG" | sed 's/^/    /'
-fi
+show_logs_if_failed 40 "$CONTROLLER_LOG"
 if [ -n "${OFC_ARTIFACTS:-}" ]; then
     mkdir -p "$OFC_ARTIFACTS"
     cp "$CONTROLLER_LOG" "$OVS_D/log/"*.log "$OFC_ARTIFACTS/" 2>/dev/null || true

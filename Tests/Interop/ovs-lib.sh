@@ -22,6 +22,32 @@ pass() { PASSED=$((PASSED + 1)); log "PASS: $*"; }
 fail() { FAILED=$((FAILED + 1)); log "FAIL: $*"; }
 
 # check DESCRIPTION COMMAND...: records a pass if the command succeeds.
+# free_port PREFERRED...: the first TCP port of the list nothing listens on (a shared
+# dev machine may hold the usual ones).
+free_port() {
+    local candidate
+    for candidate in "$@"; do
+        if ! ss -Hltn "sport = :$candidate" | grep -q .; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# show_logs_if_failed LINES FILE...: after a failed check, the last LINES lines of
+# each file, so a CI log says why without the files.
+show_logs_if_failed() {
+    local lines=$1 file
+    shift
+    [ "$FAILED" -gt 0 ] || return 0
+    for file in "$@"; do
+        [ -f "$file" ] || continue
+        log "$(basename "$file") (last $lines lines):"
+        tail -n "$lines" "$file" | sed 's/^/    /'
+    done
+}
+
 check() {
     local what=$1
     shift
@@ -65,20 +91,22 @@ add_bridge() {
         other-config:datapath-id=0000000000000001 -- set-fail-mode "$1" "$2"
 }
 
-# make_host N HOST PORT: namespace HOST with 10.0.0.N/24 and MAC 00:00:00:00:00:0N on
-# HOST-eth0, whose veth peer PORT stays in the root namespace. IPv6 is off on both, so
-# no ND noise reaches the switch or the controller.
+# make_host N HOST PORT [NET]: namespace HOST with 10.0.NET.N/24 and MAC
+# 00:00:00:00:NET:N (NET 0 unless given) on HOST-eth0, whose veth peer PORT stays in the
+# root namespace. IPv6 is off on both, so no ND noise reaches the switch or the
+# controller.
 make_host() {
-    local n=$1 host=$2 port=$3
+    local n=$1 host=$2 port=$3 net=${4:-0} mac
+    printf -v mac "00:00:00:00:%02x:%02x" "$net" "$n"
     # A veth of ours from a run just before may still be on its way out.
     ip link del "$port" 2>/dev/null || true
     ip netns add "$host"
     HOSTS+=("$host")
-    ip link add "$host-eth0" address "00:00:00:00:00:0$n" type veth peer name "$port"
+    ip link add "$host-eth0" address "$mac" type veth peer name "$port"
     ip link set "$host-eth0" netns "$host"
     ip netns exec "$host" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
     sysctl -qw "net.ipv6.conf.$port.disable_ipv6=1"
-    ip netns exec "$host" ip addr add "10.0.0.$n/24" dev "$host-eth0"
+    ip netns exec "$host" ip addr add "10.0.$net.$n/24" dev "$host-eth0"
     ip netns exec "$host" ip link set "$host-eth0" up
     ip netns exec "$host" ip link set lo up
     ip link set "$port" up

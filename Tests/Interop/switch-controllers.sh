@@ -48,55 +48,18 @@ MGMT="tcp:127.0.0.1:$LISTEN_PORT"
 OFCTL+=(--no-names)
 START=$SECONDS
 
-PEER_PID=
-PEER_LOG=
-RUN=0
 
 # --- helpers ------------------------------------------------------------------------
 
-listening() { ss -Hltn "sport = :$CTL_PORT" | grep -q .; }
 # ofswitch holds an established connection to the controller's port.
 switch_connected() { ss -Htn state established "( dport = :$CTL_PORT )" | grep -q .; }
 # ofswitch has closed its side of every connection to the controller's port.
 switch_gone() { ! ss -Htn "( dport = :$CTL_PORT )" | grep -qv TIME-WAIT; }
 
-# start_peer NAME COMMAND...: a controller in the background (log in its own file);
-# waits until it listens on $CTL_PORT.
-start_peer() {
-    RUN=$((RUN + 1))
-    PEER_LOG="$INTEROP_DIR/peer-$RUN-$1.log"
-    shift
-    "$@" >"$PEER_LOG" 2>&1 &
-    PEER_PID=$!
-    BACKGROUND_PIDS+=("$PEER_PID")
-    wait_for 30 listening
-}
-
 start_ofcontroller() {
     start_peer ofcontroller "$OFCONTROLLER" --listen "127.0.0.1:$CTL_PORT" --status-interval 1 --log-level debug
 }
 
-# stop_peer: SIGTERM, then SIGKILL if it is still there after 5 s; prints the status.
-stop_peer() {
-    [ -n "$PEER_PID" ] || return 0
-    kill -TERM "$PEER_PID" 2>/dev/null || true
-    local waited=0
-    while kill -0 "$PEER_PID" 2>/dev/null && [ "$waited" -lt 25 ]; do
-        sleep 0.2
-        waited=$((waited + 1))
-    done
-    kill -KILL "$PEER_PID" 2>/dev/null || true
-    local status=0
-    wait "$PEER_PID" 2>/dev/null || status=$?
-    PEER_PID=
-    return "$status"
-}
-
-kill_peer() {
-    kill -KILL "$PEER_PID" 2>/dev/null || true
-    wait "$PEER_PID" 2>/dev/null || true
-    PEER_PID=
-}
 
 # Flow entries as ovs-ofctl prints them, read through ofswitch's passive listener.
 flow_lines() { "${OFCTL[@]}" -F openflow10 dump-flows "$MGMT" 2>/dev/null | grep -E 'actions=' || true; }
@@ -187,7 +150,7 @@ xfer_listening() { in_host 2 ss -Hltn "sport = :$XFER_PORT" | grep -q .; }
 # tcp_transfer WHAT: 8 MiB from h1 to h2 over TCP; checks that what h1 sent and what h2
 # received are the payload (length and sha256).
 tcp_transfer() {
-    local what=$1 out="$INTEROP_DIR/received-$RUN.txt" started=$SECONDS
+    local what=$1 out="$INTEROP_DIR/received-$PEER_RUN.txt" started=$SECONDS
     ip netns exec "${LAB}h2" python3 -c "$SERVER" 10.0.0.2 "$XFER_PORT" >"$out" 2>&1 &
     local server=$!
     BACKGROUND_PIDS+=("$server")
@@ -326,14 +289,8 @@ log "section d (standalone) took $((SECONDS - SECTION_START)) s"
 
 end_switch
 
-if [ "$FAILED" -gt 0 ]; then
-    log "ofswitch log (last 40 lines):"
-    tail -n 40 "$OFSWITCH_LOG" | sed 's/^/    /'
-    for peer_log in "$INTEROP_DIR"/peer-*.log; do
-        log "$(basename "$peer_log") (last 15 lines):"
-        tail -n 15 "$peer_log" | sed 's/^/    /'
-    done
-fi
+show_logs_if_failed 40 "$OFSWITCH_LOG"
+show_logs_if_failed 15 "$INTEROP_DIR"/peer-*.log
 # SWITCH_ARTIFACTS=DIR keeps the logs for a closer look.
 if [ -n "${SWITCH_ARTIFACTS:-}" ]; then
     mkdir -p "$SWITCH_ARTIFACTS"

@@ -15,6 +15,48 @@ OFSWITCH_LOG="$INTEROP_DIR/ofswitch.log"
 OFSWITCH_PID=
 SWITCH_PORTS=()
 
+# Controllers the tests run against, one at a time, listening on $CTL_PORT (set it
+# first): PEER_PID and PEER_LOG are the running one's; logs are numbered by run.
+PEER_PID=
+PEER_LOG=
+PEER_RUN=0
+
+listening() { ss -Hltn "sport = :$CTL_PORT" | grep -q .; }
+
+# start_peer NAME COMMAND...: a controller in the background (log in its own file);
+# waits until it listens on $CTL_PORT.
+start_peer() {
+    PEER_RUN=$((PEER_RUN + 1))
+    PEER_LOG="$INTEROP_DIR/peer-$PEER_RUN-$1.log"
+    shift
+    "$@" >"$PEER_LOG" 2>&1 &
+    PEER_PID=$!
+    BACKGROUND_PIDS+=("$PEER_PID")
+    wait_for 30 listening
+}
+
+# stop_peer: SIGTERM, then SIGKILL if it is still there after 5 s; returns its status.
+stop_peer() {
+    [ -n "$PEER_PID" ] || return 0
+    kill -TERM "$PEER_PID" 2>/dev/null || true
+    local waited=0
+    while kill -0 "$PEER_PID" 2>/dev/null && [ "$waited" -lt 25 ]; do
+        sleep 0.2
+        waited=$((waited + 1))
+    done
+    kill -KILL "$PEER_PID" 2>/dev/null || true
+    local status=0
+    wait "$PEER_PID" 2>/dev/null || status=$?
+    PEER_PID=
+    return "$status"
+}
+
+kill_peer() {
+    kill -KILL "$PEER_PID" 2>/dev/null || true
+    wait "$PEER_PID" 2>/dev/null || true
+    PEER_PID=
+}
+
 # add_switch_host N: namespace hN with 10.0.0.N/24 and MAC 00:00:00:00:00:0N on
 # hN-eth0, whose peer s1-ethN stays in the root namespace for ofswitch (`--port
 # s1-ethN`, OpenFlow port N when hosts are added in order). Offloads are off on both
@@ -71,21 +113,6 @@ finish_switch() {
     local status=0
     stop_ofswitch || status=$?
     check "ofswitch exits 0 on SIGTERM (got $status)" [ "$status" -eq 0 ]
-    if [ "$FAILED" -gt 0 ]; then
-        log "ofswitch log (last 40 lines):"
-        tail -n 40 "$OFSWITCH_LOG" | sed 's/^/    /'
-    fi
+    show_logs_if_failed 40 "$OFSWITCH_LOG"
     finish
-}
-
-# free_port PREFERRED...: the first TCP port of the list nothing listens on.
-free_port() {
-    local candidate
-    for candidate in "$@"; do
-        if ! ss -Hltn "sport = :$candidate" | grep -q .; then
-            echo "$candidate"
-            return 0
-        fi
-    done
-    return 1
 }

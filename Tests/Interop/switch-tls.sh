@@ -29,31 +29,14 @@ done
 
 CTL_PORT=$(free_port 6653 16653 26653 36653) || { log "no free controller port"; exit 2; }
 LISTEN_PORT=$(free_port 6634 16634 26634) || { log "no free listener port"; exit 2; }
-PEER_PID=
 
 check "ovs-pki makes the CAs and certificates (and the bad ones)" make_pki
 for n in 1 2 3; do add_switch_host "$n"; done
 
-listening() { ss -Hltn "sport = :$CTL_PORT" | grep -q .; }
 switch_logged() { grep -qE "$1" "$OFSWITCH_LOG"; }
 controller_ups() { grep -c "controller ssl:127.0.0.1:$CTL_PORT up" "$OFSWITCH_LOG" || true; }
 ups_above() { [ "$(controller_ups)" -gt "$1" ]; }
 
-# start_peer NAME COMMAND...: a controller in the background, until it listens.
-start_peer() {
-    PEER_LOG="$INTEROP_DIR/peer-$1.log"
-    shift
-    "$@" >"$PEER_LOG" 2>&1 &
-    PEER_PID=$!
-    BACKGROUND_PIDS+=("$PEER_PID")
-    wait_for 30 listening
-}
-stop_peer() {
-    [ -n "$PEER_PID" ] || return 0
-    kill -TERM "$PEER_PID" 2>/dev/null || true
-    wait "$PEER_PID" 2>/dev/null || true
-    PEER_PID=
-}
 all_pairs() {
     for pair in "1 2" "1 3" "2 1" "2 3" "3 1" "3 2"; do
         # shellcheck disable=SC2086
@@ -70,7 +53,7 @@ check "testcontroller: listens on pssl:$CTL_PORT" start_peer testcontroller ovs-
     -C "$PKI_DIR/ca/switchca/cacert.pem" "pssl:$CTL_PORT:127.0.0.1"
 check "testcontroller: ofswitch connects over TLS" wait_for 30 ups_above 0
 all_pairs testcontroller
-stop_peer
+stop_peer || true # its exit status is not what this test checks
 
 # --- b. ofcontroller on pssl: --------------------------------------------------------------
 before=$(controller_ups)
@@ -91,7 +74,7 @@ check "pssl: ovs-ofctl with the controller's certificate dumps the learnt flows"
 check "pssl: ovs-ofctl with a certificate from another CA is refused" \
     bash -c "$(declare -f ofctl_ssl); PKI_DIR=$PKI_DIR LISTEN_PORT=$LISTEN_PORT; ! ofctl_ssl rogue >/dev/null 2>&1"
 check "  ... and the switch says why" wait_for 5 switch_logged "TLS handshake failed: .*certificate verify failed"
-stop_peer
+stop_peer || true # its exit status is not what this test checks
 
 # --- d. a controller the switch must not trust ---------------------------------------------
 check "rogue: a controller with a certificate from another CA listens" start_peer rogue "$OFCONTROLLER" \
@@ -101,12 +84,7 @@ check "rogue: ofswitch refuses it and says why" wait_for 30 switch_logged "ssl:1
 check "rogue: the controller never saw a datapath" bash -c "! grep -q 'datapath 0000000000000001 up' $PEER_LOG"
 check "rogue: fail secure keeps the learnt flows" \
     bash -c "$(declare -f ofctl_ssl); PKI_DIR=$PKI_DIR LISTEN_PORT=$LISTEN_PORT; ofctl_ssl ctl | grep -q actions=output"
-stop_peer
+stop_peer || true # its exit status is not what this test checks
 
-if [ "$FAILED" -gt 0 ]; then
-    for peer_log in "$INTEROP_DIR"/peer-*.log; do
-        log "$(basename "$peer_log") (last 15 lines):"
-        tail -n 15 "$peer_log" | sed 's/^/    /'
-    done
-fi
+show_logs_if_failed 15 "$INTEROP_DIR"/peer-*.log
 finish_switch
