@@ -1,4 +1,5 @@
 import OpenFlow
+import Scheduler
 
 /// Closing a datapath on request of the host: a host running several cores (one per
 /// thread) closes the older connection of a datapath that reconnected to another core,
