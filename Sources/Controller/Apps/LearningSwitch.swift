@@ -70,7 +70,9 @@ public struct LearningSwitch: ControllerApp {
     public mutating func handle(_ event: ControllerEvent, _ context: inout AppContext) -> AppVerdict {
         switch event {
         case .packetIn(let datapath, let packetIn):
-            forward(packetIn, on: datapath, &context)
+            if let port = forward(packetIn.data, inPort: packetIn.inPort, bufferID: packetIn.bufferID, on: datapath, &context) {
+                packetOut.send(packetIn, to: port, on: datapath, &context)
+            }
             return .consumed
         case .datapathUp(let info):
             lastTable = nil
@@ -89,30 +91,34 @@ public struct LearningSwitch: ControllerApp {
         return .continue
     }
 
-    private mutating func forward(_ packetIn: PacketIn, on datapath: DatapathID, _ context: inout AppContext) {
-        let layout = FrameLayout(frame: packetIn.data)
-        let inPort = packetIn.inPort
+    /// Learns the source and installs the flow toward a known destination. Returns the
+    /// port a PACKET_OUT must send the packet to (flood, or the destination's port when
+    /// the switch did not buffer it), nil when the flow took the buffered packet. It
+    /// takes the packet_in's fields rather than the message: passing the message made
+    /// the compiler copy it twice (through its value witnesses) on every call.
+    private mutating func forward(
+        _ data: ArraySlice<UInt8>, inPort: PortNumber, bufferID: UInt32, on datapath: DatapathID,
+        _ context: inout AppContext
+    ) -> PortNumber? {
+        let layout = FrameLayout(frame: data)
         let table = tableIndex(datapath)
         if !layout.source.isMulticast, inPort.isPhysical || inPort == .local {
             learn(layout.source, on: inPort, table: table, datapath, &context)
         }
         guard !layout.destination.isMulticast, let outPort = tables.values[table].lookUp(layout.destination) else {
-            packetOut.send(packetIn, to: .flood, on: datapath, &context)
-            return
+            return .flood
         }
         if outPort == inPort {
             drop.setMatch(Match(layout: layout, inPort: inPort))
-            drop.setBufferID(packetIn.bufferID)
+            drop.setBufferID(bufferID)
             context.send(encoded: drop.bytes, to: datapath)
-            return
+            return nil
         }
         forward.setMatch(Match(layout: layout, inPort: inPort))
-        forward.setBufferID(packetIn.bufferID)
+        forward.setBufferID(bufferID)
         forward.setOutputPort(outPort)
         context.send(encoded: forward.bytes, to: datapath)
-        if packetIn.bufferID == BufferID.none {
-            packetOut.send(packetIn, to: outPort, on: datapath, &context)
-        }
+        return bufferID == BufferID.none ? outPort : nil
     }
 
     private mutating func tableIndex(_ datapath: DatapathID) -> Tables.Index {
