@@ -89,7 +89,7 @@ public final class SwitchLoop {
     let platform: EpollPlatform
     let loop: RunLoop<SoftPlatform<EpollPlatform>>
     let logger: Logger
-    private let stopPipe: (read: Int32, write: Int32)
+    private let stopPipe: WakePipe
     /// The replay ports and their port indices: the loop feeds them itself.
     private let replays: [(index: Int, port: ReplayPort)]
     private var replayScheduled = false
@@ -156,24 +156,13 @@ public final class SwitchLoop {
             throw SocketError(.epollControl, code: error.code)
         }
 
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw SocketError(.socket, code: errno) }
-        for fd in fds {
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
-        }
-        stopPipe = (fds[0], fds[1])
-        try platform.register(fd: stopPipe.read, token: Self.stopToken)
+        stopPipe = try WakePipe()
+        try platform.register(fd: stopPipe.readFD, token: Self.stopToken)
         let appliance = appliance
         loop.register(token: Self.stopToken) { _ in appliance.stop() }
         if !replays.isEmpty {
             appliance.afterEachTurn = { [unowned self] in scheduleReplay() }
         }
-    }
-
-    deinit {
-        Glibc.close(stopPipe.read)
-        Glibc.close(stopPipe.write)
     }
 
     /// Adds `flows` to the table before `run` (`ofswitch --flows`): they stay until a
@@ -194,8 +183,7 @@ public final class SwitchLoop {
 
     /// Makes `run` return after the current turn; safe from any thread.
     public func stop() {
-        var byte: UInt8 = 1
-        _ = Glibc.write(stopPipe.write, &byte, 1)
+        stopPipe.wake()
     }
 
     /// Stops the loop when one of `source`'s signals arrives. Call before `run`.
@@ -231,7 +219,7 @@ public final class SwitchLoop {
             if let fd = port.fd { platform.deregister(fd: fd) }
             port.close()
         }
-        platform.deregister(fd: stopPipe.read)
+        platform.deregister(fd: stopPipe.readFD)
         loop.deregister(token: Self.stopToken)
         logger.info("\(SwitchStatus.totals(appliance.agent))")
     }

@@ -17,7 +17,7 @@ protocol ControllerLoopRunner: AnyObject {
 /// Builds one loop listening on `listen`: plain TCP, or TLS with `tls`.
 func makeControllerLoop(
     listen: ListenAddress, tls: TLSContext?, reusePort: Bool, apps: [AppSpec], settings: ControllerSettings,
-    stop: StopSignal, group: EtcdGroup?, rest: LoopMailbox?, metrics: ControllerMetrics?, registry: RegistryLink?,
+    stop: WakePipe, group: EtcdGroup?, rest: LoopMailbox?, metrics: ControllerMetrics?, registry: RegistryLink?,
     logger: Logger
 ) throws(StreamError) -> any ControllerLoopRunner {
     let platform: EpollPlatform
@@ -58,7 +58,7 @@ final class ControllerLoop<Listener: StreamListener>: ControllerLoopRunner {
     /// server's commands when the mailbox wakes it.
     init(
         platform: EpollPlatform, listener: Listener, apps: [AppSpec], settings: ControllerSettings,
-        stop: StopSignal, group: EtcdGroup?, rest: LoopMailbox?, metrics: ControllerMetrics?, registry: RegistryLink?,
+        stop: WakePipe, group: EtcdGroup?, rest: LoopMailbox?, metrics: ControllerMetrics?, registry: RegistryLink?,
         logger: Logger
     ) throws(StreamError) {
         self.metrics = metrics

@@ -1,5 +1,5 @@
 import Controller
-import Glibc
+import LinuxPlatform
 import OpenFlow
 import Synchronization
 
@@ -25,32 +25,19 @@ final class DatapathRegistry: Sendable {
         var lastClaim: UInt64 = 0
     }
 
-    /// Read ends of the loops' wake-up pipes: readable while evictions wait for that loop.
-    let wakeFDs: [Int32]
-    private let writeFDs: [Int32]
+    /// One per loop: readable while evictions wait for that loop.
+    private let wakeUps: [WakePipe]
     private let state: Mutex<State>
 
-    init(loops: Int) {
-        var reads: [Int32] = []
-        var writes: [Int32] = []
-        for _ in 0..<loops {
-            var fds: [Int32] = [-1, -1]
-            guard pipe(&fds) == 0 else { fatalError("pipe: \(String(cString: strerror(errno)))") }
-            for fd in fds {
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-                _ = fcntl(fd, F_SETFL, O_NONBLOCK)
-            }
-            reads.append(fds[0])
-            writes.append(fds[1])
-        }
-        wakeFDs = reads
-        writeFDs = writes
+    init(loops: Int) throws(SocketError) {
+        var wakeUps: [WakePipe] = []
+        for _ in 0..<loops { wakeUps.append(try WakePipe()) }
+        self.wakeUps = wakeUps
         state = Mutex(State(evictions: Array(repeating: [], count: loops)))
     }
 
-    deinit {
-        for fd in wakeFDs + writeFDs { close(fd) }
-    }
+    /// The descriptor `loop` watches for its evictions.
+    func wakeFD(loop: Int) -> Int32 { wakeUps[loop].readFD }
 
     /// `loop` registered `datapath`: returns the claim's number. Another loop that held
     /// the datapath gets an eviction and is woken.
@@ -63,17 +50,13 @@ final class DatapathRegistry: Sendable {
             }
             return (state.lastClaim, previous)
         }
-        if let previous, previous != loop {
-            var byte: UInt8 = 1
-            _ = write(writeFDs[previous], &byte, 1)  // a full pipe already wakes the loop
-        }
+        if let previous, previous != loop { wakeUps[previous].wake() }
         return claim
     }
 
     /// The evictions waiting for `loop`, oldest first; empties its wake-up pipe.
     func takeEvictions(loop: Int) -> [Eviction] {
-        var bytes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        while withUnsafeMutableBytes(of: &bytes, { read(wakeFDs[loop], $0.baseAddress, $0.count) }) > 0 {}
+        wakeUps[loop].drain()
         return state.withLock { state in
             defer { state.evictions[loop].removeAll() }
             return state.evictions[loop]

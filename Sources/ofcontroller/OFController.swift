@@ -177,18 +177,23 @@ struct OFController: ParsableCommand {
         }
 
         // Before any thread starts: block SIGINT and SIGTERM (the loop threads inherit
-        // the mask, so only this thread's signalfd sees them) and raise the fd limit.
+        // the mask, so only this thread's signalfd sees them), raise the fd limit, and
+        // make the stop pipe every loop watches and, with several loops, their shared
+        // datapath registry.
         let signals: SignalSource
         let fileLimit: Int
+        let stop: WakePipe
+        let registry: DatapathRegistry?
         do throws(SocketError) {
             signals = try SignalSource([SIGINT, SIGTERM])
             fileLimit = try raiseFileLimit()
+            stop = try WakePipe()
+            registry = threads > 1 ? try DatapathRegistry(loops: threads) : nil
         } catch {
             logger.critical("\(error.description)")
             throw ExitCode.failure
         }
 
-        let stop = StopSignal()
         let metrics = rest == nil ? nil : ControllerMetrics()
         let mailbox: LoopMailbox?
         do throws(LoopMailbox.PipeError) {
@@ -203,7 +208,6 @@ struct OFController: ParsableCommand {
                     endpoints: endpoints, prefix: etcdPrefix, name: name ?? Self.defaultName, ttl: etcdTTL),
                 logger: logger)
         }
-        let registry = threads > 1 ? DatapathRegistry(loops: threads) : nil
         var loops: [any ControllerLoopRunner] = []
         for index in 0..<threads {
             var loopLogger = logger
@@ -266,7 +270,7 @@ struct OFController: ParsableCommand {
     }
 
     /// The main thread's own small loop: the signals and the status line.
-    private func supervise(signals: SignalSource, stop: StopSignal, statistics: [LoopStatistics], logger: Logger) throws {
+    private func supervise(signals: SignalSource, stop: WakePipe, statistics: [LoopStatistics], logger: Logger) throws {
         let platform: EpollPlatform
         do throws(SocketError) { platform = try EpollPlatform(maxEventsPerWait: 8) } catch {
             logger.critical("\(error.description)")
@@ -276,7 +280,7 @@ struct OFController: ParsableCommand {
         do throws(SocketError) {
             try signals.watch(on: supervisor, token: 1) { signal in
                 logger.info("\(signal == SIGINT ? "SIGINT" : "SIGTERM"): closing the listener and all connections")
-                stop.fire()
+                stop.wake()
                 supervisor.stop()
             }
         } catch {

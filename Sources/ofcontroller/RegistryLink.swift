@@ -16,7 +16,7 @@ final class RegistryLink {
     }
 
     /// The descriptor the loop watches for evictions.
-    var wakeFD: Int32 { registry.wakeFDs[loop] }
+    var wakeFD: Int32 { registry.wakeFD(loop: loop) }
 
     /// After a turn: claims what the core registered in it.
     func claimRegistered(_ core: inout ControllerCore<[BuiltinApp]>) {
