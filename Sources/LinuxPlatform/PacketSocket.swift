@@ -1,6 +1,15 @@
 import CLinuxPlatform
 import Glibc
 
+/// How a packet socket moves frames between the kernel and us.
+public enum PacketIO: String, Sendable, CaseIterable {
+    /// PACKET_MMAP rings shared with the kernel: reading a busy port costs no system
+    /// call, sending one per batch.
+    case ring
+    /// recvmmsg and sendmmsg: one system call per batch each way.
+    case mmsg
+}
+
 /// A live interface as a switch port: an AF_PACKET socket bound to it, promiscuous, in
 /// both directions, non-blocking. It never hands back a frame it sent itself (so a
 /// flooded frame cannot loop through us), and VLAN tags the kernel stripped on receive
@@ -17,18 +26,32 @@ public final class PacketSocket {
     public let interfaceIndex: Int32
     /// The interface's own address, 6 bytes (the OpenFlow port's hw_addr).
     public let hardwareAddress: [UInt8]
+    /// How frames move; `.ring` sockets read and write only through `ring`.
+    public let io: PacketIO
+    private var ring: OpaquePointer?
 
     /// Space `receive` needs in front of a frame to put a stripped VLAN tag back.
     public static let headroom = FrameBatch.headroom
 
     /// Opens `interface`; needs CAP_NET_RAW. `bufferBytes` sizes the kernel's queues
-    /// both ways (a burst the loop has not read yet waits there).
-    public init(interface: String, bufferBytes: Int32 = 4 << 20) throws(SocketError) {
+    /// both ways (a burst the loop has not read yet waits there); with `.ring` the rings
+    /// hold 2,048 frames in and 512 out instead. Frames longer than 1,982 bytes do not fit
+    /// a receive ring's slot and are counted as oversized.
+    public init(interface: String, io: PacketIO = .mmsg, bufferBytes: Int32 = 4 << 20) throws(SocketError) {
         var index: Int32 = 0
         var mac = [UInt8](repeating: 0, count: 6)
-        let fd = c_linux_platform_packet_open(interface, bufferBytes, &index, &mac)
+        let fd = c_linux_platform_packet_open(interface, io == .ring ? 0 : bufferBytes, &index, &mac)
         guard fd >= 0 else { throw .last(.packetSocket) }
+        if io == .ring {
+            guard let ring = c_linux_platform_packet_ring_open(fd, 2048, 512) else {
+                let error = SocketError.last(.packetRing)
+                Glibc.close(fd)
+                throw error
+            }
+            self.ring = ring
+        }
         self.fd = fd
+        self.io = io
         interfaceName = interface
         interfaceIndex = index
         hardwareAddress = mac
@@ -50,9 +73,15 @@ public final class PacketSocket {
         let kept = batch.storage.withUnsafeMutableBytes { storage in
             batch.offsets.withUnsafeMutableBufferPointer { offsets in
                 batch.lengths.withUnsafeMutableBufferPointer { lengths in
-                    c_linux_platform_packet_receive_batch(
-                        fd, storage.baseAddress!.assumingMemoryBound(to: UInt8.self), slotSize, UInt32(capacity),
-                        offsets.baseAddress!, lengths.baseAddress!, &received, &oversized)
+                    let buffer = storage.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    if let ring {
+                        return c_linux_platform_packet_ring_receive_batch(
+                            ring, buffer, slotSize, UInt32(capacity), offsets.baseAddress!, lengths.baseAddress!,
+                            &received, &oversized)
+                    }
+                    return c_linux_platform_packet_receive_batch(
+                        fd, buffer, slotSize, UInt32(capacity), offsets.baseAddress!, lengths.baseAddress!,
+                        &received, &oversized)
                 }
             }
         }
@@ -82,9 +111,13 @@ public final class PacketSocket {
         let sent = batch.storage.withUnsafeBytes { storage in
             batch.offsets.withUnsafeBufferPointer { offsets in
                 batch.lengths.withUnsafeBufferPointer { lengths in
-                    c_linux_platform_packet_send_batch(
-                        fd, storage.baseAddress!.assumingMemoryBound(to: UInt8.self), offsets.baseAddress!,
-                        lengths.baseAddress!, UInt32(count))
+                    let buffer = storage.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    if let ring {
+                        return c_linux_platform_packet_ring_send_batch(
+                            ring, buffer, offsets.baseAddress!, lengths.baseAddress!, UInt32(count))
+                    }
+                    return c_linux_platform_packet_send_batch(
+                        fd, buffer, offsets.baseAddress!, lengths.baseAddress!, UInt32(count))
                 }
             }
         }
@@ -106,7 +139,16 @@ public final class PacketSocket {
     /// long, interface gone) throws.
     public func send(_ frame: UnsafeRawBufferPointer) throws(SocketError) -> Bool {
         guard !frame.isEmpty else { return true }
-        if c_linux_platform_packet_send(fd, frame.baseAddress, frame.count) >= 0 { return true }
+        if let ring {
+            var offset = 0
+            var length = frame.count
+            let queued = c_linux_platform_packet_ring_send_batch(
+                ring, frame.baseAddress!.assumingMemoryBound(to: UInt8.self), &offset, &length, 1)
+            if queued > 0 { return true }
+            if queued == 0 { return false }
+        } else if c_linux_platform_packet_send(fd, frame.baseAddress, frame.count) >= 0 {
+            return true
+        }
         switch errno {
         case EAGAIN, EWOULDBLOCK, ENOBUFS, ENETDOWN: return false
         default: throw .last(.send)
@@ -124,6 +166,8 @@ public final class PacketSocket {
     /// Closes the socket (which also removes it from any epoll set); safe to call twice.
     public func close() {
         guard fd >= 0 else { return }
+        c_linux_platform_packet_ring_close(ring)
+        ring = nil
         Glibc.close(fd)
         fd = -1
     }

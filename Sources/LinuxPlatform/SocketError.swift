@@ -7,7 +7,7 @@ public struct SocketError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Operation: String, Hashable, Sendable {
         case socket, setsockopt, getsockopt, bind, listen, accept, connect, resolve
         case read, write, getsockname
-        case packetSocket = "packet socket", send, interfaceFlags = "SIOCGIFFLAGS"
+        case packetSocket = "packet socket", packetRing = "PACKET_MMAP ring", send, interfaceFlags = "SIOCGIFFLAGS"
         case epollCreate = "epoll_create", epollControl = "epoll_ctl", epollWait = "epoll_wait"
         case signalMask = "sigprocmask", signalfd
         case fileLimit = "setrlimit"

@@ -7,8 +7,8 @@ public final class LivePort: FramePort {
     public let socket: PacketSocket
     public let macAddress: MACAddress
 
-    public init(interface: String) throws(SocketError) {
-        socket = try PacketSocket(interface: interface)
+    public init(interface: String, io: PacketIO = .ring) throws(SocketError) {
+        socket = try PacketSocket(interface: interface, io: io)
         macAddress = MACAddress(socket.hardwareAddress.prefix(6))
     }
 

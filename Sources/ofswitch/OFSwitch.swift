@@ -38,6 +38,11 @@ struct OFSwitch: ParsableCommand {
     @Option(name: .customLong("port"), help: ArgumentHelp("A port: IFACE, replay:FILE or record:FILE (repeatable).", valueName: "PORT"))
     var ports: [String] = []
 
+    @Option(
+        name: .customLong("port-io"),
+        help: "How interface ports move frames: ring (PACKET_MMAP rings shared with the kernel) or mmsg (recvmmsg and sendmmsg).")
+    var portIO: PacketIO = .ring
+
     @Option(name: .customLong("queue"), help: ArgumentHelp("A queue for ENQUEUE on port PORT (repeatable); MIN_RATE in tenths of a percent. Counted and reported, not shaped.", valueName: "PORT:QUEUE[:MIN_RATE]"))
     var queues: [String] = []
 
@@ -197,7 +202,7 @@ struct OFSwitch: ParsableCommand {
         var opened: [any FramePort] = []
         for (index, text) in ports.enumerated() {
             do {
-                opened.append(try PortSpec(parsing: text)!.open(number: index + 1, replaySpeed: replaySpeed))
+                opened.append(try PortSpec(parsing: text)!.open(number: index + 1, io: portIO, replaySpeed: replaySpeed))
             } catch {
                 // A port that cannot be opened is a bad argument: the run never started.
                 logger.critical("\(error)")

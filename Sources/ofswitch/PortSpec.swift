@@ -1,3 +1,4 @@
+import ArgumentParser
 import Glibc
 import LinuxPlatform
 import SwitchHost
@@ -35,13 +36,14 @@ enum PortSpec: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Opens the port as OpenFlow port `number`. Pcap ports get a locally administered
-    /// address ending in their number and a name such as `replay3`.
-    func open(number: Int, replaySpeed: Double) throws -> any FramePort {
+    /// Opens the port as OpenFlow port `number`, an interface's packet socket moving
+    /// frames by `io`. Pcap ports get a locally administered address ending in their
+    /// number and a name such as `replay3`.
+    func open(number: Int, io: PacketIO, replaySpeed: Double) throws -> any FramePort {
         let address: [UInt8] = [0x02, 0x00, 0x00, 0x00, UInt8(truncatingIfNeeded: number >> 8), UInt8(truncatingIfNeeded: number)]
         switch self {
         case .interface(let name):
-            do throws(SocketError) { return try LivePort(interface: name) } catch {
+            do throws(SocketError) { return try LivePort(interface: name, io: io) } catch {
                 throw PortOpenError(description: "--port \(name): \(error.description)"
                     + (error.code == EPERM ? " (packet sockets need root or CAP_NET_RAW)" : "")
                     + (error.code == ENODEV ? " (no such interface)" : ""))
@@ -57,3 +59,5 @@ enum PortSpec: Hashable, Sendable, CustomStringConvertible {
 struct PortOpenError: Error, CustomStringConvertible {
     var description: String
 }
+
+extension PacketIO: ExpressibleByArgument {}

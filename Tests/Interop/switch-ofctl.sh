@@ -5,6 +5,8 @@
 #   - show (datapath id, n_buffers, each port's number, name and MAC), dump-desc;
 #   - an empty table: misses take NORMAL, so every pair pings; dump-tables (lookups grow,
 #     matches do not) and dump-ports (rx/tx packets grow) follow the traffic;
+#   - a VLAN 10 frame from h1 reaches h2 tagged: the tag the kernel hands the packet
+#     socket beside the frame is put back (ports read through PACKET_MMAP rings);
 #   - add-flow of a drop rule: h1 -> h3 fails, h1 -> h2 works, the flow counts packets;
 #   - --metrics: Prometheus /metrics agrees with dump-tables and dump-ports;
 #   - mod-flows to NORMAL: h1 -> h3 works again and the counters were kept;
@@ -19,7 +21,9 @@
 #   - queues (--queue): queue-get-config, an ENQUEUE flow that carries h1 -> h2 and
 #     shows in queue-stats, ENQUEUE to a queue the port lacks refused (BAD_QUEUE);
 #   - link down / up on a port's interface: show reports LINK_DOWN, then clears it;
-#   - a restart with --flows FILE: the flows are there at start and drop h1 -> h3;
+#   - a restart with --flows FILE and --port-io mmsg (recvmmsg/sendmmsg instead of the
+#     rings): the flows are there at start and drop h1 -> h3, h1 -> h2 pings;
+#     --port-io with an unknown value is refused (exit 64);
 #     --write-flow-mods writes them as FLOW_MODs that ovs-ofctl ofp-parse reads back; a
 #     file with a bad line is refused (exit 64, the line named);
 #   - SIGTERM: exit 0.
@@ -126,6 +130,34 @@ check "no flows: misses take NORMAL, h1 -> h2 ping" ping_ok 1 2
 check "no flows: h2 -> h3 ping" ping_ok 2 3
 check "no flows: h1 -> h3 ping" ping_ok 1 3
 lookup1=$(table_stat lookup)
+# A VLAN-tagged frame from h1: the kernel hands it to the switch's socket with the tag
+# beside the frame, and NORMAL must flood it to h2 tagged as it came.
+VLAN_CAPTURE="$INTEROP_DIR/vlan.pcap"
+in_host 2 tshark -q -i "${LAB}h2-eth0" -c 1 -a duration:20 -f "vlan 10 and udp dst port 9998" -w "$VLAN_CAPTURE" \
+    >"$INTEROP_DIR/tshark-vlan.out" 2>&1 &
+VLAN_TSHARK_PID=$!
+BACKGROUND_PIDS+=("$VLAN_TSHARK_PID")
+check "tshark captures VLAN 10 in h2" wait_for 15 grep -q 'Capturing on' "$INTEROP_DIR/tshark-vlan.out"
+send_tagged() {
+    in_host 1 python3 - "${LAB}h1-eth0" <<'PY'
+import socket, struct, sys
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + 8 + 4, 0, 0, 64, 17, 0, bytes([10, 0, 0, 1]), bytes([10, 0, 0, 255]))
+checksum = sum(struct.unpack("!10H", ip))
+checksum = (checksum & 0xffff) + (checksum >> 16)
+ip = ip[:10] + struct.pack("!H", ~checksum & 0xffff) + ip[12:]
+frame = b"\xff" * 6 + bytes([0, 0, 0, 0, 0, 1]) + struct.pack("!HHH", 0x8100, 10, 0x0800) + ip \
+    + struct.pack("!HHHH", 9998, 9998, 12, 0) + b"vlan"
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+s.send(frame)
+PY
+}
+check "h1 sends a UDP broadcast tagged VLAN 10" send_tagged
+wait "$VLAN_TSHARK_PID" || true
+seen=$(tshark -r "$VLAN_CAPTURE" -T fields -e vlan.id -e ip.src -e udp.dstport 2>/dev/null || true)
+log "h2 captured: ${seen:-nothing}"
+check "no flows: h2 receives it flooded with its VLAN 10 tag (put back through the rings)" \
+    has "$seen" "^10.10\.0\.0\.1.9998$"
 check "dump-tables: lookup count grew with the traffic ($lookup0 -> $lookup1)" grows "$lookup0" "$lookup1" 4
 check "dump-tables: matched count unchanged while the table is empty ($matched0)" \
     equals "$(table_stat matched)" "$matched0"
@@ -296,8 +328,8 @@ FLOWS_FILE=$(mktemp)
 printf '%s\n' '# the firewall: h1 and h3 may not talk over IP' \
     'priority=1000,ip,nw_src=10.0.0.1,nw_dst=10.0.0.3,actions=drop  # one way' \
     '' 'priority=1000,ip,nw_src=10.0.0.3,nw_dst=10.0.0.1,actions=drop' > "$FLOWS_FILE"
-check "ofswitch starts with --flows (2 flows, a comment and a blank line)" \
-    start_ofswitch --listen "ptcp:$PORT" --flows "$FLOWS_FILE"
+check "ofswitch starts with --flows (2 flows, a comment and a blank line) and --port-io mmsg" \
+    start_ofswitch --listen "ptcp:$PORT" --flows "$FLOWS_FILE" --port-io mmsg
 check "the log names the flows file" grep -q "2 flows from $FLOWS_FILE" "$OFSWITCH_LOG"
 check "dump-flows: the two flows are there at start" equals "$(flow_count)" 2
 check "--flows: h1 -> h3 is dropped" ping_fails 1 3
@@ -313,6 +345,9 @@ printf 'priority=10,in_port=1,actions=output:2\npriority=10,nw_dest=10.0.0.9,act
 bad=$("$OFSWITCH" "${SWITCH_PORTS[@]}" --flows "$FLOWS_FILE" 2>&1; echo "exit $?")
 check "a bad --flows file: exit 64" has "$bad" '^exit 64$'
 check "a bad --flows file: the line and the reason are named" has "$bad" "line 2: unknown field 'nw_dest'"
+bad=$("$OFSWITCH" "${SWITCH_PORTS[@]}" --port-io xdp 2>&1; echo "exit $?")
+check "--port-io xdp: exit 64" has "$bad" '^exit 64$'
+check "--port-io xdp: the value is named" has "$bad" "'xdp' is invalid for '--port-io"
 rm -f "$FLOWS_FILE"
 
 # --- stop ------------------------------------------------------------------------------

@@ -40,6 +40,30 @@ ssize_t c_linux_platform_packet_send(int fd, const void *frame, size_t length);
 int c_linux_platform_packet_send_batch(int fd, const unsigned char *buffer, const size_t *offsets,
                                        const size_t *lengths, unsigned count);
 
+/// A packet socket's PACKET_MMAP rings (TPACKET_V2), one for each direction.
+struct c_linux_platform_packet_ring;
+
+/// Gives packet socket `fd` a receive ring of about `rx_frames` frames (2 KB each: a
+/// 1500-byte MTU frame with tags) and a send ring of about `tx_frames` (4 KB each), and
+/// maps them. After this the socket reads and writes only through the rings. Returns
+/// NULL with errno (the socket is unchanged when setting the version failed).
+struct c_linux_platform_packet_ring *c_linux_platform_packet_ring_open(int fd, unsigned rx_frames, unsigned tx_frames);
+
+/// Unmaps the rings (the socket itself is closed by its owner).
+void c_linux_platform_packet_ring_close(struct c_linux_platform_packet_ring *ring);
+
+/// `c_linux_platform_packet_receive_batch` from the receive ring, without a system
+/// call: frame k kept lands in `buffer + k * stride` after 4 bytes of headroom.
+int c_linux_platform_packet_ring_receive_batch(struct c_linux_platform_packet_ring *ring, unsigned char *buffer,
+                                               size_t stride, unsigned count, size_t *offsets, size_t *lengths,
+                                               unsigned *received, unsigned *oversized);
+
+/// Copies `count` frames into free slots of the send ring and sends them all with one
+/// system call. Returns how many found a slot (the rest found the ring full), or -1 with
+/// errno (EMSGSIZE: the first frame is larger than a slot).
+int c_linux_platform_packet_ring_send_batch(struct c_linux_platform_packet_ring *ring, const unsigned char *buffer,
+                                            const size_t *offsets, const size_t *lengths, unsigned count);
+
 /// The interface's IFF_* flags, or -1 with errno.
 int c_linux_platform_interface_flags(const char *name);
 
