@@ -289,11 +289,17 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
         tickTimer?.arm(at: core.nextDeadline, on: loop)
     }
 
-    /// Reads the streams that hold input no readiness will report (TLS read-ahead).
+    /// The connection in `slot` when its stream holds input no readiness will report
+    /// (TLS read-ahead) and the core takes input from it.
+    private func bufferedInput(_ slot: Int) -> Connection? {
+        guard let connection = slots[slot], connection.stream.hasBufferedInput, core.wantsInput(connection.id) else { return nil }
+        return connection
+    }
+
+    /// Reads the streams that hold input no readiness will report.
     private func readBufferedInput() {
         for slot in slots.indices {
-            guard let connection = slots[slot], connection.stream.hasBufferedInput, core.wantsInput(connection.id) else { continue }
-            readBatch(slot, connection)
+            if let connection = bufferedInput(slot) { readBatch(slot, connection) }
         }
     }
 
@@ -301,11 +307,7 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
     /// peer's first records ahead): while a stream still holds input, the next turn
     /// polls instead of sleeping, and reads it.
     private func pollIfInputIsBuffered() {
-        for slot in slots.indices {
-            guard let connection = slots[slot], connection.stream.hasBufferedInput, core.wantsInput(connection.id) else { continue }
-            loop.enqueue {}
-            return
-        }
+        if slots.indices.contains(where: { bufferedInput($0) != nil }) { loop.enqueue {} }
     }
 
     // MARK: Shutdown

@@ -480,13 +480,19 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
         }
     }
 
-    /// Reads the streams that hold input no readiness will report (TLS read-ahead).
+    /// The channel in `slot` when its stream holds input no readiness will report
+    /// (TLS read-ahead) and the agent takes input from it.
+    private func bufferedInput(_ slot: Int) -> Channel? {
+        guard let channel = channels[slot], !channel.connecting, channel.stream.hasBufferedInput,
+            agent.wantsInput(channel.id)
+        else { return nil }
+        return channel
+    }
+
+    /// Reads the streams that hold input no readiness will report.
     private func readBufferedInput() {
         for slot in channels.indices {
-            guard let channel = channels[slot], !channel.connecting, channel.stream.hasBufferedInput,
-                agent.wantsInput(channel.id)
-            else { continue }
-            readBatch(slot, channel)
+            if let channel = bufferedInput(slot) { readBatch(slot, channel) }
         }
     }
 
@@ -494,13 +500,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
     /// peer's first records ahead): while a stream still holds input, the next turn
     /// polls instead of sleeping, and reads it.
     private func pollIfInputIsBuffered() {
-        for slot in channels.indices {
-            guard let channel = channels[slot], !channel.connecting, channel.stream.hasBufferedInput,
-                agent.wantsInput(channel.id)
-            else { continue }
-            loop.enqueue {}
-            return
-        }
+        if channels.indices.contains(where: { bufferedInput($0) != nil }) { loop.enqueue {} }
     }
 
     /// Reads until the stream is empty, the budget is spent, or the agent's output for

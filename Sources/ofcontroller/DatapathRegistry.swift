@@ -1,6 +1,5 @@
 import Controller
 import LinuxPlatform
-import OpenFlow
 import Synchronization
 
 /// One datapath registry across the `--threads N` loops. The kernel spreads connections
