@@ -101,13 +101,21 @@ struct Session {
 
     /// Sends a message encoded already (`AppContext.send(encoded:to:)`): its bytes are
     /// appended as they are, with a fresh xid written into them.
+    /// (The limit is checked before appending, not after as `write` does: nothing to
+    /// take back, and the type is read from `message`, not from the output again.)
     mutating func send(encoded message: [UInt8], _ shared: inout Shared) -> UInt32? {
         let xid = shared.nextXID()
+        guard output.count + message.count <= shared.settings.outputLimit else {
+            shared.totals.drops &+= 1
+            return nil
+        }
         let before = output.bytes.count
         output.bytes.append(contentsOf: message)
         output.bytes.withUnsafeMutableBytes { $0.storeBytes(of: xid.bigEndian, toByteOffset: before + 4, as: UInt32.self) }
-        guard keepWithinLimit(since: before, &shared) else { return nil }
-        account(MessageType(rawValue: message[1]), xid, &shared)
+        let type = message[1]
+        shared.totals.messagesOut &+= 1
+        shared.totals.messagesOutByType.count(Int(type))
+        account(MessageType(rawValue: type), xid, &shared)
         return xid
     }
 
