@@ -18,8 +18,8 @@ import Scheduler
 ///   readability only while the core wants input; the core's log goes to `log`; its
 ///   next deadline becomes a timer that calls `tick` (and does the after-turn work at
 ///   once, since timers run before the turn's wait for I/O).
-/// Nothing here allocates per message: the read buffer is reused, and output is
-/// written straight from the core's buffer.
+/// Nothing here allocates per message or copies it: reads land in the core's input
+/// buffer, and output is written straight from the core's output buffer.
 public final class ControllerHost<App: ControllerApp, Listener: StreamListener, P: Platform> {
     public let loop: RunLoop<P>
     public private(set) var core: ControllerCore<App>
@@ -191,17 +191,26 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
     private func readBatch(_ slot: Int, _ connection: Connection) {
         let id = connection.id
         var total = 0
+        let stream = connection.stream
         while total < readBudget, core.wantsInput(id) {
-            let result: StreamRead
+            var result: StreamRead?
             do throws(StreamError) {
-                result = try connection.stream.read(into: scratch)
+                // Straight into the connection's framer: the bytes are not copied again.
+                try core.receive(id, now: loop.now, maximum: scratch.count) { (room) throws(StreamError) -> Int in
+                    let read = try stream.read(into: room)
+                    result = read
+                    if case .bytes(let count) = read { return count }
+                    return 0
+                }
+                // The core takes nothing more from this connection (it is closing):
+                // what arrives is read and dropped.
+                if result == nil { result = try stream.read(into: scratch) }
             } catch {
                 closeConnection(slot, flushing: false, failure: error)
                 return
             }
-            switch result {
+            switch result! {
             case .bytes(let count):
-                core.receive(id, UnsafeRawBufferPointer(rebasing: scratch[..<count]), now: loop.now)
                 total += count
                 // A short read means the stream is empty; level-triggered readiness
                 // reports anything that arrives later.

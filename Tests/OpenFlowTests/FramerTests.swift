@@ -143,4 +143,44 @@ struct FramerTests {
         #expect(decoded == OpenFlowMessage(xid: 1, .echoRequest(Echo(payload: [0xDE, 0xAD, 0xBE, 0xEF]))))
         #expect(try OpenFlowMessage.decode(second) == OpenFlowMessage(xid: 1, .echoReply(Echo(payload: [0xCA, 0xFE, 0xBA, 0xBE]))))
     }
+
+    @Test func readsInPlaceUnderAnySegmentation() throws {
+        // appendReading lends room after the buffered bytes, as a socket read would fill
+        // it; cut into random reads (some returning nothing, some filling only part of
+        // the room) and mixed with copying appends, the same messages come out.
+        let (bytes, messages) = try Self.stream(count: 60, seed: 11)
+        var rng = SplitMix64(seed: 12)
+        var framer = Framer(capacity: 64)
+        var out: [[UInt8]] = []
+        var offset = 0
+        while offset < bytes.count {
+            let room = Int(rng.next() % 300) + 1
+            let take = min(Int(rng.next() % UInt64(room + 1)), bytes.count - offset)
+            if rng.next() % 4 == 0 {
+                framer.append(bytes[offset..<offset + take])
+            } else {
+                let stored = framer.appendReading(maximum: room) { buffer in
+                    #expect(buffer.count == room)
+                    guard take > 0 else { return -1 }  // as a read that found nothing
+                    bytes[offset..<offset + take].withUnsafeBytes { buffer.copyMemory(from: $0) }
+                    return take
+                }
+                #expect(stored == (take > 0 ? take : 0))
+            }
+            offset += take
+            while let message = try framer.next() { out.append(Array(message)) }
+        }
+        #expect(out == messages)
+        #expect(framer.bufferedCount == 0)
+    }
+
+    @Test func readingThrowsItsOwnError() throws {
+        struct Gone: Error {}
+        var framer = Framer()
+        framer.append(hex("01 02 00 0c")[...])
+        #expect(throws: Gone.self) { try framer.appendReading(maximum: 16) { (_) throws(Gone) -> Int in throw Gone() } }
+        // The bytes buffered before stay, and the stream goes on.
+        framer.append(hex("00 00 00 01 de ad be ef")[...])
+        #expect(try framer.next() == hex("01 02 00 0c 00 00 00 01 de ad be ef")[...])
+    }
 }

@@ -50,6 +50,20 @@ public struct ControllerCore<App: ControllerApp> {
         deliverEvents(input: slot)
     }
 
+    /// `receive` for an I/O layer that reads straight into the connection's input buffer
+    /// (no copy): `read` is lent room for up to `maximum` bytes and returns how many it
+    /// stored. It is not called for a connection the core no longer takes input from.
+    public mutating func receive<E: Error>(
+        _ id: ConnectionID, now: Instant, maximum: Int, reading read: (UnsafeMutableRawBufferPointer) throws(E) -> Int
+    ) throws(E) {
+        context.engine.shared.now = now
+        guard let slot = context.engine.inputSlot(id),
+            try context.engine.sessions[slot]!.framer.appendReading(maximum: maximum, read) > 0
+        else { return }
+        context.engine.noteInput(slot)
+        deliverEvents(input: slot)
+    }
+
     public mutating func receive(_ id: ConnectionID, _ bytes: ArraySlice<UInt8>, now: Instant) {
         context.engine.shared.now = now
         guard let slot = context.engine.acceptInput(id) else { return }

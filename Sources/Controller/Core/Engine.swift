@@ -48,10 +48,21 @@ struct Engine {
 
     /// The slot of a connection whose input is still wanted, with its clock reset.
     mutating func acceptInput(_ id: ConnectionID) -> Int? {
+        guard let slot = inputSlot(id) else { return nil }
+        noteInput(slot)
+        return slot
+    }
+
+    /// The slot of a connection whose input is still wanted.
+    func inputSlot(_ id: ConnectionID) -> Int? {
         guard let slot = slotByConnection[id], !sessions[slot]!.channel.isClosing else { return nil }
+        return slot
+    }
+
+    /// Input arrived on `slot`: its keepalive clock starts again.
+    mutating func noteInput(_ slot: Int) {
         sessions[slot]!.channel.inputArrived(now: shared.now)
         sessions[slot]!.heardFrom = true
-        return slot
     }
 
     /// The connection is gone; a datapath still up on it goes down.
