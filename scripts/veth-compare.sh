@@ -34,19 +34,15 @@ REPO=$(cd "$HERE/.." && pwd)
 # EXIT trap that stops OVS and the background processes and deletes the namespaces.
 # shellcheck source=../Tests/Interop/ovs-lib.sh
 source "$REPO/Tests/Interop/ovs-lib.sh"
+# veth-lib.sh: the topology, starting ofswitch and OVS with the flows, cpu_ticks.
+# shellcheck source=veth-lib.sh
+source "$HERE/veth-lib.sh"
 
 for tool in ip ping ethtool iperf3 ovs-vswitchd ovsdb-server ovs-vsctl ovs-ofctl python3; do
     command -v "$tool" >/dev/null || { log "missing $tool (scripts/install-deps.sh installs it)"; exit 2; }
 done
 
-BIN_DIR=${1:-${BIN_DIR:-}}
-if [ -z "$BIN_DIR" ]; then
-    log "building ofswitch (release) in $REPO"
-    (cd "$REPO" && swift build -c release --product ofswitch) >&2
-    BIN_DIR=$(cd "$REPO" && swift build -c release --show-bin-path)
-fi
-OFSWITCH="$BIN_DIR/ofswitch"
-[ -x "$OFSWITCH" ] || { log "missing $OFSWITCH"; exit 2; }
+resolve_ofswitch "${1:-${BIN_DIR:-}}"
 
 REPS=${VETH_REPS:-3}
 TCP_SECONDS=${VETH_TCP_SECONDS:-10}
@@ -63,56 +59,15 @@ for ns in "$SW" "${P}a1" "${P}a2" "${P}b1" "${P}b2"; do
     if ip netns list | grep -qw "$ns"; then log "namespace $ns exists: another run? (VETH_PREFIX)"; exit 2; fi
 done
 
-in_ns() {
-    local ns=$1
-    shift
-    ip netns exec "$ns" "$@"
-}
-
-# add_bench_host SIDE N: namespace ${P}SIDEN holding eth0 (10.0.0.N/24), whose peer
-# ${P}SIDEN sits in the switch namespace. Offloads off on both ends, no IPv6.
-add_bench_host() {
-    local host="${P}$1$2" n=$2
-    ip netns add "$host"
-    HOSTS+=("$host")
-    ip -n "$SW" link add "$host" type veth peer name eth0 netns "$host"
-    in_ns "$host" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-    in_ns "$host" ip link set lo up
-    in_ns "$host" ip addr add "10.0.0.$n/24" dev eth0
-    in_ns "$host" ip link set eth0 up
-    in_ns "$SW" ip link set "$host" up
-    in_ns "$host" ethtool -K eth0 tx off tso off gso off gro off >/dev/null 2>&1 || true
-    in_ns "$SW" ethtool -K "$host" tx off tso off gso off gro off >/dev/null 2>&1 || true
-}
-
-FLOWS=("priority=100,in_port=1,actions=output:2" "priority=100,in_port=2,actions=output:1")
-
-ip netns add "$SW"
-HOSTS+=("$SW")
-in_ns "$SW" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-in_ns "$SW" ip link set lo up
+make_switch_ns
 for side in a b; do for n in 1 2; do add_bench_host "$side" "$n"; done; done
 
 # --- A: ofswitch (ports 1 and 2 in this order), flows through its listener ----------
 OFSWITCH_LOG="$INTEROP_DIR/ofswitch.log"
-# (ip netns exec, not the in_ns function: a function in the background would be a
-# subshell, and $! its pid instead of ofswitch's.)
-ip netns exec "$SW" "$OFSWITCH" --port "${P}a1" --port "${P}a2" --listen "ptcp:$LISTEN_PORT" \
-    --status-interval 0 --log-level info >"$OFSWITCH_LOG" 2>&1 &
-OFSWITCH_PID=$!
-BACKGROUND_PIDS+=("$OFSWITCH_PID")
-wait_for 15 grep -q "ofswitch: running" "$OFSWITCH_LOG" || { log "ofswitch did not start:"; cat "$OFSWITCH_LOG"; exit 1; }
-for flow in "${FLOWS[@]}"; do in_ns "$SW" "${OFCTL[@]}" add-flow "tcp:127.0.0.1:$LISTEN_PORT" "$flow"; done
+start_ofswitch "$OFSWITCH_LOG" "$LISTEN_PORT" "${P}a1" "${P}a2"
 
 # --- B: Open vSwitch, userspace datapath, ovs-vswitchd in the switch namespace ------
-start_ovs "$SW"
-add_bridge "$BRIDGE" secure
-"${VSCTL[@]}" add-port "$BRIDGE" "${P}b1" -- set interface "${P}b1" ofport_request=1
-"${VSCTL[@]}" add-port "$BRIDGE" "${P}b2" -- set interface "${P}b2" ofport_request=2
-OVS_MGMT="unix:$OVS_D/run/$BRIDGE.mgmt"
-"${OFCTL[@]}" del-flows "$OVS_MGMT"
-for flow in "${FLOWS[@]}"; do "${OFCTL[@]}" add-flow "$OVS_MGMT" "$flow"; done
-OVS_PID=$(cat "$OVS_D/run/vswitchd.pid")
+start_ovs_bridge "$BRIDGE" "${P}b1" "${P}b2"
 
 # target -> its hosts, its switch process, and its flow dump
 host1() { echo "${P}$1""1"; }
@@ -121,12 +76,10 @@ side() { case $1 in ofswitch) echo a ;; ovs) echo b ;; esac; }
 switch_pid() { case $1 in ofswitch) echo "$OFSWITCH_PID" ;; ovs) echo "$OVS_PID" ;; esac; }
 dump_target_flows() {
     case $1 in
-    ofswitch) in_ns "$SW" "${OFCTL[@]}" -F openflow10 --no-names dump-flows "tcp:127.0.0.1:$LISTEN_PORT" ;;
-    ovs) "${OFCTL[@]}" -F openflow10 --no-names dump-flows "$OVS_MGMT" ;;
+    ofswitch) dump_ofswitch_flows "$LISTEN_PORT" ;;
+    ovs) dump_ovs_flows ;;
     esac
 }
-# CPU time (user + system, clock ticks) of a process and all its threads.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # Both paths forward before anything is measured; the iperf3 servers run in each h2.
 for target in ofswitch ovs; do
