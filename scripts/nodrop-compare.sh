@@ -412,14 +412,7 @@ EOF
     if command -v column >/dev/null; then column -t -s $'\t' "$TRIALS"; else cat "$TRIALS"; fi
     echo '```'
     echo
-    echo "Flow counters after the run:"
-    echo
-    echo '```'
-    for target in "${TARGETS[@]}"; do
-        echo "$target:"
-        grep -E 'actions=' "$RAW/$target-flows.txt" | sed -E 's/^ *cookie=[^,]*, duration=[^,]*, table=0, //' || true
-    done
-    echo '```'
+    print_flow_counters "${TARGETS[@]}"
 } >"$OUT"
 cat "$OUT"
 log "written to $OUT"

@@ -228,14 +228,7 @@ EOF
     echo
     cat "$INTEROP_DIR/table.md"
     echo
-    echo "Flow counters after the run:"
-    echo
-    echo '```'
-    for target in ofswitch ovs; do
-        echo "$target:"
-        grep -E 'actions=' "$RAW/$target-flows.txt" | sed -E 's/^ *cookie=[^,]*, duration=[^,]*, table=0, //' || true
-    done
-    echo '```'
+    print_flow_counters ofswitch ovs
 } >"$OUT"
 cat "$OUT"
 log "written to $OUT"

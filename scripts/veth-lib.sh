@@ -91,3 +91,16 @@ dump_ovs_flows() { "${OFCTL[@]}" -F openflow10 --no-names dump-flows "$OVS_MGMT"
 
 # CPU time (user + system, clock ticks) of a process and all its threads.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# print_flow_counters TARGET...: each target's flows with their counters, from
+# $RAW/TARGET-flows.txt (dump-flows output), as a fenced block for the results file.
+print_flow_counters() {
+    echo "Flow counters after the run:"
+    echo
+    echo '```'
+    for target in "$@"; do
+        echo "$target:"
+        grep -E 'actions=' "$RAW/$target-flows.txt" | sed -E 's/^ *cookie=[^,]*, duration=[^,]*, table=0, //' || true
+    done
+    echo '```'
+}

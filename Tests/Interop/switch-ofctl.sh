@@ -83,6 +83,16 @@ port_line() {
 port_config() { port_line "$1" config; }
 port_state_is() { [ "$(port_line "$1" state)" = "$2" ]; }
 
+# capture_in_h2 NAME FILTER: tshark in h2 takes the first frame matching FILTER into
+# $INTEROP_DIR/NAME.pcap, in the background (pid in CAPTURE_PID); returns once it listens.
+capture_in_h2() {
+    in_host 2 tshark -q -i "${LAB}h2-eth0" -c 1 -a duration:20 -f "$2" -w "$INTEROP_DIR/$1.pcap" \
+        >"$INTEROP_DIR/tshark-$1.out" 2>&1 &
+    CAPTURE_PID=$!
+    BACKGROUND_PIDS+=("$CAPTURE_PID")
+    wait_for 15 grep -q 'Capturing on' "$INTEROP_DIR/tshark-$1.out"
+}
+
 # queue_packets PORT QUEUE: the packet counter of one queue, from queue-stats.
 queue_packets() { ofctl queue-stats "$SW" "$1" "$2" | grep -o "queue $2: .*pkts=[0-9]*" | grep -o "pkts=[0-9]*" | cut -d= -f2 || true; }
 
@@ -132,12 +142,7 @@ check "no flows: h1 -> h3 ping" ping_ok 1 3
 lookup1=$(table_stat lookup)
 # A VLAN-tagged frame from h1: the kernel hands it to the switch's socket with the tag
 # beside the frame, and NORMAL must flood it to h2 tagged as it came.
-VLAN_CAPTURE="$INTEROP_DIR/vlan.pcap"
-in_host 2 tshark -q -i "${LAB}h2-eth0" -c 1 -a duration:20 -f "vlan 10 and udp dst port 9998" -w "$VLAN_CAPTURE" \
-    >"$INTEROP_DIR/tshark-vlan.out" 2>&1 &
-VLAN_TSHARK_PID=$!
-BACKGROUND_PIDS+=("$VLAN_TSHARK_PID")
-check "tshark captures VLAN 10 in h2" wait_for 15 grep -q 'Capturing on' "$INTEROP_DIR/tshark-vlan.out"
+check "tshark captures VLAN 10 in h2" capture_in_h2 vlan "vlan 10 and udp dst port 9998"
 send_tagged() {
     in_host 1 python3 - "${LAB}h1-eth0" <<'PY'
 import socket, struct, sys
@@ -153,8 +158,8 @@ s.send(frame)
 PY
 }
 check "h1 sends a UDP broadcast tagged VLAN 10" send_tagged
-wait "$VLAN_TSHARK_PID" || true
-seen=$(tshark -r "$VLAN_CAPTURE" -T fields -e vlan.id -e ip.src -e udp.dstport 2>/dev/null || true)
+wait "$CAPTURE_PID" || true
+seen=$(tshark -r "$INTEROP_DIR/vlan.pcap" -T fields -e vlan.id -e ip.src -e udp.dstport 2>/dev/null || true)
 log "h2 captured: ${seen:-nothing}"
 check "no flows: h2 receives it flooded with its VLAN 10 tag (put back through the rings)" \
     has "$seen" "^10.10\.0\.0\.1.9998$"
@@ -269,16 +274,11 @@ ip = ip[:10] + struct.pack("!H", ~s & 0xFFFF) + ip[12:]
 print((bytes.fromhex("000000000002000000000001") + b"\x08\x00" + ip + udp).hex())
 EOF
 )
-CAPTURE="$INTEROP_DIR/packet-out.pcap"
-in_host 2 tshark -q -i "${LAB}h2-eth0" -c 1 -a duration:20 -f "udp dst port 9999" -w "$CAPTURE" \
-    >"$INTEROP_DIR/tshark.out" 2>&1 &
-TSHARK_PID=$!
-BACKGROUND_PIDS+=("$TSHARK_PID")
-check "tshark captures in h2" wait_for 15 grep -q 'Capturing on' "$INTEROP_DIR/tshark.out"
+check "tshark captures in h2" capture_in_h2 packet-out "udp dst port 9999"
 tx2=$(port_stat 2 tx)
 check "packet-out in_port=none actions=output:2 <UDP frame>" ofctl packet-out "$SW" none output:2 "$FRAME"
-wait "$TSHARK_PID" || true
-seen=$(tshark -r "$CAPTURE" -T fields -e eth.src -e eth.dst -e ip.src -e ip.dst -e udp.dstport -e data.data 2>/dev/null || true)
+wait "$CAPTURE_PID" || true
+seen=$(tshark -r "$INTEROP_DIR/packet-out.pcap" -T fields -e eth.src -e eth.dst -e ip.src -e ip.dst -e udp.dstport -e data.data 2>/dev/null || true)
 log "h2 captured: ${seen:-nothing}"
 payload_hex=$(printf 'ofswitch packet-out test' | od -An -tx1 | tr -d ' \n')
 check "packet-out: h2 receives the frame (addresses, port and payload)" \
