@@ -194,9 +194,11 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
         let stream = connection.stream
         while total < readBudget, core.wantsInput(id) {
             var result: StreamRead?
+            var lent = scratch.count
             do throws(StreamError) {
                 // Straight into the connection's framer: the bytes are not copied again.
                 try core.receive(id, now: loop.now, maximum: scratch.count) { (room) throws(StreamError) -> Int in
+                    lent = room.count
                     let read = try stream.read(into: room)
                     result = read
                     if case .bytes(let count) = read { return count }
@@ -214,7 +216,7 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
                 total += count
                 // A short read means the stream is empty; level-triggered readiness
                 // reports anything that arrives later.
-                if count < scratch.count { return }
+                if count < lent { return }
             case .wouldBlock:
                 return
             case .closed:

@@ -174,6 +174,25 @@ struct FramerTests {
         #expect(framer.bufferedCount == 0)
     }
 
+    @Test func readRoomGrowsOnlyForAReaderThatFillsIt() {
+        // An idle connection is lent 4 KB; each read that fills its room doubles it, up
+        // to the maximum asked for.
+        var busy = Framer()
+        var lent: [Int] = []
+        for _ in 0..<6 {
+            busy.appendReading(maximum: 40_000) { buffer in
+                lent.append(buffer.count)
+                // Whole 8-byte ECHO_REQUESTs, so the framer hands them out and has room again.
+                for offset in stride(from: 0, to: buffer.count - 7, by: 8) {
+                    buffer.storeBytes(of: UInt64(0x0102_0008_0000_0000).bigEndian, toByteOffset: offset, as: UInt64.self)
+                }
+                return buffer.count / 8 * 8
+            }
+            while (try? busy.next()) ?? nil != nil {}
+        }
+        #expect(lent == [4096, 8192, 16384, 32768, 40_000, 40_000])
+    }
+
     @Test func readingThrowsItsOwnError() throws {
         struct Gone: Error {}
         var framer = Framer()

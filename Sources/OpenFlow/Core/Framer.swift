@@ -12,6 +12,9 @@ public struct Framer {
     private var start = 0
     private var end = 0
     private var broken: OpenFlowError?
+    /// The room the next `appendReading` makes sure of: 4 KB, doubled by each read that
+    /// fills what it was lent.
+    private var readRoom = 4096
 
     public init(capacity: Int = 1 << 16) {
         buffer.reserveCapacity(capacity)
@@ -38,23 +41,28 @@ public struct Framer {
         end += bytes.count
     }
 
-    /// Lends `read` room for up to `maximum` bytes right after the buffered ones, so a
-    /// socket reads straight into the framer with no copy; `read` returns how many bytes
-    /// it stored (0 or less: none).
+    /// Lends `read` room right after the buffered bytes, so a socket reads straight into
+    /// the framer with no copy; `read` returns how many bytes it stored (0 or less: none).
+    /// The room is at most `maximum` bytes: what the buffer holds already, at least 4 KB.
+    /// A read that fills it doubles it for the next one (up to `maximum`), so only a busy
+    /// connection's buffer grows, once, and an idle one costs 4 KB.
     @discardableResult
     public mutating func appendReading<E: Error>(
         maximum: Int, _ read: (UnsafeMutableRawBufferPointer) throws(E) -> Int
     ) throws(E) -> Int {
-        makeRoom(maximum)
+        makeRoom(min(maximum, readRoom))
         let at = end
+        let room = min(maximum, buffer.count - at)
         // (Array's closure rethrows untyped errors: the typed one travels in a Result.)
         let stored = try buffer.withUnsafeMutableBytes { bytes in
-            Result { () throws(E) -> Int in try read(UnsafeMutableRawBufferPointer(rebasing: bytes[at..<at + maximum])) }
+            Result { () throws(E) -> Int in try read(UnsafeMutableRawBufferPointer(rebasing: bytes[at..<at + room])) }
         }.get()
         guard stored > 0 else { return 0 }
-        end += min(stored, maximum)
-        return stored
+        end += min(stored, room)
+        if stored >= room { readRoom = min(maximum, 2 * room) }
+        return min(stored, room)
     }
+
 
     /// The next whole message, or nil until more bytes arrive. Throws
     /// `badHeaderLength` (stream-fatal, and sticky) when a header declares fewer than
@@ -73,6 +81,8 @@ public struct Framer {
         return buffer[start..<start + length]
     }
 
+    private static let zeros = [UInt8](repeating: 0, count: 4096)
+
     /// Moves the unread bytes to the front and makes sure `count` more fit after them.
     private mutating func makeRoom(_ count: Int) {
         if start == end {
@@ -86,8 +96,12 @@ public struct Framer {
             start = 0
             end = length
         }
-        if buffer.count < end + count {
-            buffer.append(contentsOf: repeatElement(0, count: end + count - buffer.count))
+        var missing = end + count - buffer.count
+        while missing > 0 {
+            // Zeros from a block, as raw bytes: a byte-by-byte append is slow unoptimized.
+            let step = min(missing, Self.zeros.count)
+            Self.zeros.withUnsafeBytes { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<step])) }
+            missing -= step
         }
     }
 }
