@@ -8,10 +8,19 @@ import Scheduler
 import TLS
 
 /// What the main thread needs of a loop, whatever its listener: kernel TCP or TLS.
-protocol ControllerLoopRunner: AnyObject {
-    var statistics: LoopStatistics { get }
-    var port: UInt16 { get }
-    func run()
+/// `run` is captured where the listener's type is known, so the loop and its host run
+/// specialized: called through a protocol, a generic class's methods run unspecialized,
+/// looking up generic metadata on every read and write.
+struct ControllerLoopRunner {
+    let statistics: LoopStatistics
+    let port: UInt16
+    let run: () -> Void
+
+    init<Listener>(_ loop: ControllerLoop<Listener>) {
+        statistics = loop.statistics
+        port = loop.port
+        run = { loop.run() }
+    }
 }
 
 /// Builds one loop listening on `listen`: plain TCP, or TLS with `tls`.
@@ -19,7 +28,7 @@ func makeControllerLoop(
     listen: ListenAddress, tls: TLSContext?, reusePort: Bool, apps: [AppSpec], settings: ControllerSettings,
     stop: WakePipe, group: EtcdGroup?, rest: LoopMailbox?, metrics: ControllerMetrics?, registry: RegistryLink?,
     logger: Logger
-) throws(StreamError) -> any ControllerLoopRunner {
+) throws(StreamError) -> ControllerLoopRunner {
     let platform: EpollPlatform
     let listener: KernelListener
     do throws(SocketError) {
@@ -30,20 +39,20 @@ func makeControllerLoop(
         throw StreamError(error, .listen)
     }
     if let tls {
-        return try ControllerLoop(
+        return ControllerLoopRunner(try ControllerLoop(
             platform: platform, listener: TLSListener(listener, context: tls), apps: apps, settings: settings,
-            stop: stop, group: group, rest: rest, metrics: metrics, registry: registry, logger: logger)
+            stop: stop, group: group, rest: rest, metrics: metrics, registry: registry, logger: logger))
     }
-    return try ControllerLoop(
+    return ControllerLoopRunner(try ControllerLoop(
         platform: platform, listener: listener, apps: apps, settings: settings, stop: stop, group: group, rest: rest,
-        metrics: metrics, registry: registry, logger: logger)
+        metrics: metrics, registry: registry, logger: logger))
 }
 
 /// One controller loop on its own thread: an epoll platform, a listener (kernel TCP, or
 /// TLS over it) and a `ControllerHost` (with its own copy of the app chain). `--threads
 /// N` runs N of them, sharing the stop signal, the published counters and the datapath
 /// registry.
-final class ControllerLoop<Listener: StreamListener>: ControllerLoopRunner {
+final class ControllerLoop<Listener: StreamListener> {
     let statistics = LoopStatistics()
     private let host: ControllerHost<[BuiltinApp], Listener, EpollPlatform>
     /// With `--rest`: where each turn's work time goes (`ofcontroller_loop_turn_seconds`).

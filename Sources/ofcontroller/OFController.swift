@@ -208,7 +208,7 @@ struct OFController: ParsableCommand {
                     endpoints: endpoints, prefix: etcdPrefix, name: name ?? Self.defaultName, ttl: etcdTTL),
                 logger: logger)
         }
-        var loops: [any ControllerLoopRunner] = []
+        var loops: [ControllerLoopRunner] = []
         for index in 0..<threads {
             var loopLogger = logger
             if threads > 1 { loopLogger[metadataKey: "loop"] = "\(index)" }

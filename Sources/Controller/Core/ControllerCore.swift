@@ -53,12 +53,14 @@ public struct ControllerCore<App: ControllerApp> {
     /// `receive` for an I/O layer that reads straight into the connection's input buffer
     /// (no copy): `read` is lent room for up to `maximum` bytes and returns how many it
     /// stored. It is not called for a connection the core no longer takes input from.
-    public mutating func receive<E: Error>(
-        _ id: ConnectionID, now: Instant, maximum: Int, reading read: (UnsafeMutableRawBufferPointer) throws(E) -> Int
-    ) throws(E) {
+    /// Not generic (a failed read is the caller's to keep and returns 0): a host generic
+    /// over its stream calls this without looking up generic metadata per read.
+    public mutating func receive(
+        _ id: ConnectionID, now: Instant, maximum: Int, reading read: (UnsafeMutableRawBufferPointer) -> Int
+    ) {
         context.engine.shared.now = now
         guard let slot = context.engine.inputSlot(id),
-            try context.engine.sessions[slot]!.framer.appendReading(maximum: maximum, read) > 0
+            context.engine.sessions[slot]!.framer.appendReading(maximum: maximum, read) > 0
         else { return }
         context.engine.noteInput(slot)
         deliverEvents(input: slot)
@@ -159,11 +161,11 @@ public struct ControllerCore<App: ControllerApp> {
     }
 
     /// Lends the connection's unsent bytes to `write`, which returns how many the
-    /// socket took; those are dropped from the front and the rest stay queued.
-    public mutating func withOutput<E: Error>(
-        _ id: ConnectionID, _ write: (UnsafeRawBufferPointer) throws(E) -> Int
-    ) throws(E) {
-        try context.engine.withOutput(id, write)
+    /// socket took; those are dropped from the front and the rest stay queued. Not
+    /// generic, like `receive(_:now:maximum:reading:)`: a failed write is the caller's
+    /// to keep and returns 0.
+    public mutating func withOutput(_ id: ConnectionID, _ write: (UnsafeRawBufferPointer) -> Int) {
+        context.engine.withOutput(id, write)
     }
 
     /// The next connection the core wants closed, once its queued output (an error

@@ -133,8 +133,8 @@ struct Session {
     }
 
     /// Lends the unsent bytes to the I/O layer and drops what it wrote.
-    mutating func drainOutput<E: Error>(_ write: (UnsafeRawBufferPointer) throws(E) -> Int) throws(E) {
-        let written = try output.withUnsent(write)
+    mutating func drainOutput(_ write: (UnsafeRawBufferPointer) -> Int) {
+        let written = output.withUnsent(write)
         output.consume(written)
     }
 

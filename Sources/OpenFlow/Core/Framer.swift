@@ -45,18 +45,17 @@ public struct Framer {
     /// the framer with no copy; `read` returns how many bytes it stored (0 or less: none).
     /// The room is at most `maximum` bytes: what the buffer holds already, at least 4 KB.
     /// A read that fills it doubles it for the next one (up to `maximum`), so only a busy
-    /// connection's buffer grows, once, and an idle one costs 4 KB.
+    /// connection's buffer grows, once, and an idle one costs 4 KB. Not generic over a
+    /// read error (a failed read is the caller's to keep, and stores nothing): called
+    /// from another module, a generic one ran unspecialized, looking up metadata per read.
     @discardableResult
-    public mutating func appendReading<E: Error>(
-        maximum: Int, _ read: (UnsafeMutableRawBufferPointer) throws(E) -> Int
-    ) throws(E) -> Int {
+    public mutating func appendReading(maximum: Int, _ read: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
         makeRoom(min(maximum, readRoom))
         let at = end
         let room = min(maximum, buffer.count - at)
-        // (Array's closure rethrows untyped errors: the typed one travels in a Result.)
-        let stored = try buffer.withUnsafeMutableBytes { bytes in
-            Result { () throws(E) -> Int in try read(UnsafeMutableRawBufferPointer(rebasing: bytes[at..<at + room])) }
-        }.get()
+        let stored = buffer.withUnsafeMutableBytes { bytes in
+            read(UnsafeMutableRawBufferPointer(rebasing: bytes[at..<at + room]))
+        }
         guard stored > 0 else { return 0 }
         end += min(stored, room)
         if stored >= room { readRoom = min(maximum, 2 * room) }
