@@ -123,10 +123,13 @@ public struct LearningSwitch: ControllerApp {
 
     private mutating func tableIndex(_ datapath: DatapathID) -> Tables.Index {
         if let lastTable, lastTable.datapath == datapath { return lastTable.index }
-        if tables[datapath] == nil {
+        let index: Tables.Index
+        if let known = tables.index(forKey: datapath) {
+            index = known
+        } else {
             tables[datapath] = newTable()
+            index = tables.index(forKey: datapath)!
         }
-        let index = tables.index(forKey: datapath)!
         lastTable = (datapath, index)
         return index
     }

@@ -163,8 +163,10 @@ public struct ControllerCore<App: ControllerApp> {
     /// Lends the connection's unsent bytes to `write`, which returns how many the
     /// socket took; those are dropped from the front and the rest stay queued. Not
     /// generic, like `receive(_:now:maximum:reading:)`: a failed write is the caller's
-    /// to keep and returns 0.
-    public mutating func withOutput(_ id: ConnectionID, _ write: (UnsafeRawBufferPointer) -> Int) {
+    /// to keep and returns 0. `write` is not called when nothing is queued. Returns the
+    /// bytes still queued.
+    @discardableResult
+    public mutating func withOutput(_ id: ConnectionID, _ write: (UnsafeRawBufferPointer) -> Int) -> Int {
         context.engine.withOutput(id, write)
     }
 

@@ -13,10 +13,11 @@ struct Engine {
     var sessions: [Session?] = []
     var freeSlots: [Int] = []
     var slotByConnection: [ConnectionID: Int] = [:]
-    /// The connection whose input came last, and its slot: the I/O layer then asks
-    /// about it several times in a row (output count, write, room for more input), and
-    /// hashing its id costs ~200 instructions each time.
-    var lastInput: (id: ConnectionID, slot: Int)?
+    /// `slotByConnection` cached by the id's low bits: the I/O layer asks about a
+    /// connection several times per read and write, and hashing its id costs ~200
+    /// instructions each time. Hosts number connections densely (ControllerHost's ids
+    /// end in its slot), so an open connection usually has an entry of its own.
+    var recentSlots = [(id: ConnectionID, slot: Int)?](repeating: nil, count: 256)
     var slotByDatapath: [DatapathID: Int] = [:]
     /// The datapath whose event the app is handling, so replies to it skip the lookup.
     var current: (datapath: DatapathID, slot: Int)?
@@ -45,6 +46,7 @@ struct Engine {
         session.peer = peer
         if slot == sessions.count { sessions.append(session) } else { sessions[slot] = session }
         slotByConnection[id] = slot
+        recentSlots[Self.recentIndex(id)] = (id, slot)
         if let deadline = session.nextDeadline { shared.noteDeadline(deadline) }
         guard admit(slot) else { return }
         _ = sessions[slot]!.write(OpenFlowChannel.hello(xid: shared.nextXID()), &shared)
@@ -65,21 +67,22 @@ struct Engine {
 
     /// The slot of an open connection.
     func slot(of id: ConnectionID) -> Int? {
-        if let lastInput, lastInput.id == id { return lastInput.slot }
+        if let recent = recentSlots[Self.recentIndex(id)], recent.id == id { return recent.slot }
         return slotByConnection[id]
     }
+
+    private static func recentIndex(_ id: ConnectionID) -> Int { Int(truncatingIfNeeded: id.rawValue & 0xff) }
 
     /// Input arrived on `slot`: its keepalive clock starts again.
     mutating func noteInput(_ slot: Int) {
         sessions[slot]!.channel.inputArrived(now: shared.now)
         sessions[slot]!.heardFrom = true
-        lastInput = (sessions[slot]!.id, slot)
     }
 
     /// The connection is gone; a datapath still up on it goes down.
     mutating func closed(_ id: ConnectionID) {
         guard let slot = slotByConnection.removeValue(forKey: id) else { return }
-        if lastInput?.id == id { lastInput = nil }
+        if recentSlots[Self.recentIndex(id)]?.id == id { recentSlots[Self.recentIndex(id)] = nil }
         let session = sessions[slot]!
         sessions[slot] = nil
         freeSlots.append(slot)
@@ -185,9 +188,10 @@ struct Engine {
         return sessions[slot]!.output.count
     }
 
-    mutating func withOutput(_ id: ConnectionID, _ write: (UnsafeRawBufferPointer) -> Int) {
-        guard let slot = slot(of: id) else { return }
+    mutating func withOutput(_ id: ConnectionID, _ write: (UnsafeRawBufferPointer) -> Int) -> Int {
+        guard let slot = slot(of: id), sessions[slot]!.output.count > 0 else { return 0 }
         sessions[slot]!.drainOutput(write)
+        return sessions[slot]!.output.count
     }
 
     /// Sends an app's message; see `AppContext.send`.
