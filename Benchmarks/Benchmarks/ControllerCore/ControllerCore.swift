@@ -112,15 +112,17 @@ struct SwitchPeer {
     /// HELLO, then FEATURES_REPLY (256 buffers, 4 ports) to the core's FEATURES_REQUEST.
     mutating func handshake<App: ControllerApp>(_ core: inout ControllerCore<App>, _ id: ConnectionID, now: Instant) throws {
         core.receive(id, try OpenFlowMessage(xid: 1, .hello(Hello())).encoded()[...], now: now)
-        var request: UInt32?
-        try core.withOutput(id) { (bytes) throws(OpenFlowError) -> Int in
-            var framer = Framer()
-            framer.append(bytes)
-            while let frame = try framer.next() {
-                let message = try OpenFlowMessage.decode(frame)
-                if case .featuresRequest = message.message { request = message.xid }
-            }
+        var output: [UInt8] = []
+        core.withOutput(id) { bytes in
+            output.append(contentsOf: bytes)
             return bytes.count
+        }
+        var request: UInt32?
+        var framer = Framer()
+        framer.append(output[...])
+        while let frame = try framer.next() {
+            let message = try OpenFlowMessage.decode(frame)
+            if case .featuresRequest = message.message { request = message.xid }
         }
         guard let request else { fatalError("no FEATURES_REQUEST from the core") }
         let ports = (1...4).map { n in
