@@ -49,14 +49,25 @@ step "interop: ofcontroller, ofswitch and our TCP/IP stack against real peers"
 # (also over TLS) and answers fake switches' bad input; ofswitch is driven by ovs-ofctl, a fake
 # controller's bad input, ovs-testcontroller, os-ken and ofcontroller; our own TCP/IP
 # stack (ofnet, and ofcontroller --net) talks to Linux and to Open vSwitch over taps.
+# A failed script's FAIL lines are repeated at the end, where a log's tail shows them.
 bin_dir=$(swift build --show-bin-path)
-interop_status=0
+interop_log=$(mktemp)
+failed_scripts=()
 for script in controller-ovs controller-topology controller-rest controller-bad-input controller-ha controller-tls \
     switch-ofctl switch-bad-input switch-controllers switch-roles switch-tls \
     netstack-linux netstack-iperf3 netstack-dhcp netstack-tshark netstack-hostile controller-ovs-netstack switch-netstack; do
-    bash "Tests/Interop/$script.sh" "$bin_dir" || { interop_status=1; echo "interop: $script failed" >&2; }
+    if ! bash "Tests/Interop/$script.sh" "$bin_dir" 2>&1 | tee "$interop_log"; then
+        failed_scripts+=("$script")
+        echo "interop: $script failed" >&2
+        grep -a 'FAIL' "$interop_log" | sed "s/^/interop: $script: /" >> "$interop_log.failures" || true
+    fi
 done
-[ "$interop_status" -eq 0 ] || { echo "interop: failures above" >&2; exit 1; }
+if [ "${#failed_scripts[@]}" -gt 0 ]; then
+    echo "interop: failed: ${failed_scripts[*]}" >&2
+    cat "$interop_log.failures" >&2
+    exit 1
+fi
+rm -f "$interop_log" "$interop_log.failures"
 
 step "unikernel images: build, and boot them in the Xen lab"
 # selftest.elf under QEMU microvm and as a Xen PVH dom0; echo.elf (NetStack over netfront)

@@ -21,8 +21,8 @@ struct c_linux_platform_packet_ring {
     size_t map_length;
     unsigned char *rx;  // rx_frames frames of rx_frame_size bytes
     unsigned char *tx;  // then tx_frames frames of tx_frame_size bytes
-    unsigned rx_frames, rx_frame_size, rx_head;
-    unsigned tx_frames, tx_frame_size, tx_head;
+    unsigned rx_frames, rx_head;
+    unsigned tx_frames, tx_head;
 };
 
 enum { block_size = 1 << 16, rx_frame_size = 2048, tx_frame_size = 4096 };
@@ -47,8 +47,6 @@ struct c_linux_platform_packet_ring *c_linux_platform_packet_ring_open(int fd, u
     struct c_linux_platform_packet_ring *ring = calloc(1, sizeof *ring);
     if (!ring) return NULL;
     ring->fd = fd;
-    ring->rx_frame_size = rx_frame_size;
-    ring->tx_frame_size = tx_frame_size;
     ring->rx_frames = round_frames(rx_frames, rx_frame_size);
     ring->tx_frames = round_frames(tx_frames, tx_frame_size);
     int version = TPACKET_V2;
@@ -79,11 +77,11 @@ void c_linux_platform_packet_ring_close(struct c_linux_platform_packet_ring *rin
 }
 
 static struct tpacket2_hdr *rx_frame(struct c_linux_platform_packet_ring *ring, unsigned index) {
-    return (struct tpacket2_hdr *)(ring->rx + (size_t)index * ring->rx_frame_size);
+    return (struct tpacket2_hdr *)(ring->rx + (size_t)index * rx_frame_size);
 }
 
 static struct tpacket2_hdr *tx_frame(struct c_linux_platform_packet_ring *ring, unsigned index) {
-    return (struct tpacket2_hdr *)(ring->tx + (size_t)index * ring->tx_frame_size);
+    return (struct tpacket2_hdr *)(ring->tx + (size_t)index * tx_frame_size);
 }
 
 int c_linux_platform_packet_ring_receive_batch(struct c_linux_platform_packet_ring *ring, unsigned char *buffer,
@@ -137,7 +135,7 @@ int c_linux_platform_packet_ring_send_batch(struct c_linux_platform_packet_ring 
                                             const size_t *offsets, const size_t *lengths, unsigned count) {
     // Frame data starts where a received frame's sockaddr_ll would (no PACKET_TX_HAS_OFF).
     const size_t data_offset = TPACKET2_HDRLEN - sizeof(struct sockaddr_ll);
-    const size_t room = ring->tx_frame_size - data_offset;
+    const size_t room = tx_frame_size - data_offset;
     unsigned queued = 0;
     for (unsigned i = 0; i < count; i++) {
         if (lengths[i] > room) {

@@ -24,7 +24,7 @@ import Scheduler
 /// Everything is `@inlinable` so that each executable specializes the host for its
 /// app, listener and platform: run generic from its own module, every read and write
 /// looked up generic metadata and copied the core through value witnesses (callgrind,
-/// cbench latency mode: ~16,600 instructions per packet_in, against ~2,000 when the
+/// cbench latency mode: 24,029 instructions per packet_in, now ~5,000; ~1,950 when the
 /// reads are batched).
 public final class ControllerHost<App: ControllerApp, Listener: StreamListener, P: Platform> {
     public let loop: RunLoop<P>
@@ -116,7 +116,8 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
 
     /// Lets a task of the loop change the core between events (a role decided
     /// elsewhere); what it queues is flushed after the turn. `body` must not use the
-    /// host (see `state`).
+    /// host (see `state`). The host asks the core through it too, even to read: a
+    /// non-mutating call on a class's stored struct copies the whole core first.
     @inlinable public func withCore<R>(_ body: (inout ControllerCore<App>) -> R) -> R { body(&state) }
 
     // MARK: Accepting
@@ -189,7 +190,7 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
     @inlinable func connectionReady(_ slot: Int, _ ready: Readiness) {
         guard let connection = slots[slot] else { return }
         if ready.readable || ready.closed {
-            if inPlace({ $0.wantsInput(connection.id) }) {
+            if withCore({ $0.wantsInput(connection.id) }) {
                 readBatch(slot, connection)
                 // The answers go out now, not after the turn: a switch whose request
                 // came in early in a busy turn is not kept waiting for the others'
@@ -213,7 +214,7 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
         let id = connection.id
         var total = 0
         let stream = connection.stream
-        while total < readBudget, inPlace({ $0.wantsInput(id) }) {
+        while total < readBudget, withCore({ $0.wantsInput(id) }) {
             var result: StreamRead?
             var failure: StreamError?
             var lent = scratch.count
@@ -282,10 +283,6 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
         return true
     }
 
-    /// Asks the core in place: a non-mutating call on a class's stored struct copies the
-    /// whole core first (retaining all it holds), several times per read and write.
-    @inlinable func inPlace<R>(_ question: (inout ControllerCore<App>) -> R) -> R { question(&state) }
-
     /// Writes what the core has queued for the connection, once: the bytes left queued,
     /// or the failure.
     @inlinable func write(_ connection: Connection) -> Result<Int, StreamError> {
@@ -337,13 +334,13 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
         }
         pollIfInputIsBuffered()
         state.drainLog(log)
-        tickTimer?.arm(at: inPlace { $0.nextDeadline }, on: loop)
+        tickTimer?.arm(at: withCore { $0.nextDeadline }, on: loop)
     }
 
     /// The connection in `slot` when its stream holds input no readiness will report
     /// (TLS read-ahead) and the core takes input from it.
     @inlinable func bufferedInput(_ slot: Int) -> Connection? {
-        guard let connection = slots[slot], connection.stream.hasBufferedInput, inPlace({ $0.wantsInput(connection.id) }) else { return nil }
+        guard let connection = slots[slot], connection.stream.hasBufferedInput, withCore({ $0.wantsInput(connection.id) }) else { return nil }
         return connection
     }
 

@@ -8,9 +8,8 @@ import Scheduler
 /// Tokens need not be descriptors: unique ones (a counter) keep a late event for a
 /// closed socket from reaching whatever reused its descriptor number.
 ///
-/// Keep a reference of your own to register sockets from inside handlers: while the
-/// loop waits and dispatches it holds `loop.platform` for its mutating `wait`, so
-/// reading `loop.platform` there is an exclusivity violation.
+/// Its state skips dynamic exclusivity checks, like `RunLoop`'s: only the loop's
+/// thread uses it, and nothing it calls reaches back into it.
 public final class EpollPlatform: Platform {
     /// The epoll descriptor.
     public let fd: Int32
@@ -22,12 +21,12 @@ public final class EpollPlatform: Platform {
     /// How long waits keep polling after the last event before they sleep (see `init`).
     public let pollWindow: Interval
     /// When the last wait reported something.
-    private var lastActivity = Instant.zero
+    @exclusivity(unchecked) private var lastActivity = Instant.zero
     /// With `recordsWakeTime`, when the last wait returned: a loop measures the work of
     /// its turn from there (`ofcontroller --rest`'s turn-time histogram). Off by default:
     /// a clock read per wait.
-    public var recordsWakeTime = false
-    public private(set) var lastWake = Instant.zero
+    @exclusivity(unchecked) public var recordsWakeTime = false
+    @exclusivity(unchecked) public private(set) var lastWake = Instant.zero
 
     /// `maxEventsPerWait` bounds how many ready descriptors one wait reports; the rest
     /// stay ready (level-triggered) and come in the next turn. With `busyPoll`, a wait

@@ -14,8 +14,10 @@ public enum ReadResult: Hashable, Sendable {
 /// opened with `connect(host:port:)`. Reads and writes never block: they report
 /// `wouldBlock` or a short count, and the caller waits for readiness.
 public final class TCPConnection {
-    /// The descriptor, for registration with the platform; -1 once closed.
-    public private(set) var fd: Int32
+    /// The descriptor, for registration with the platform; -1 once closed. Read on
+    /// every read and write, and never during a change, so it skips the dynamic
+    /// exclusivity check.
+    @exclusivity(unchecked) public private(set) var fd: Int32
     /// True from `connect` until `finishConnect()` has confirmed the connection.
     public private(set) var isConnecting: Bool
 

@@ -5,14 +5,20 @@
 /// that is due, then waits for I/O (not at all if work is already queued) and calls
 /// the handler registered for each ready token. Handlers run after the wait returns, so
 /// they may use the loop freely (read `now`, schedule, register).
+///
+/// Its state skips dynamic exclusivity checks: only the loop's own thread touches it,
+/// and a turn dispatches after the wait, from its own copy of the ready list, so no
+/// access to a property overlaps another. Checked, they cost ~600 instructions per
+/// OpenFlow round trip (callgrind, cbench latency mode), a tenth of the controller's
+/// work.
 public final class RunLoop<P: Platform> {
-    public var platform: P
-    private var runnable: [() -> Void] = []
-    private var draining: [() -> Void] = []
-    private var timers = TimerHeap<(Instant) -> Void>()
-    private var handlers: [UInt64: (Readiness) -> Void] = [:]
-    private var ready: [Readiness] = []
-    private var stopping = false
+    @exclusivity(unchecked) public var platform: P
+    @exclusivity(unchecked) private var runnable: [() -> Void] = []
+    @exclusivity(unchecked) private var draining: [() -> Void] = []
+    @exclusivity(unchecked) private var timers = TimerHeap<(Instant) -> Void>()
+    @exclusivity(unchecked) private var handlers: [UInt64: (Readiness) -> Void] = [:]
+    @exclusivity(unchecked) private var ready: [Readiness] = []
+    @exclusivity(unchecked) private var stopping = false
 
     public init(platform: P) {
         self.platform = platform

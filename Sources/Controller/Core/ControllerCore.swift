@@ -67,10 +67,7 @@ public struct ControllerCore<App: ControllerApp> {
     }
 
     public mutating func receive(_ id: ConnectionID, _ bytes: ArraySlice<UInt8>, now: Instant) {
-        context.engine.shared.now = now
-        guard let slot = context.engine.acceptInput(id) else { return }
-        context.engine.sessions[slot]!.framer.append(bytes)
-        deliverEvents(input: slot)
+        bytes.withUnsafeBytes { receive(id, $0, now: now) }
     }
 
     /// The connection is gone (the peer closed it, or the I/O layer did after

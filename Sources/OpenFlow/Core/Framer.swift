@@ -62,7 +62,6 @@ public struct Framer {
         return min(stored, room)
     }
 
-
     /// The next whole message, or nil until more bytes arrive. Throws
     /// `badHeaderLength` (stream-fatal, and sticky) when a header declares fewer than
     /// 8 bytes, since no later boundary can then be trusted.
