@@ -1,5 +1,5 @@
 """Prints the results table with ratios against ovs-testcontroller and, when it ran,
-the C null responder (the ceiling), and the per-switch spread (fairness.py); draws a
+the C null responder (the ceiling), and the per-switch spread (loops.py); draws a
 Figure-11-style grouped bar chart as SVG, bars for the mean over the counted loops
 and whiskers for one standard deviation either side (no plotting library needed)."""
 

@@ -20,7 +20,7 @@
 # Usage: cbench-configs/run.sh [PROFILE...]     (default: quick-throughput quick-latency)
 #        PEERS="ours-learning ovs-testcontroller" cbench-configs/run.sh paper-throughput
 # Writes results/<UTC time>/results.csv and chart.svg, and prints a table with ratios
-# against ovs-testcontroller and the per-switch spread (fairness.py).
+# against ovs-testcontroller and the per-switch spread (loops.py).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -127,27 +127,54 @@ start_peer() {
 csv="$run_dir/results.csv"
 echo "profile,peer,generator,switches,macs,mode,min,max,avg,stdev,switch_min,switch_max" >"$csv"
 for profile in "${profiles[@]}"; do
+    ROUNDS=1
     # shellcheck source=/dev/null
     source "$here/profiles/$profile.env"
     mode=latency
-    flags=(-p "$port" -m "$MS_PER_LOOP" -l "$LOOPS" -s "$SWITCHES" -M "$MACS" -w "$WARMUP")
+    counted=$((LOOPS - WARMUP))
+    if [ $((counted % ROUNDS)) -ne 0 ]; then
+        echo "cbench-configs: $profile: $counted counted loops do not split into $ROUNDS rounds" >&2
+        exit 2
+    fi
+    # Each round runs every peer in turn, its share of the counted loops after its own
+    # warmup: a noisy spell on the machine then hits all peers, not just one.
+    flags=(-p "$port" -m "$MS_PER_LOOP" -l "$((counted / ROUNDS + WARMUP))" -s "$SWITCHES" -M "$MACS" -w "$WARMUP")
     if [ "$THROUGHPUT" = 1 ]; then flags+=(-t); mode=throughput; fi
-    for peer in "${peers[@]}"; do
-        echo "cbench-configs: $profile: $peer" >&2
-        start_peer "$peer"
-        log_file="$run_dir/$profile-$peer.log"
-        output=$("${in_ns[@]}" taskset -c 0 "$generator" -c "$target" "${flags[@]}" 2>>"$log_file" | tee -a "$log_file") || true
-        stop_controller
-        result=$(grep '^RESULT' <<<"$output" | tail -1 || true)
-        if [ -z "$result" ]; then
-            echo "cbench-configs: $peer gave no RESULT line (see $run_dir/$profile-$peer.log)" >&2
-            echo "$profile,$peer,$generator_name,$SWITCHES,$MACS,$mode,,,,,," >>"$csv"
-            continue
-        fi
-        numbers=$(sed -E 's#.*= *([0-9.]+)/([0-9.]+)/([0-9.]+)/([0-9.]+).*#\1,\2,\3,\4#' <<<"$result")
-        spread=$(python3 "$here/fairness.py" "$log_file" "$WARMUP" "$MS_PER_LOOP")
-        echo "$profile,$peer,$generator_name,$SWITCHES,$MACS,$mode,$numbers,$spread" >>"$csv"
+    declare -A failed=()
+    for peer in "${peers[@]}"; do : >"$run_dir/$profile-$peer.log"; done
+    for round in $(seq "$ROUNDS"); do
+        for peer in "${peers[@]}"; do
+            [ -z "${failed[$peer]:-}" ] || continue
+            log_file="$run_dir/$profile-$peer.log"
+            # A run without a RESULT line (a peer that dropped the generator's
+            # connections at the start) is tried once more.
+            for attempt in 1 2; do
+                echo "cbench-configs: $profile: $peer (round $round of $ROUNDS)" >&2
+                start_peer "$peer"
+                echo "cbench-configs: round $round" >>"$log_file"
+                output=$("${in_ns[@]}" taskset -c 0 "$generator" -c "$target" "${flags[@]}" 2>>"$log_file" | tee -a "$log_file") || true
+                stop_controller
+                grep -q '^RESULT' <<<"$output" && break
+                if [ "$attempt" = 1 ]; then
+                    echo "cbench-configs: $peer gave no RESULT line; trying once more" >&2
+                    # Its loops, if any, are not counted (loops.py skips the round).
+                    echo "cbench-configs: round discarded" >>"$log_file"
+                else
+                    echo "cbench-configs: $peer gave no RESULT line (see $log_file)" >&2
+                    failed[$peer]=1
+                fi
+            done
+        done
     done
+    for peer in "${peers[@]}"; do
+        if [ -n "${failed[$peer]:-}" ]; then
+            echo "$profile,$peer,$generator_name,$SWITCHES,$MACS,$mode,,,,,," >>"$csv"
+        else
+            numbers=$(python3 "$here/loops.py" "$run_dir/$profile-$peer.log" "$WARMUP" "$MS_PER_LOOP")
+            echo "$profile,$peer,$generator_name,$SWITCHES,$MACS,$mode,$numbers" >>"$csv"
+        fi
+    done
+    unset failed
 done
 
 python3 "$here/report.py" "$csv" "$run_dir/chart.svg"
