@@ -5,13 +5,19 @@ import Scheduler
 /// handshakes in progress (the oldest silent ones give way), and an allow-list of
 /// datapath ids.
 /// They keep a flood of idle or half-open connections from starving real switches; they
-/// cost a scan of the connections when one opens, never anything per message.
+/// cost a scan of the connections when one opens, never anything per message. The
+/// per-source scan compares addresses, so it runs only once the connections outnumber
+/// the cap: run on each of 1000 switches connecting at once, it kept a debug build from
+/// reading their HELLOs for over a second, and the handshake limit then closed them as
+/// silent.
 extension Engine {
     /// Applies the connection caps to the session just opened in `slot`; false when it
     /// was closed.
     mutating func admit(_ slot: Int) -> Bool {
         let settings = shared.settings
-        if settings.connectionsPerSource > 0, let source = Self.source(of: sessions[slot]!.peer) {
+        if settings.connectionsPerSource > 0, slotByConnection.count > settings.connectionsPerSource,
+            let source = Self.source(of: sessions[slot]!.peer)
+        {
             var count = 0
             for index in sessions.indices where index != slot {
                 guard let other = sessions[index], !other.channel.isClosing, let theirs = Self.source(of: other.peer) else { continue }
