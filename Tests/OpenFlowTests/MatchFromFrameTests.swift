@@ -18,7 +18,26 @@ struct MatchFromFrameTests {
             tpSrc: tpSrc, tpDst: tpDst)
     }
 
-    func match(_ frame: [UInt8]) -> Match { Match(frame: frame[...], inPort: PortNumber(7)) }
+    /// The match, after checking that `Match.writeExact` writes the same 40 bytes.
+    func match(_ frame: [UInt8]) -> Match {
+        let match = Match(frame: frame[...], inPort: PortNumber(7))
+        #expect(Self.written(frame[...]) == Self.encoded(match), "\(frame.count) bytes")
+        return match
+    }
+
+    /// A FLOW_MOD's bytes with `match` set the two-step way, and with the frame's exact
+    /// match written straight from its bytes.
+    static func encoded(_ match: Match) -> [UInt8] {
+        var template = try! FlowModTemplate(FlowMod(match: Match(), command: .add))
+        template.setMatch(match)
+        return template.bytes
+    }
+
+    static func written(_ frame: ArraySlice<UInt8>, inPort: PortNumber = PortNumber(7)) -> [UInt8] {
+        var template = try! FlowModTemplate(FlowMod(match: Match(), command: .add))
+        template.setExactMatch(of: frame, inPort: inPort)
+        return template.bytes
+    }
 
     @Test func untaggedTCP() {
         let frame = F.ethernet(type: 0x0800, F.ipv4(proto: 6, tos: 0x10, F.tcp(src: 49152, dst: 443)))
@@ -195,5 +214,40 @@ struct MatchFromFrameTests {
         let frame = F.ethernet(type: 0x0800, F.ipv4(proto: 6, F.tcp(src: 1, dst: 2)))
         let padded = [0xEE, 0xEE] + frame + [0xEE]
         #expect(Match(frame: padded[2..<(2 + frame.count)], inPort: PortNumber(7)) == match(frame))
+        #expect(Self.written(padded[2..<(2 + frame.count)]) == Self.written(frame[...]))
+    }
+
+    /// `Match.writeExact` against `Match(frame:inPort:)` on frames of every kind above,
+    /// each cut at every length and with random bytes flipped at the offsets the parse
+    /// branches on: the same 40 bytes every time.
+    @Test func writtenMatchEqualsEncodedMatchOnMutatedFrames() {
+        let seeds: [[UInt8]] = [
+            F.ethernet(type: 0x0800, F.ipv4(proto: 6, tos: 0x13, F.tcp(src: 49152, dst: 443))),
+            F.ethernet(type: 0x0800, F.ipv4(proto: 17, options: [1, 1, 1, 0], F.udp(src: 68, dst: 67))),
+            F.ethernet(type: 0x0800, F.ipv4(proto: 1, F.icmp(type: 8, code: 3))),
+            F.tagged(pcp: 5, dei: true, vid: 100, type: 0x0800, F.ipv4(proto: 6, F.tcp(src: 1, dst: 2))),
+            F.ethernet(type: 0x0806, F.arp(operation: 0x0102)),
+            F.ethernet(type: 0x0040, [0xAA, 0xAA, 0x03, 0x00, 0x00, 0x00, 0x08, 0x00] + F.ipv4(proto: 17, F.udp(src: 7, dst: 8))),
+            F.ethernet(type: 0x88CC, [UInt8](repeating: 0x11, count: 46)),
+        ]
+        // The bytes the parse looks at: EtherType and tag, SNAP, IPv4 version/IHL, TOS,
+        // fragment bits, protocol, and the first transport bytes.
+        let hot = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 28, 29, 33, 34, 35, 38, 42, 43]
+        var random = SystemRandomNumberGenerator()
+        for seed in seeds {
+            for length in 0...seed.count {
+                let cut = Array(seed.prefix(length))
+                #expect(Self.written(cut[...], inPort: PortNumber(3)) == Self.encoded(Match(frame: cut[...], inPort: PortNumber(3))))
+            }
+            for _ in 0..<300 {
+                var frame = seed
+                for _ in 0..<Int.random(in: 1...3, using: &random) {
+                    let at = hot.randomElement(using: &random)!
+                    if at < frame.count { frame[at] = [0x00, 0x01, 0x04, 0x06, 0x08, 0x11, 0x45, 0x81, 0xAA, 0xFF, UInt8.random(in: 0...255, using: &random)].randomElement(using: &random)! }
+                }
+                let cut = Array(frame.prefix(Int.random(in: 0...frame.count, using: &random)))
+                #expect(Self.written(cut[...]) == Self.encoded(Match(frame: cut[...], inPort: PortNumber(7))), "\(cut)")
+            }
+        }
     }
 }

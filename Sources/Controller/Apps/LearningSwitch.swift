@@ -9,9 +9,10 @@ import Wire
 /// - Unknown, broadcast and multicast destinations are flooded with PACKET_OUT; no
 ///   flow is installed for them.
 /// - A known destination gets an exact-match flow (`Match(frame:inPort:)`, as
-///   ovs-testcontroller installs) with the idle timeout. The FLOW_MOD carries the
-///   buffer id when the switch buffered the packet, which then needs nothing more; an
-///   unbuffered packet (Open vSwitch sends all with 0xffffffff) also gets a PACKET_OUT.
+///   ovs-testcontroller installs; written straight from the frame into the FLOW_MOD)
+///   with the idle timeout. The FLOW_MOD carries the buffer id when the switch
+///   buffered the packet, which then needs nothing more; an unbuffered packet (Open
+///   vSwitch sends all with 0xffffffff) also gets a PACKET_OUT.
 /// - A destination on the packet's own in_port gets an exact-match drop flow (no
 ///   actions): a packet is never sent back where it came from.
 /// - A port that goes down (deleted, link down, or administratively down) forgets its
@@ -101,25 +102,38 @@ public struct LearningSwitch: ControllerApp {
         _ data: ArraySlice<UInt8>, inPort: PortNumber, bufferID: UInt32, on datapath: DatapathID,
         _ context: inout AppContext
     ) -> PortNumber? {
-        let layout = FrameLayout(frame: data)
+        let (destination, source) = Self.addresses(data)
         let table = tableIndex(datapath)
-        if !layout.source.isMulticast, inPort.isPhysical || inPort == .local {
-            learn(layout.source, on: inPort, table: table, datapath, &context)
+        if !source.isMulticast, inPort.isPhysical || inPort == .local {
+            learn(source, on: inPort, table: table, datapath, &context)
         }
-        guard !layout.destination.isMulticast, let outPort = tables.values[table].lookUp(layout.destination) else {
+        guard !destination.isMulticast, let outPort = tables.values[table].lookUp(destination) else {
             return .flood
         }
         if outPort == inPort {
-            drop.setMatch(Match(layout: layout, inPort: inPort))
+            drop.setExactMatch(of: data, inPort: inPort)
             drop.setBufferID(bufferID)
             context.send(encoded: drop.bytes, to: datapath)
             return nil
         }
-        forward.setMatch(Match(layout: layout, inPort: inPort))
+        forward.setExactMatch(of: data, inPort: inPort)
         forward.setBufferID(bufferID)
         forward.setOutputPort(outPort)
         context.send(encoded: forward.bytes, to: datapath)
         return bufferID == BufferID.none ? outPort : nil
+    }
+
+    /// The frame's destination and source MACs, both zero when it is shorter than an
+    /// Ethernet header (as `FrameLayout` leaves them): all the learning needs, read
+    /// without parsing the rest.
+    private static func addresses(_ frame: borrowing ArraySlice<UInt8>) -> (MACAddress, MACAddress) {
+        frame.withUnsafeBytes { p in
+            guard p.count >= EthernetHeader.length else { return (.zero, .zero) }
+            return (
+                MACAddress(rawValue: UInt64(p.be32(0)) << 16 | UInt64(p.be16(4))),
+                MACAddress(rawValue: UInt64(p.be32(6)) << 16 | UInt64(p.be16(10)))
+            )
+        }
     }
 
     private mutating func tableIndex(_ datapath: DatapathID) -> Tables.Index {

@@ -34,6 +34,17 @@ public struct FlowModTemplate {
         }
     }
 
+    /// Sets the match to `frame`'s exact match (see `Match.writeExact(of:inPort:into:)`):
+    /// what `setMatch(Match(frame: frame, inPort: inPort))` does, in a third of the work.
+    public mutating func setExactMatch(of frame: borrowing ArraySlice<UInt8>, inPort: PortNumber) {
+        frame.withUnsafeBytes { source in
+            bytes.withUnsafeMutableBytes { raw in
+                let match = UnsafeMutableRawBufferPointer(rebasing: raw[Self.matchOffset..<Self.matchOffset + Self.matchLength])
+                Match.writeExact(of: source, inPort: inPort, into: match)
+            }
+        }
+    }
+
     public mutating func setBufferID(_ bufferID: UInt32) {
         bytes.withUnsafeMutableBytes { $0.storeBytes(of: bufferID.bigEndian, toByteOffset: Self.bufferIDOffset, as: UInt32.self) }
     }
