@@ -47,3 +47,39 @@ public struct AppContext {
         engine.shared.log(level, message)
     }
 }
+
+/// The core's input path, for `ControllerCore`'s inlinable part: not generic, so it is
+/// compiled once, here.
+extension AppContext {
+    /// Reads into the connection's input buffer; the connection's slot when bytes came.
+    @usableFromInline
+    mutating func ingest(_ id: ConnectionID, now: Instant, maximum: Int, reading read: (UnsafeMutableRawBufferPointer) -> Int) -> Int? {
+        engine.shared.now = now
+        guard let slot = engine.inputSlot(id), engine.sessions[slot]!.framer.appendReading(maximum: maximum, read) > 0 else {
+            return nil
+        }
+        engine.noteInput(slot)
+        return slot
+    }
+
+    @usableFromInline
+    mutating func nextStep(input slot: Int?) -> EventStep { engine.nextStep(input: slot) }
+
+    @usableFromInline
+    mutating func takeEvent() -> ControllerEvent { engine.takeEvent() }
+
+    @usableFromInline
+    mutating func finished(_ event: ControllerEvent, _ verdict: AppVerdict) { engine.finished(event, verdict) }
+}
+
+/// What the core's event loop does next. A packet_in, the event on the hot path, comes
+/// as its parts: an optional `ControllerEvent` going out of scope is destroyed through
+/// generic value witnesses (the compiler outlines it for so large an enum), ~100
+/// instructions a packet_in; this costs ~40.
+@usableFromInline
+enum EventStep {
+    case none
+    case packetIn(DatapathID, PacketIn)
+    /// Any other event: `takeEvent` hands it over.
+    case event
+}

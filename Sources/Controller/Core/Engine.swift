@@ -21,6 +21,8 @@ struct Engine {
     var slotByDatapath: [DatapathID: Int] = [:]
     /// The datapath whose event the app is handling, so replies to it skip the lookup.
     var current: (datapath: DatapathID, slot: Int)?
+    /// The event `nextStep` returned `.event` for, until `takeEvent`.
+    private var pendingEvent: ControllerEvent?
     var closures: [ConnectionID] = []
     /// Datapaths registered since the host last drained them (`reportsRegistrations`).
     var registered: [DatapathID] = []
@@ -130,25 +132,37 @@ struct Engine {
     // MARK: Events
 
     /// The next event for the app: raised ones first, then those from the input of
-    /// `slot`, if any; nil when there is nothing more to deliver.
-    mutating func nextEvent(input slot: Int?) -> ControllerEvent? {
+    /// `slot`, if any. A packet_in comes as its parts; any other event waits in
+    /// `pendingEvent` for `takeEvent`.
+    mutating func nextStep(input slot: Int?) -> EventStep {
         current = nil
         while true {
             if let (event, eventSlot) = shared.nextRaised() {
                 if let eventSlot, let datapath = sessions[eventSlot]?.datapath?.id { current = (datapath, eventSlot) }
-                return event
+                pendingEvent = event
+                return .event
             }
-            guard let slot else { return nil }
+            guard let slot else { return .none }
             switch sessions[slot]!.receiveNext(&shared) {
-            case .needInput: return nil
+            case .needInput: return .none
             case .handled: continue
+            case .packetIn(let datapath, let packetIn):
+                current = (datapath, slot)
+                return .packetIn(datapath, packetIn)
             case .event(let event, let datapath):
                 current = (datapath, slot)
-                return event
+                pendingEvent = event
+                return .event
             case .up(let info): register(info, slot: slot)
             case .closed: finishClose(slot)
             }
         }
+    }
+
+    /// The event `nextStep` announced.
+    mutating func takeEvent() -> ControllerEvent {
+        defer { pendingEvent = nil }
+        return pendingEvent!
     }
 
     /// After the app chain handled `event`: a VENDOR message no app took is refused,

@@ -138,7 +138,7 @@ extension Session {
                 shared.totals.drops &+= 1
                 return .handled
             }
-            return .event(.packetIn(datapath, packetIn), datapath)
+            return .packetIn(datapath, packetIn)
         case .flowRemoved(let removed):
             return .event(.flowRemoved(datapath, removed), datapath)
         case .portStatus(let status):

@@ -14,6 +14,9 @@ struct Session {
         case needInput
         /// A message was handled with nothing for the apps.
         case handled
+        /// Apart from `event`: an outcome holding a whole `ControllerEvent` is copied and
+        /// destroyed through the enum's value witnesses, too dear for every packet_in.
+        case packetIn(DatapathID, PacketIn)
         case event(ControllerEvent, DatapathID)
         /// The handshake finished: register the datapath, replacing any older connection.
         case up(DatapathInfo)
