@@ -104,12 +104,15 @@ public struct LearningSwitch: ControllerApp {
     ) -> PortNumber? {
         let (destination, source) = Self.addresses(data)
         let table = tableIndex(datapath)
+        let known: PortNumber?
         if !source.isMulticast, inPort.isPhysical || inPort == .local {
-            learn(source, on: inPort, table: table, datapath, &context)
+            let (previous, found) = tables.values[table].update(source, port: inPort, lookingUp: destination)
+            if let previous, previous != inPort { forgetFlows(toward: source, through: previous, datapath, &context) }
+            known = found
+        } else {
+            known = tables.values[table].lookUp(destination)
         }
-        guard !destination.isMulticast, let outPort = tables.values[table].lookUp(destination) else {
-            return .flood
-        }
+        guard !destination.isMulticast, let outPort = known else { return .flood }
         if outPort == inPort {
             drop.setExactMatch(of: data, inPort: inPort)
             drop.setBufferID(bufferID)
@@ -156,14 +159,10 @@ public struct LearningSwitch: ControllerApp {
         for slot in recentTables.indices { recentTables[slot] = nil }
     }
 
-    private mutating func learn(
-        _ mac: MACAddress, on port: PortNumber, table: Tables.Index,
-        _ datapath: DatapathID, _ context: inout AppContext
-    ) {
-        guard let known = tables.values[table].update(mac, port: port), known != port else { return }
-        // Flows toward the host still lead to where it was.
+    /// A host moved: flows toward it still lead out of `port`, where it was.
+    private func forgetFlows(toward mac: MACAddress, through port: PortNumber, _ datapath: DatapathID, _ context: inout AppContext) {
         var toHost = FlowMod(match: Match(wildcards: Wildcards.all.subtracting(.dlDst), dlDst: mac), command: .delete)
-        toHost.outPort = known
+        toHost.outPort = port
         context.send(.flowMod(toHost), to: datapath)
     }
 

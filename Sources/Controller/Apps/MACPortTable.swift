@@ -66,6 +66,16 @@ public struct MACPortTable {
         return nil
     }
 
+    /// `update(source, port:)`, then `lookUp(destination)`: a learning switch's two
+    /// steps per packet in one access to a table held in a collection (each access
+    /// costs a uniqueness check and the collection's accessor).
+    public mutating func update(
+        _ source: MACAddress, port: PortNumber, lookingUp destination: MACAddress
+    ) -> (previous: PortNumber?, destination: PortNumber?) {
+        let previous = update(source, port: port)
+        return (previous, self[destination])
+    }
+
     /// Forgets every address on `port` (a port that went down).
     public mutating func removeAll(onPort port: PortNumber) {
         var survivors: [(UInt64, PortNumber)] = []
