@@ -42,10 +42,11 @@ extension Array: ControllerApp where Element: ControllerApp {
         return .continue
     }
 
+    /// Each app is read where it lies: `for app in self` copied every app.
     @inlinable
     public var tickDeadline: Instant? {
         var deadline: Instant?
-        for app in self { deadline = earliest(deadline, app.tickDeadline) }
+        for index in indices { deadline = earliest(deadline, self[index].tickDeadline) }
         return deadline
     }
 

@@ -54,13 +54,12 @@ extension AppContext {
     /// Reads into the connection's input buffer; the connection's slot when bytes came.
     @usableFromInline
     mutating func ingest(_ id: ConnectionID, now: Instant, maximum: Int, reading read: (UnsafeMutableRawBufferPointer) -> Int) -> Int? {
-        engine.shared.now = now
-        guard let slot = engine.inputSlot(id), engine.sessions[slot]!.framer.appendReading(maximum: maximum, read) > 0 else {
-            return nil
-        }
-        engine.noteInput(slot)
-        return slot
+        engine.ingest(id, now: now, maximum: maximum, reading: read)
     }
+
+    /// A time at or before every connection's next deadline.
+    @usableFromInline
+    var sessionDeadline: Instant? { engine.shared.sessionDeadline }
 
     @usableFromInline
     mutating func nextStep(input slot: Int?) -> EventStep { engine.nextStep(input: slot) }

@@ -18,9 +18,15 @@ public protocol ControllerApp {
     mutating func tick(_ context: inout AppContext)
 }
 
+/// Inlinable, so an app that keeps a default costs nothing to ask: called opaquely, the
+/// default made a caller holding the app in an optional (as `BuiltinApp` does) copy the
+/// whole app first, on every turn.
 extension ControllerApp {
+    @inlinable
     public mutating func handle(_ event: ControllerEvent, _ context: inout AppContext) -> AppVerdict { .continue }
+    @inlinable
     public var tickDeadline: Instant? { nil }
+    @inlinable
     public mutating func tick(_ context: inout AppContext) {}
 }
 

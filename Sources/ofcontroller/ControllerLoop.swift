@@ -150,9 +150,10 @@ final class ControllerLoop<Listener: StreamListener> {
                 let platform = host.loop.platform
                 metrics.recordTurn(nanoseconds: Int64(clamping: (platform.now() - platform.lastWake).nanoseconds))
             }
-            statistics.publish(host.core.counters)
+            // Through `withCore`: `host.core` copies the whole core, every turn.
+            statistics.publish(host.withCore { $0.counters })
         }
         host.shutdown()
-        statistics.publish(host.core.counters)
+        statistics.publish(host.withCore { $0.counters })
     }
 }

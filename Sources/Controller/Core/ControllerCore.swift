@@ -132,8 +132,10 @@ public struct ControllerCore<App: ControllerApp> {
     // MARK: Time
 
     /// When `tick` next has work: the earliest connection deadline (possibly early,
-    /// never late) or app timer.
-    public var nextDeadline: Instant? { earliest(appContext.engine.shared.sessionDeadline, app.tickDeadline) }
+    /// never late) or app timer. Inlinable, like the input path: hosts ask after every
+    /// turn, and run generic it copied each app of a chain through its value witnesses.
+    @inlinable
+    public var nextDeadline: Instant? { earliest(appContext.sessionDeadline, app.tickDeadline) }
 
     /// Does what is due at `now`: echoes, timeouts, request expiry, then app timers.
     /// Harmless to call early or often.

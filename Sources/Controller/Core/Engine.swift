@@ -61,13 +61,25 @@ struct Engine {
         return slot
     }
 
-    /// The slot of a connection whose input is still wanted.
+    /// Reads into the connection's input buffer; the connection's slot when bytes came.
+    mutating func ingest(_ id: ConnectionID, now: Instant, maximum: Int, reading read: (UnsafeMutableRawBufferPointer) -> Int) -> Int? {
+        shared.now = now
+        guard let slot = inputSlot(id), sessions[slot]!.framer.appendReading(maximum: maximum, read) > 0 else { return nil }
+        noteInput(slot)
+        return slot
+    }
+
+    /// The slot of a connection whose input is still wanted. Always inlined, as
+    /// `slot(of:)` is: called from a `mutating` method, a non-mutating call copied the
+    /// whole engine (1 KB) first.
+    @inline(__always)
     func inputSlot(_ id: ConnectionID) -> Int? {
         guard let slot = slot(of: id), !sessions[slot]!.channel.isClosing else { return nil }
         return slot
     }
 
     /// The slot of an open connection.
+    @inline(__always)
     func slot(of id: ConnectionID) -> Int? {
         if let recent = recentSlots[Self.recentIndex(id)], recent.id == id { return recent.slot }
         return slotByConnection[id]
@@ -191,12 +203,15 @@ struct Engine {
 
     // MARK: Output
 
+    /// Reads each session where it lies: `for session in sessions` copied each one.
     var outputBacklog: Int {
         var total = 0
-        for session in sessions { total += session?.output.count ?? 0 }
+        for slot in sessions.indices { total += sessions[slot]?.output.count ?? 0 }
         return total
     }
 
+    /// Always inlined, as `slot(of:)`: the host asks after every read (`wantsInput`).
+    @inline(__always)
     func outputCount(_ id: ConnectionID) -> Int {
         guard let slot = slot(of: id) else { return 0 }
         return sessions[slot]!.output.count
