@@ -24,7 +24,7 @@ import Scheduler
 /// Everything is `@inlinable` so that each executable specializes the host for its
 /// app, listener and platform: run generic from its own module, every read and write
 /// looked up generic metadata and copied the core through value witnesses (callgrind,
-/// cbench latency mode: 24,029 instructions per packet_in, now ~4,300; ~1,950 when the
+/// cbench latency mode: 24,029 instructions per packet_in, now ~3,900; ~1,700 when the
 /// reads are batched).
 public final class ControllerHost<App: ControllerApp, Listener: StreamListener, P: Platform> {
     public let loop: RunLoop<P>
