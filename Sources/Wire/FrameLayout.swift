@@ -89,11 +89,8 @@ public struct FrameLayout: Equatable, Sendable {
     }
 
     private mutating func parseIPv4(_ p: UnsafeRawBufferPointer, at offset: Int) {
+        guard let headerLength = IPv4Header.wholeLength(in: p, at: offset) else { return }
         let available = p.count - offset
-        guard available >= IPv4Header.minimumLength else { return }
-        let first = p[offset]
-        let headerLength = Int(first & 0x0F) * 4
-        guard first >> 4 == 4, headerLength >= IPv4Header.minimumLength, available >= headerLength else { return }
         let proto = IPProtocol(rawValue: p[offset + 9])
         ipProtocol = proto
         tos = p[offset + 1]

@@ -50,3 +50,18 @@ public struct IPv4Header {
         return bytes[start..<end]
     }
 }
+
+extension IPv4Header {
+    /// The length of the IPv4 header at `offset` in `p` (options included) when it is
+    /// version 4 and lies whole within `p`; nil otherwise. What a frame parser checks
+    /// before reading the network fields (`FrameLayout`, `Match.writeExact`).
+    @inlinable @inline(__always)
+    public static func wholeLength(in p: UnsafeRawBufferPointer, at offset: Int) -> Int? {
+        let available = p.count - offset
+        guard available >= minimumLength else { return nil }
+        let first = p[offset]
+        let headerLength = Int(first & 0x0F) * 4
+        guard first >> 4 == 4, headerLength >= minimumLength, available >= headerLength else { return nil }
+        return headerLength
+    }
+}

@@ -86,11 +86,8 @@ private struct ExactFields {
     }
 
     private mutating func parseIPv4(_ p: UnsafeRawBufferPointer, at offset: Int) {
+        guard let headerLength = IPv4Header.wholeLength(in: p, at: offset) else { return }
         let available = p.count - offset
-        guard available >= IPv4Header.minimumLength else { return }
-        let first = p[offset]
-        let headerLength = Int(first & 0x0F) * 4
-        guard first >> 4 == 4, headerLength >= IPv4Header.minimumLength, available >= headerLength else { return }
         let proto = p[offset + 9]
         nwProto = proto
         nwTOS = p[offset + 1] & 0xFC
