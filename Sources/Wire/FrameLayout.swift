@@ -120,10 +120,3 @@ public struct FrameLayout: Equatable, Sendable {
         transportOffset = l4Offset
     }
 }
-
-extension UnsafeRawBufferPointer {
-    @inline(__always)
-    fileprivate func mac(_ offset: Int) -> MACAddress {
-        MACAddress(rawValue: UInt64(be32(offset)) << 16 | UInt64(be16(offset + 4)))
-    }
-}

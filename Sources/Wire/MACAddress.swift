@@ -85,3 +85,11 @@ func hexByte(_ byte: UInt8) -> String {
     func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10 }
     return String(decoding: [digit(byte >> 4), digit(byte & 0xF)], as: UTF8.self)
 }
+
+extension UnsafeRawBufferPointer {
+    /// The MAC address at `offset` (six bytes, in wire order): two loads.
+    @inlinable @inline(__always)
+    public func mac(_ offset: Int) -> MACAddress {
+        MACAddress(rawValue: UInt64(be32(offset)) << 16 | UInt64(be16(offset + 4)))
+    }
+}

@@ -132,10 +132,7 @@ public struct LearningSwitch: ControllerApp {
     private static func addresses(_ frame: borrowing ArraySlice<UInt8>) -> (MACAddress, MACAddress) {
         frame.withUnsafeBytes { p in
             guard p.count >= EthernetHeader.length else { return (.zero, .zero) }
-            return (
-                MACAddress(rawValue: UInt64(p.be32(0)) << 16 | UInt64(p.be16(4))),
-                MACAddress(rawValue: UInt64(p.be32(6)) << 16 | UInt64(p.be16(10)))
-            )
+            return (p.mac(0), p.mac(6))
         }
     }
 

@@ -61,7 +61,7 @@ public struct ControllerCore<App: ControllerApp> {
     ///
     /// Inlinable, as the event loop below is: the host's module specializes them for its
     /// app, so the app chain is called directly rather than through its witness table.
-    /// Run generic, the loop cost ~300 instructions a packet_in in witness calls and
+    /// Run generic, the loop cost ~150 instructions a packet_in in witness calls and
     /// value-witness copies and destroys of the event.
     @inlinable
     public mutating func receive(
