@@ -16,7 +16,7 @@ public final class RunLoop<P: Platform> {
     @exclusivity(unchecked) private var runnable: [() -> Void] = []
     @exclusivity(unchecked) private var draining: [() -> Void] = []
     @exclusivity(unchecked) private var timers = TimerHeap<(Instant) -> Void>()
-    @exclusivity(unchecked) private var handlers: [UInt64: (Readiness) -> Void] = [:]
+    @exclusivity(unchecked) private var handlers = IntegerDictionary<(Readiness) -> Void>()
     @exclusivity(unchecked) private var ready: [Readiness] = []
     @exclusivity(unchecked) private var stopping = false
 

@@ -15,7 +15,7 @@ public final class SoftReadiness {
         var readable: Bool
         var writable: Bool
     }
-    private var entries: [UInt64: Entry] = [:]
+    private var entries = IntegerDictionary<Entry>()
 
     public init() {}
 
@@ -44,7 +44,7 @@ public final class SoftReadiness {
     @discardableResult
     public func report(_ ready: (Readiness) -> Void) -> Int {
         var count = 0
-        for (token, entry) in entries {
+        for (token, entry) in zip(entries.keys, entries.values) {
             let now = entry.source.currentReadiness()
             let readable = entry.readable && now.readable
             let writable = entry.writable && now.writable

@@ -23,7 +23,8 @@ public struct TimerHeap<Payload> {
     }
 
     private var entries: [Entry] = []
-    private var live: Set<UInt64> = []
+    /// The ids of live timers (the value is unused).
+    private var live = IntegerIndex()
     private var nextID: UInt64 = 1
 
     public init() {}
@@ -55,7 +56,7 @@ public struct TimerHeap<Payload> {
 
     /// Cancels a pending timer; cancelling one that already fired does nothing.
     public mutating func cancel(_ timer: TimerID) {
-        live.remove(timer.rawValue)
+        live.removeValue(forKey: timer.rawValue)
     }
 
     /// Removes and returns the earliest timer due at or before `now`; a repeating one is
@@ -65,7 +66,7 @@ public struct TimerHeap<Payload> {
         guard let first = entries.first, first.deadline <= now else { return nil }
         var entry = removeTop()
         guard let period = entry.period else {
-            live.remove(entry.id)
+            live.removeValue(forKey: entry.id)
             return entry.payload
         }
         // The first deadline on the period's grid after `now` (saturating).
@@ -82,7 +83,7 @@ public struct TimerHeap<Payload> {
     }
 
     private mutating func insert(_ entry: Entry) -> TimerID {
-        live.insert(entry.id)
+        live[entry.id] = 0
         append(entry)
         return TimerID(rawValue: entry.id)
     }
@@ -93,7 +94,7 @@ public struct TimerHeap<Payload> {
     }
 
     private mutating func dropCancelledTop() {
-        while let first = entries.first, !live.contains(first.id) {
+        while let first = entries.first, live[first.id] == nil {
             _ = removeTop()
         }
     }

@@ -1,0 +1,71 @@
+/// A table from 64-bit keys to values of any type: the values packed in an array, found
+/// through an `IntegerIndex`. Generic over the value only, so each use adds little more
+/// than an array of its values to an image, where a `Dictionary` added a hash table's
+/// whole code (see `IntegerIndex`).
+///
+/// Values stay at a position until a removal moves the last one into the hole, so a
+/// caller may keep a position across lookups until it removes something. Iteration
+/// (`keys`, `values`) is in no particular order.
+public struct IntegerDictionary<Value> {
+    private var index: IntegerIndex
+    public private(set) var keys: [UInt64] = []
+    public private(set) var values: [Value] = []
+
+    public init(seed: UInt64 = 0) {
+        index = IntegerIndex(seed: seed)
+    }
+
+    public var count: Int { values.count }
+    public var isEmpty: Bool { values.isEmpty }
+
+    /// Where `key`'s value is in `values`, if it is there.
+    @inline(__always)
+    public func position(of key: UInt64) -> Int? { index[key] }
+
+    /// The value at a position from `position(of:)` or `insert`, read or changed in place.
+    public subscript(at position: Int) -> Value {
+        get { values[position] }
+        _modify { yield &values[position] }
+    }
+
+    /// The value for `key`; assigning nil removes it.
+    public subscript(key: UInt64) -> Value? {
+        get { index[key].map { values[$0] } }
+        set {
+            if let newValue { insert(key, newValue) } else { removeValue(forKey: key) }
+        }
+    }
+
+    /// Stores `value` for `key` (replacing one there); returns its position.
+    @discardableResult
+    public mutating func insert(_ key: UInt64, _ value: Value) -> Int {
+        if let position = index[key] {
+            values[position] = value
+            return position
+        }
+        index[key] = values.count
+        keys.append(key)
+        values.append(value)
+        return values.count - 1
+    }
+
+    /// Removes `key`; returns its value. The last value moves into its position.
+    @discardableResult
+    public mutating func removeValue(forKey key: UInt64) -> Value? {
+        guard let position = index.removeValue(forKey: key) else { return nil }
+        let last = values.count - 1
+        if position != last {
+            keys.swapAt(position, last)
+            values.swapAt(position, last)
+            index[keys[position]] = position
+        }
+        keys.removeLast()
+        return values.removeLast()
+    }
+
+    public mutating func removeAll() {
+        index.removeAll()
+        keys.removeAll()
+        values.removeAll()
+    }
+}
