@@ -40,7 +40,7 @@ public struct AppContext {
     public func datapath(_ id: DatapathID) -> DatapathInfo? { engine.datapath(id) }
 
     /// Every datapath that is up, in ascending order.
-    public var datapathIDs: [DatapathID] { engine.slotByDatapath.keys.sorted() }
+    public var datapathIDs: [DatapathID] { engine.slotByDatapath.keys.sorted().map(DatapathID.init) }
 
     /// Queues a log line for the executable.
     public mutating func log(_ level: LogLevel, _ message: String) {

@@ -1,4 +1,5 @@
 import OpenFlow
+import Scheduler
 import Wire
 
 /// An Ethernet learning switch, one MAC table per datapath, like ovs-testcontroller's.
@@ -36,15 +37,10 @@ public struct LearningSwitch: ControllerApp {
         public init() {}
     }
 
-    private typealias Tables = [DatapathID: MACPortTable]
-
     public let settings: Settings
-    private var tables: Tables = [:]
-    /// Where each datapath's table is, cached by the id's folded low bits: hashing the
-    /// id cost ~220 instructions per packet_in, a twentieth of the controller's work in
-    /// cbench's latency mode, where each read holds a different switch's packet.
-    /// Cleared whenever a table is added or removed, which may move the others.
-    private var recentTables = [(datapath: DatapathID, index: Tables.Index)?](repeating: nil, count: 64)
+    /// One MAC table per datapath, by datapath id. Keyed by the hash seed too: switches
+    /// choose their ids.
+    private var tables: IntegerDictionary<MACPortTable>
     /// The forwarding FLOW_MOD, encoded once; match, buffer id and output port are
     /// rewritten per packet.
     private var forward: FlowModTemplate
@@ -54,6 +50,7 @@ public struct LearningSwitch: ControllerApp {
 
     public init(settings: Settings = Settings()) {
         self.settings = settings
+        tables = IntegerDictionary(seed: settings.hashSeed)
         var flow = FlowMod(
             match: Match(), command: .add, idleTimeout: settings.idleTimeout,
             hardTimeout: settings.hardTimeout, priority: settings.priority,
@@ -66,7 +63,7 @@ public struct LearningSwitch: ControllerApp {
 
     /// The port `mac` was learned on, in `datapath`'s table.
     public func port(of mac: MACAddress, on datapath: DatapathID) -> PortNumber? {
-        tables[datapath]?[mac]
+        tables[datapath.rawValue]?[mac]
     }
 
     public mutating func handle(_ event: ControllerEvent, _ context: inout AppContext) -> AppVerdict {
@@ -77,11 +74,9 @@ public struct LearningSwitch: ControllerApp {
             }
             return .consumed
         case .datapathUp(let info):
-            tables[info.id] = newTable()
-            forgetRecentTables()
+            tables[info.id.rawValue] = newTable()
         case .datapathDown(let datapath):
-            tables[datapath] = nil
-            forgetRecentTables()
+            tables[datapath.rawValue] = nil
         case .portStatus(let datapath, let status):
             let port = status.port
             if status.reason == .delete || port.state.contains(.linkDown) || port.config.contains(.portDown) {
@@ -106,11 +101,11 @@ public struct LearningSwitch: ControllerApp {
         let table = tableIndex(datapath)
         let known: PortNumber?
         if !source.isMulticast, inPort.isPhysical || inPort == .local {
-            let (previous, found) = tables.values[table].update(source, port: inPort, lookingUp: destination)
+            let (previous, found) = tables[at: table].update(source, port: inPort, lookingUp: destination)
             if let previous, previous != inPort { forgetFlows(toward: source, through: previous, datapath, &context) }
             known = found
         } else {
-            known = tables.values[table].lookUp(destination)
+            known = tables[at: table].lookUp(destination)
         }
         guard !destination.isMulticast, let outPort = known else { return .flood }
         if outPort == inPort {
@@ -136,24 +131,9 @@ public struct LearningSwitch: ControllerApp {
         }
     }
 
-    private mutating func tableIndex(_ datapath: DatapathID) -> Tables.Index {
-        let raw = datapath.rawValue
-        let slot = Int(truncatingIfNeeded: (raw ^ raw >> 6 ^ raw >> 32 ^ raw >> 48) & 63)
-        if let recent = recentTables[slot], recent.datapath == datapath { return recent.index }
-        let index: Tables.Index
-        if let known = tables.index(forKey: datapath) {
-            index = known
-        } else {
-            tables[datapath] = newTable()
-            forgetRecentTables()
-            index = tables.index(forKey: datapath)!
-        }
-        recentTables[slot] = (datapath, index)
-        return index
-    }
-
-    private mutating func forgetRecentTables() {
-        for slot in recentTables.indices { recentTables[slot] = nil }
+    /// The position of `datapath`'s table, made on its first packet if need be.
+    private mutating func tableIndex(_ datapath: DatapathID) -> Int {
+        tables.position(of: datapath.rawValue) ?? tables.insert(datapath.rawValue, newTable())
     }
 
     /// A host moved: flows toward it still lead out of `port`, where it was.
@@ -166,8 +146,8 @@ public struct LearningSwitch: ControllerApp {
     private func newTable() -> MACPortTable { MACPortTable(limit: settings.macLimit, seed: settings.hashSeed) }
 
     private mutating func portWentDown(_ port: PortNumber, on datapath: DatapathID, _ context: inout AppContext) {
-        if let table = tables.index(forKey: datapath) {
-            tables.values[table].removeAll(onPort: port)
+        if let table = tables.position(of: datapath.rawValue) {
+            tables[at: table].removeAll(onPort: port)
         }
         context.send(.flowMod(FlowMod(match: Match(), command: .delete, outPort: port)), to: datapath)
     }

@@ -7,7 +7,7 @@ import Scheduler
 extension Engine {
     /// Closes the connection of `datapath` with `reason` logged; false when it is not up.
     mutating func disconnect(_ datapath: DatapathID, reason: String) -> Bool {
-        guard let slot = slotByDatapath[datapath] else { return false }
+        guard let slot = slotByDatapath[datapath.rawValue] else { return false }
         sessions[slot]!.close(.warning, reason, &shared)
         finishClose(slot)
         return true

@@ -7,8 +7,8 @@ extension Engine {
     /// hold now. For apps whose policy changed at run time (a slave's datapaths are
     /// left alone: the apps do not see them, and they start afresh on promotion).
     mutating func restartVisibleDatapaths() {
-        for datapath in slotByDatapath.keys.sorted() {
-            let slot = slotByDatapath[datapath]!
+        for key in slotByDatapath.keys.sorted() {
+            let datapath = DatapathID(key), slot = slotByDatapath[key]!
             guard sessions[slot]!.isSeenByApps, let info = sessions[slot]!.datapath else { continue }
             _ = sessions[slot]!.send(.flowMod(FlowMod(match: Match(), command: .delete)), &shared)
             shared.log(.info, sessions[slot]!.name + ": flows deleted, apps start afresh")

@@ -10,7 +10,7 @@ import Scheduler
 extension Engine {
     /// Asks the switch of `datapath` for `role`; false when the datapath is not up.
     mutating func setRole(_ role: ControllerRole, for datapath: DatapathID) -> Bool {
-        guard let slot = slotByDatapath[datapath], let info = sessions[slot]!.datapath else { return false }
+        guard let slot = slotByDatapath[datapath.rawValue], let info = sessions[slot]!.datapath else { return false }
         let old = sessions[slot]!.role
         askRole(role, slot: slot)
         guard old != role else { return true }
@@ -25,7 +25,7 @@ extension Engine {
 
     /// The role last asked of the switch of `datapath`, if it is up.
     func role(of datapath: DatapathID) -> ControllerRole? {
-        slotByDatapath[datapath].map { sessions[$0]!.role }
+        slotByDatapath[datapath.rawValue].map { sessions[$0]!.role }
     }
 
     /// Sends NXT_ROLE_REQUEST and remembers the role.

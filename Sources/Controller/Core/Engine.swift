@@ -12,13 +12,11 @@ struct Engine {
     var shared: Shared
     var sessions: [Session?] = []
     var freeSlots: [Int] = []
-    var slotByConnection: [ConnectionID: Int] = [:]
-    /// `slotByConnection` cached by the id's low bits: the I/O layer asks about a
-    /// connection several times per read and write, and hashing its id costs ~200
-    /// instructions each time. Hosts number connections densely (ControllerHost's ids
-    /// end in its slot), so an open connection usually has an entry of its own.
-    var recentSlots = [(id: ConnectionID, slot: Int)?](repeating: nil, count: 256)
-    var slotByDatapath: [DatapathID: Int] = [:]
+    /// Slots by connection id and by datapath id. Not keyed by a random seed: a table
+    /// holds at most one entry per admitted connection, so chosen datapath ids cannot
+    /// make its runs long.
+    var slotByConnection = IntegerIndex()
+    var slotByDatapath = IntegerIndex()
     /// The datapath whose event the app is handling, so replies to it skip the lookup.
     var current: (datapath: DatapathID, slot: Int)?
     /// The event `nextStep` returned `.event` for, until `takeEvent`.
@@ -42,13 +40,12 @@ struct Engine {
     // MARK: Connections
 
     mutating func open(_ id: ConnectionID, peer: String?) {
-        guard slotByConnection[id] == nil else { return }
+        guard slotByConnection[id.rawValue] == nil else { return }
         let slot = freeSlots.popLast() ?? sessions.count
         var session = Session(id: id, slot: slot, now: shared.now, settings: shared.settings)
         session.peer = peer
         if slot == sessions.count { sessions.append(session) } else { sessions[slot] = session }
-        slotByConnection[id] = slot
-        recentSlots[Self.recentIndex(id)] = (id, slot)
+        slotByConnection[id.rawValue] = slot
         if let deadline = session.nextDeadline { shared.noteDeadline(deadline) }
         guard admit(slot) else { return }
         _ = sessions[slot]!.write(OpenFlowChannel.hello(xid: shared.nextXID()), &shared)
@@ -81,11 +78,8 @@ struct Engine {
     /// The slot of an open connection.
     @inline(__always)
     func slot(of id: ConnectionID) -> Int? {
-        if let recent = recentSlots[Self.recentIndex(id)], recent.id == id { return recent.slot }
-        return slotByConnection[id]
+        slotByConnection[id.rawValue]
     }
-
-    private static func recentIndex(_ id: ConnectionID) -> Int { Int(truncatingIfNeeded: id.rawValue & 0xff) }
 
     /// Input arrived on `slot`: its keepalive clock starts again.
     mutating func noteInput(_ slot: Int) {
@@ -95,14 +89,13 @@ struct Engine {
 
     /// The connection is gone; a datapath still up on it goes down.
     mutating func closed(_ id: ConnectionID) {
-        guard let slot = slotByConnection.removeValue(forKey: id) else { return }
-        if recentSlots[Self.recentIndex(id)]?.id == id { recentSlots[Self.recentIndex(id)] = nil }
+        guard let slot = slotByConnection.removeValue(forKey: id.rawValue) else { return }
         let session = sessions[slot]!
         sessions[slot] = nil
         freeSlots.append(slot)
         if slotByConnection.isEmpty { shared.sessionDeadline = nil }
-        if !session.channel.isClosing, let datapath = session.datapath?.id, slotByDatapath[datapath] == slot {
-            slotByDatapath[datapath] = nil
+        if !session.channel.isClosing, let datapath = session.datapath?.id, slotByDatapath[datapath.rawValue] == slot {
+            slotByDatapath[datapath.rawValue] = nil
             shared.log(.info, session.name + " down: connection closed")
             if session.isSeenByApps { shared.raise(.datapathDown(datapath), slot: nil) }
         }
@@ -112,8 +105,8 @@ struct Engine {
     /// datapath down.
     mutating func finishClose(_ slot: Int) {
         closures.append(sessions[slot]!.id)
-        guard let datapath = sessions[slot]!.datapath?.id, slotByDatapath[datapath] == slot else { return }
-        slotByDatapath[datapath] = nil
+        guard let datapath = sessions[slot]!.datapath?.id, slotByDatapath[datapath.rawValue] == slot else { return }
+        slotByDatapath[datapath.rawValue] = nil
         if sessions[slot]!.isSeenByApps { shared.raise(.datapathDown(datapath), slot: nil) }
     }
 
@@ -123,11 +116,11 @@ struct Engine {
     /// the apps (see `setRole`).
     private mutating func register(_ info: DatapathInfo, slot: Int) {
         guard isAllowed(info.id, slot: slot) else { return }
-        if let previous = slotByDatapath[info.id], previous != slot {
+        if let previous = slotByDatapath[info.id.rawValue], previous != slot {
             sessions[previous]!.close(.warning, "replaced by connection " + String(info.connection.rawValue), &shared)
             finishClose(previous)
         }
-        slotByDatapath[info.id] = slot
+        slotByDatapath[info.id.rawValue] = slot
         if shared.settings.reportsRegistrations { registered.append(info.id) }
         if let role = shared.settings.role { askRole(role, slot: slot) }
         if sessions[slot]!.isSeenByApps { shared.raise(.datapathUp(info), slot: slot) }
@@ -136,7 +129,7 @@ struct Engine {
     mutating func nextClosure() -> ConnectionID? {
         while !closures.isEmpty {
             let id = closures.removeFirst()
-            if slotByConnection[id] != nil { return id }
+            if slotByConnection[id.rawValue] != nil { return id }
         }
         return nil
     }
@@ -181,7 +174,7 @@ struct Engine {
     /// except the switch's answer to our role request.
     mutating func finished(_ event: ControllerEvent, _ verdict: AppVerdict) {
         guard verdict == .continue, case .message(let datapath, let message) = event,
-            case .vendor(let vendor) = message.message, let slot = slotByDatapath[datapath]
+            case .vendor(let vendor) = message.message, let slot = slotByDatapath[datapath.rawValue]
         else { return }
         if (try? NiciraRole(vendor, reply: true)) != nil { return }
         guard let bytes = try? message.encoded() else { return }
@@ -239,11 +232,11 @@ struct Engine {
     /// without a lookup, as apps mostly answer it.
     private func slot(of datapath: DatapathID) -> Int? {
         if let current, current.datapath == datapath { return current.slot }
-        return slotByDatapath[datapath]
+        return slotByDatapath[datapath.rawValue]
     }
 
     func datapath(_ id: DatapathID) -> DatapathInfo? {
-        guard let slot = slotByDatapath[id] else { return nil }
+        guard let slot = slotByDatapath[id.rawValue] else { return nil }
         return sessions[slot]?.datapath
     }
 }

@@ -147,29 +147,29 @@ extension Session {
         case .statsReply(let reply):
             return statsReply(reply, xid: xid, datapath, &shared)
         case .barrierReply:
-            pending[xid] = nil
+            pending[UInt64(xid)] = nil
             return .event(.barrierReply(datapath, xid: xid), datapath)
         case .error(let error):
             shared.totals.errorsReceived &+= 1
-            let request = pending.removeValue(forKey: xid)?.type ?? Self.echoedType(error, xid: xid)
+            let request = pending.removeValue(forKey: UInt64(xid))?.type ?? Self.echoedType(error, xid: xid)
             shared.log(
                 .warning,
                 name + ": error " + error.code.specName + (request.map { " answering " + $0.displayName } ?? ""))
             return .event(.error(datapath, xid: xid, error, request: request), datapath)
         case .featuresReply(let features):
-            pending[xid] = nil
+            pending[UInt64(xid)] = nil
             self.datapath = DatapathInfo(id: datapath, connection: id, features: features)
             return .event(.message(datapath, OpenFlowMessage(version: version, xid: xid, .featuresReply(features))), datapath)
         case let other:
             let message = OpenFlowMessage(version: version, xid: xid, other)
             guard !handleChannel(message, frame, &shared) else { return .handled }
-            pending[xid] = nil
+            pending[UInt64(xid)] = nil
             return .event(.message(datapath, message), datapath)
         }
     }
 
     private mutating func statsReply(_ reply: StatsReply, xid: UInt32, _ datapath: DatapathID, _ shared: inout Shared) -> Outcome {
-        guard var request = pending.removeValue(forKey: xid) else {
+        guard var request = pending.removeValue(forKey: UInt64(xid)) else {
             shared.log(.debug, name + ": unsolicited stats reply xid " + String(xid))
             return .handled
         }
@@ -180,7 +180,7 @@ extension Session {
             return .event(.requestFailed(datapath, xid: xid, request: request.type, .replyTooLarge), datapath)
         }
         request.partial = body
-        pending[xid] = request
+        pending[UInt64(xid)] = request
         return .handled
     }
 

@@ -33,7 +33,7 @@ struct Session {
     var output: ChannelOutput
     var featuresXID: UInt32 = 0
     var datapath: DatapathInfo?
-    var pending: [UInt32: PendingRequest] = [:]
+    var pending = IntegerDictionary<PendingRequest>()
     /// The role last asked of the switch (OTHER until one is asked): apps do not see a
     /// slave's datapath, and it is sent no state change.
     var role: ControllerRole = .other
@@ -130,7 +130,7 @@ struct Session {
             shared.totals.packetOuts &+= 1
         } else if PendingRequest.isTracked(type) {
             let deadline = shared.now + shared.settings.requestTimeout
-            pending[xid] = PendingRequest(type: type, deadline: deadline)
+            pending[UInt64(xid)] = PendingRequest(type: type, deadline: deadline)
             shared.noteDeadline(deadline)
         }
     }
@@ -146,7 +146,7 @@ struct Session {
     /// Decides to close: input is ignored from here, pending requests are forgotten.
     mutating func close(_ level: LogLevel, _ reason: String, _ shared: inout Shared) {
         guard channel.close() else { return }
-        pending = [:]
+        pending.removeAll()
         shared.log(level, datapath == nil ? name + " closed: " + reason : name + " down: " + reason)
     }
 
@@ -178,11 +178,11 @@ struct Session {
     private mutating func expireRequests(_ shared: inout Shared) {
         guard let datapath = datapath?.id else { return }
         var expired: [(xid: UInt32, type: MessageType)] = []
-        for (xid, request) in pending where request.deadline <= shared.now {
-            expired.append((xid, request.type))
+        for (xid, request) in zip(pending.keys, pending.values) where request.deadline <= shared.now {
+            expired.append((UInt32(truncatingIfNeeded: xid), request.type))
         }
         for (xid, type) in expired.sorted(by: { $0.xid < $1.xid }) {
-            pending[xid] = nil
+            pending[UInt64(xid)] = nil
             shared.log(.warning, name + ": " + type.displayName + " xid " + String(xid) + " timed out")
             shared.raise(.requestFailed(datapath, xid: xid, request: type, .timedOut), slot: slot)
         }
