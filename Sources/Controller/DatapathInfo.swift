@@ -13,7 +13,10 @@ public struct DatapathInfo: Hashable, Sendable {
     public var capabilities: Capabilities
     /// Supported actions, bit `1 << type` per `ActionType`.
     public var actions: UInt32
-    public var ports: [PortNumber: PhyPort]
+    /// The ports by ascending number (`port(_:)` finds one). An array, not a
+    /// dictionary: a switch has few ports, and a `Dictionary` here was the last one in
+    /// the controller image, with all its hashing code.
+    public private(set) var ports: [PhyPort]
 
     public init(id: DatapathID, connection: ConnectionID, features: SwitchFeatures) {
         self.id = id
@@ -22,16 +25,39 @@ public struct DatapathInfo: Hashable, Sendable {
         tableCount = features.tableCount
         capabilities = features.capabilities
         actions = features.actions
-        ports = [:]
-        for port in features.ports { ports[port.portNumber] = port }
+        ports = []
+        for port in features.ports { set(port) }
+    }
+
+    /// The port numbered `number`, if the switch has it.
+    public func port(_ number: PortNumber) -> PhyPort? {
+        let at = position(of: number)
+        return at < ports.count && ports[at].portNumber == number ? ports[at] : nil
     }
 
     /// Applies a PORT_STATUS: add and modify replace the port, delete removes it.
     mutating func apply(_ status: PortStatus) {
         if status.reason == .delete {
-            ports[status.port.portNumber] = nil
+            let at = position(of: status.port.portNumber)
+            if at < ports.count, ports[at].portNumber == status.port.portNumber { ports.remove(at: at) }
         } else {
-            ports[status.port.portNumber] = status.port
+            set(status.port)
         }
+    }
+
+    /// Adds `port`, or replaces the one with its number.
+    private mutating func set(_ port: PhyPort) {
+        let at = position(of: port.portNumber)
+        if at < ports.count, ports[at].portNumber == port.portNumber { ports[at] = port } else { ports.insert(port, at: at) }
+    }
+
+    /// Where a port numbered `number` is or would go: the first with a number not below it.
+    private func position(of number: PortNumber) -> Int {
+        var low = 0, high = ports.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ports[middle].portNumber.rawValue < number.rawValue { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

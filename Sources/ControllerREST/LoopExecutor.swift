@@ -17,14 +17,14 @@ public enum LoopExecutor {
             return .counters(core.counters, backlog: core.outputBacklog)
         case .portDescriptions(let datapath):
             guard let info = core.datapath(datapath) else { return .failed(.unknownDatapath(datapath.rawValue)) }
-            return .ports(Array(info.ports.values))
+            return .ports(info.ports)
         case .flowMod(let datapath, let flowMod):
             guard core.datapath(datapath) != nil else { return .failed(.unknownDatapath(datapath.rawValue)) }
             let xid = core.withContext(now: now) { $0.send(.flowMod(flowMod), to: datapath) }
             return xid == nil ? .failed(.switchFailed("the switch's output is backed up")) : .sent
         case .portMod(let request):
             guard let info = core.datapath(request.datapath) else { return .failed(.unknownDatapath(request.datapath.rawValue)) }
-            guard let port = info.ports[request.port] else {
+            guard let port = info.port(request.port) else {
                 return .failed(.notFound("port_no: datapath \(request.datapath.rawValue) has no port \(request.port.rawValue)"))
             }
             let xid = core.withContext(now: now) { $0.send(.portMod(request.message(for: port)), to: request.datapath) }

@@ -14,8 +14,8 @@ struct RegistryTests {
         #expect(info?.bufferCount == 256)
         #expect(info?.tableCount == 1)
         #expect(info?.capabilities == [.flowStats, .portStats])
-        #expect(info?.ports.keys.sorted() == (1...4).map { PortNumber($0) })
-        #expect(info?.ports[PortNumber(2)]?.name == "eth2")
+        #expect(info?.ports.map(\.portNumber) == (1...4).map { PortNumber($0) })
+        #expect(info?.port(PortNumber(2))?.name == "eth2")
         #expect(DatapathID(0x00AB_CDEF_0000_0001).description == "00abcdef00000001")
     }
 
@@ -29,9 +29,9 @@ struct RegistryTests {
             $0.send(.portStatus(PortStatus(reason: .delete, port: FakeSwitch.port(2))))
         }
         sim.run()
-        let ports = sim.core.datapath(datapath)?.ports
-        #expect(ports?.keys.sorted() == [PortNumber(1), PortNumber(5)])
-        #expect(ports?[PortNumber(1)]?.state == .linkDown)
+        let info = sim.core.datapath(datapath)
+        #expect(info?.ports.map(\.portNumber) == [PortNumber(1), PortNumber(5)])
+        #expect(info?.port(PortNumber(1))?.state == .linkDown)
         #expect(
             sim.core.app.seen.dropFirst() == [
                 .portStatus(datapath, .add, PortNumber(5)),

@@ -164,7 +164,7 @@ struct TwoPartyTests {
         network.agent.withDatapath { $0.setLinkDown(PortNumber(2), true) }
         network.run()
         #expect(network.agent.datapath.flowCount == 0)
-        let port = network.controller.datapath(DatapathID(0x5157))?.ports[PortNumber(2)]
+        let port = network.controller.datapath(DatapathID(0x5157))?.port(PortNumber(2))
         #expect(port?.state.contains(.linkDown) == true)
     }
 }

@@ -59,7 +59,7 @@ public struct TopologyDiscovery: ControllerApp {
         case .packetIn(let datapath, let packetIn):
             return received(packetIn, on: datapath, context.now)
         case .datapathUp(let info):
-            topology.addSwitch(info.id, ports: Array(info.ports.values), now: context.now)
+            topology.addSwitch(info.id, ports: info.ports, now: context.now)
             for (number, port) in topology.switches[info.id]! {
                 probe(PortLocation(info.id, number), from: port.phyPort.hardwareAddress, &context)
             }
