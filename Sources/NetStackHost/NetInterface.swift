@@ -22,8 +22,8 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
     private var transmitBatch: FrameBatch
     private var timer: DeadlineTimer?
     /// The application's view of each open connection, by handle.
-    var streams: [TCPHandle: NetTCPStream<Device, P>] = [:]
-    var listeners: [UInt16: NetTCPListener<Device, P>] = [:]
+    var streams = IntegerDictionary<NetTCPStream<Device, P>>()
+    var listeners = IntegerDictionary<NetTCPListener<Device, P>>()
     /// Events that are not a stream's business (UDP, ping replies, conflicts).
     public var onEvent: ((NetEvent) -> Void)?
     var dhcp: DHCPClient?
@@ -159,16 +159,16 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
         while let event = stack.tcp.nextEvent() {
             switch event {
             case .acceptable(let listener):
-                listeners[listener.port]?.hasWaiting = true
+                listeners[UInt64(listener.port)]?.hasWaiting = true
             case .connected(let handle):
-                streams[handle]?.connected = true
+                streams[handle.key]?.connected = true
             case .readable(let handle), .peerClosed(let handle):
-                streams[handle]?.readHint = true
+                streams[handle.key]?.readHint = true
             case .writable(let handle):
-                streams[handle]?.writeHint = true
+                streams[handle.key]?.writeHint = true
             case .closed(let handle, let reason):
-                streams[handle]?.ended(reason)
-                streams[handle] = nil
+                streams[handle.key]?.ended(reason)
+                streams[handle.key] = nil
             }
         }
         while let event = stack.nextEvent() {
@@ -181,4 +181,9 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
         }
         runDHCP(now: now)
     }
+}
+
+extension TCPHandle {
+    /// The handle as one integer, the key of `NetInterface.streams`.
+    var key: UInt64 { UInt64(index) << 32 | UInt64(generation) }
 }

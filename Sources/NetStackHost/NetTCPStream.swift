@@ -69,7 +69,7 @@ public final class NetTCPStream<Device: FrameDevice, P: Platform>: ByteStream, R
         guard endReason == nil else { return }
         endReason = .normal
         interface.stack.tcp.close(handle)
-        interface.streams[handle] = nil
+        interface.streams[handle.key] = nil
         interface.afterInput(now: interface.loop.now)
     }
 
@@ -121,7 +121,7 @@ public final class NetTCPListener<Device: FrameDevice, P: Platform>: StreamListe
             throw StreamError(.listen, code: 98, description: "listen on port " + String(port) + ": port in use")
         }
         self.interface = interface
-        interface.listeners[port] = self
+        interface.listeners[UInt64(port)] = self
     }
 
     public var port: UInt16 { id.port }
@@ -143,14 +143,14 @@ public final class NetTCPListener<Device: FrameDevice, P: Platform>: StreamListe
             return nil
         }
         let stream = NetTCPStream(handle: handle, interface: interface, connected: true)
-        interface.streams[handle] = stream
+        interface.streams[handle.key] = stream
         return stream
     }
 
     public func close() {
         unwatch()
         interface.stack.tcp.stopListening(id)
-        interface.listeners[id.port] = nil
+        interface.listeners[UInt64(id.port)] = nil
     }
 
     public func currentReadiness() -> (readable: Bool, writable: Bool, closed: Bool) {
@@ -170,7 +170,7 @@ extension NetInterface {
             throw StreamError(.connect, code: 99, description: "connect: no free connection or port")
         }
         let stream = NetTCPStream(handle: handle, interface: self, connected: false)
-        streams[handle] = stream
+        streams[handle.key] = stream
         afterInput(now: now)
         return stream
     }

@@ -13,7 +13,8 @@ import Scheduler
 public struct XenPlatform: Platform {
     let shared: SharedInfo?
     let channels: EventChannels?
-    private var tokens: [UInt32: UInt64] = [:]
+    /// Readiness tokens by event channel port.
+    private var tokens = IntegerDictionary<UInt64>()
     /// Nanoseconds per TSC tick, as a 32.32 fixed-point number (outside Xen).
     private let tscScale: UInt64
     /// The TSC at the boot entry: the origin of the clock outside Xen.
@@ -60,7 +61,7 @@ public struct XenPlatform: Platform {
 
     /// Reports `port` firing as readiness of `token`.
     public mutating func register(port: UInt32, token: UInt64) {
-        tokens[port] = token
+        tokens[UInt64(port)] = token
         channels?.watch(port)
     }
 
@@ -73,7 +74,7 @@ public struct XenPlatform: Platform {
         while true {
             var reported = false
             channels.drain { port in
-                guard let token = tokens[port] else { return }
+                guard let token = tokens[UInt64(port)] else { return }
                 ready(Readiness(token: token, readable: true, writable: true, closed: false))
                 reported = true
             }
