@@ -81,8 +81,8 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
     private var freeChannels: [Int] = []
     private var generation: UInt64 = 0
     /// The last reason each controller could not be reached: a new reason is logged at
-    /// once, repeats of it only at debug level.
-    private var connectFailures: [Int: String] = [:]
+    /// once, repeats of it only at debug level. By controller index.
+    private var connectFailures: [String?]
     private var stopping = false
     private var tickTimer: DeadlineTimer?
     private var linkPoll: TimerID?
@@ -117,6 +117,7 @@ public final class SwitchAppliance<Port: FrameDevice, Listener: StreamListener, 
         self.ports = ports.map { $0.device }
         portNames = ports.map { $0.name }
         controllers = agentSettings.controllers
+        connectFailures = [String?](repeating: nil, count: controllers.count)
         self.listener = listener
         self.connect = connect
         self.log = log

@@ -45,7 +45,7 @@ public struct Datapath {
         table = FlowTable(tableID: 0, capacity: settings.tableCapacity, seed: settings.hashSeed)
         emergency = FlowTable(tableID: Self.emergencyTableID, capacity: settings.emergencyCapacity, seed: settings.hashSeed)
         buffers = PacketBuffers(count: settings.bufferCount, lifetime: settings.bufferLifetime, frameCapacity: 1536)
-        macTable = MACLearningTable(capacity: settings.macTableCapacity, aging: settings.macAgingTime)
+        macTable = MACLearningTable(capacity: settings.macTableCapacity, aging: settings.macAgingTime, seed: settings.hashSeed)
         editor = FrameEditor(capacity: settings.arenaCapacity)
         async = AsyncOutput(limit: settings.asyncOutputLimit)
     }

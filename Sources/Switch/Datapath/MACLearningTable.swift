@@ -13,14 +13,15 @@ struct MACLearningTable {
         var seen: Instant
     }
 
-    private var entries: [UInt64: Entry] = [:]
+    /// Keyed by `key(_:vlan:)`, under a seed: the traffic chooses the addresses.
+    private var entries: IntegerDictionary<Entry>
     let capacity: Int
     let aging: Interval
 
-    init(capacity: Int, aging: Interval) {
+    init(capacity: Int, aging: Interval, seed: UInt64) {
         self.capacity = max(capacity, 1)
         self.aging = aging
-        entries.reserveCapacity(self.capacity)
+        entries = IntegerDictionary(seed: seed)
     }
 
     var count: Int { entries.count }
@@ -32,8 +33,10 @@ struct MACLearningTable {
 
     mutating func learn(_ mac: MACAddress, vlan: UInt16?, port: PortNumber, now: Instant) {
         let key = Self.key(mac, vlan: vlan)
-        if entries[key] == nil, entries.count >= capacity, let oldest = entries.min(by: { $0.value.seen < $1.value.seen }) {
-            entries[oldest.key] = nil
+        if entries.position(of: key) == nil, entries.count >= capacity,
+            let oldest = entries.values.indices.min(by: { entries[at: $0].seen < entries[at: $1].seen })
+        {
+            entries.removeValue(forKey: entries.keys[oldest])
         }
         entries[key] = Entry(port: port, seen: now)
     }
@@ -50,6 +53,8 @@ struct MACLearningTable {
 
     /// Forgets every address learned on `port` (deleted, down).
     mutating func forget(port: PortNumber) {
-        entries = entries.filter { $0.value.port != port }
+        for (key, entry) in zip(entries.keys, entries.values) where entry.port == port {
+            entries.removeValue(forKey: key)
+        }
     }
 }
