@@ -7,30 +7,33 @@
 /// caller may keep a position across lookups until it removes something. Iteration
 /// (`keys`, `values`) is in no particular order.
 public struct IntegerDictionary<Value> {
-    private var index: IntegerIndex
+    @usableFromInline var index: IntegerIndex
     public private(set) var keys: [UInt64] = []
-    public private(set) var values: [Value] = []
+    @usableFromInline var storage: [Value]
+    public var values: [Value] { storage }
 
     public init(seed: UInt64 = 0) {
         index = IntegerIndex(seed: seed)
+        storage = []
     }
 
     public var count: Int { values.count }
     public var isEmpty: Bool { values.isEmpty }
 
     /// Where `key`'s value is in `values`, if it is there.
-    @inline(__always)
+    @inlinable
     public func position(of key: UInt64) -> Int? { index[key] }
 
     /// The value at a position from `position(of:)` or `insert`, read or changed in place.
+    @inlinable
     public subscript(at position: Int) -> Value {
-        get { values[position] }
-        _modify { yield &values[position] }
+        get { storage[position] }
+        _modify { yield &storage[position] }
     }
 
     /// The value for `key`; assigning nil removes it.
     public subscript(key: UInt64) -> Value? {
-        get { index[key].map { values[$0] } }
+        get { index[key].map { storage[$0] } }
         set {
             if let newValue { insert(key, newValue) } else { removeValue(forKey: key) }
         }
@@ -40,12 +43,12 @@ public struct IntegerDictionary<Value> {
     @discardableResult
     public mutating func insert(_ key: UInt64, _ value: Value) -> Int {
         if let position = index[key] {
-            values[position] = value
+            storage[position] = value
             return position
         }
         index[key] = values.count
         keys.append(key)
-        values.append(value)
+        storage.append(value)
         return values.count - 1
     }
 
@@ -56,16 +59,16 @@ public struct IntegerDictionary<Value> {
         let last = values.count - 1
         if position != last {
             keys.swapAt(position, last)
-            values.swapAt(position, last)
+            storage.swapAt(position, last)
             index[keys[position]] = position
         }
         keys.removeLast()
-        return values.removeLast()
+        return storage.removeLast()
     }
 
     public mutating func removeAll() {
         index.removeAll()
         keys.removeAll()
-        values.removeAll()
+        storage.removeAll()
     }
 }

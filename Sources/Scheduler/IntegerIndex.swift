@@ -10,16 +10,26 @@
 /// tables (the scheduler itself, the stack's host, the controller, the platform)
 /// already imports it. Allocates only when it grows.
 public struct IntegerIndex {
-    private struct Slot {
-        var key: UInt64
-        var value: Int
-        var used: Bool
+    @usableFromInline
+    struct Slot {
+        @usableFromInline var key: UInt64
+        @usableFromInline var value: Int
+        @usableFromInline var used: Bool
+
+        @usableFromInline
+        init(key: UInt64, value: Int, used: Bool) {
+            self.key = key
+            self.value = value
+            self.used = used
+        }
     }
 
-    private var slots: [Slot] = []
+    // Lookups are inlinable (and so is what they read): the controller looks a
+    // connection up several times per read, and a call cost twice the lookup.
+    @usableFromInline var slots: [Slot] = []
     /// `slots.count - 1`; slots.count is 0 or a power of two.
-    private var mask = -1
-    private let seed: UInt64
+    @usableFromInline var mask = -1
+    @usableFromInline let seed: UInt64
     public private(set) var count = 0
 
     /// `seed` keys the hash; where outsiders choose the keys (datapath ids), pass a
@@ -32,7 +42,7 @@ public struct IntegerIndex {
 
     /// The value stored for `key`; assigning nil removes it.
     public subscript(key: UInt64) -> Int? {
-        @inline(__always) get {
+        @inlinable get {
             guard let slot = find(key) else { return nil }
             return slots[slot].value
         }
@@ -81,16 +91,16 @@ public struct IntegerIndex {
         return keys
     }
 
-    @inline(__always)
-    private func home(_ key: UInt64) -> Int {
+    @inlinable
+    func home(_ key: UInt64) -> Int {
         var mixed = key &+ seed
         mixed = (mixed ^ (mixed >> 30)) &* 0xbf58_476d_1ce4_e5b9
         mixed = (mixed ^ (mixed >> 27)) &* 0x94d0_49bb_1331_11eb
         return Int(truncatingIfNeeded: mixed ^ (mixed >> 31)) & mask
     }
 
-    @inline(__always)
-    private func find(_ key: UInt64) -> Int? {
+    @inlinable
+    func find(_ key: UInt64) -> Int? {
         guard count > 0 else { return nil }
         var slot = home(key)
         while slots[slot].used {
