@@ -31,15 +31,13 @@ public struct DatapathInfo: Hashable, Sendable {
 
     /// The port numbered `number`, if the switch has it.
     public func port(_ number: PortNumber) -> PhyPort? {
-        let at = position(of: number)
-        return at < ports.count && ports[at].portNumber == number ? ports[at] : nil
+        index(of: number).map { ports[$0] }
     }
 
     /// Applies a PORT_STATUS: add and modify replace the port, delete removes it.
     mutating func apply(_ status: PortStatus) {
         if status.reason == .delete {
-            let at = position(of: status.port.portNumber)
-            if at < ports.count, ports[at].portNumber == status.port.portNumber { ports.remove(at: at) }
+            if let at = index(of: status.port.portNumber) { ports.remove(at: at) }
         } else {
             set(status.port)
         }
@@ -49,6 +47,12 @@ public struct DatapathInfo: Hashable, Sendable {
     private mutating func set(_ port: PhyPort) {
         let at = position(of: port.portNumber)
         if at < ports.count, ports[at].portNumber == port.portNumber { ports[at] = port } else { ports.insert(port, at: at) }
+    }
+
+    /// Where the port numbered `number` is, if the switch has it.
+    private func index(of number: PortNumber) -> Int? {
+        let at = position(of: number)
+        return at < ports.count && ports[at].portNumber == number ? at : nil
     }
 
     /// Where a port numbered `number` is or would go: the first with a number not below it.

@@ -167,8 +167,7 @@ public final class NetInterface<Device: FrameDevice, P: Platform> {
             case .writable(let handle):
                 streams[handle.key]?.writeHint = true
             case .closed(let handle, let reason):
-                streams[handle.key]?.ended(reason)
-                streams[handle.key] = nil
+                streams.removeValue(forKey: handle.key)?.ended(reason)
             }
         }
         while let event = stack.nextEvent() {
