@@ -13,7 +13,7 @@ import Scheduler
 ///   handed to `receive`, and stops early once the core says its output is backed up
 ///   (`wantsInput`), so TCP pushes back on that switch;
 /// - after every loop turn: connections the core wants closed are flushed once and
-///   closed; then every connection's pending output is written (one write each) and
+///   closed; then each connection that queued output is written (one write each) and
 ///   the connection is watched for writability only while output remains, and for
 ///   readability only while the core wants input; the core's log goes to `log`; its
 ///   next deadline becomes a timer that calls `tick` (and does the after-turn work at
@@ -189,22 +189,16 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
 
     @inlinable func connectionReady(_ slot: Int, _ ready: Readiness) {
         guard let connection = slots[slot] else { return }
-        if ready.readable || ready.closed {
-            if withCore({ $0.wantsInput(connection.id) }) {
-                readBatch(slot, connection)
-                // The answers go out now, not after the turn: a switch whose request
-                // came in early in a busy turn is not kept waiting for the others'
-                // (under cbench's latency mode, a quarter of the switches otherwise
-                // got half the rate of the rest).
-                flush(slot)
-            } else if ready.closed {
-                // Not reading (output backed up) but the stream failed or hung up: a
-                // write now either makes progress or fails and closes it, so a
-                // level-triggered error cannot spin the loop.
-                flush(slot)
-            }
+        if ready.readable || ready.closed, withCore({ $0.wantsInput(connection.id) }) {
+            readBatch(slot, connection)
         }
-        // Writable: the pending output goes out with everyone else's after the turn.
+        // The answers go out now, not after the turn: a switch whose request came in
+        // early in a busy turn is not kept waiting for the others' (under cbench's
+        // latency mode, a quarter of the switches otherwise got half the rate of the
+        // rest). Writable, the rest of its output goes; not reading (output backed up)
+        // but failed or hung up, a write either makes progress or fails and closes it,
+        // so a level-triggered error cannot spin the loop.
+        flush(slot)
     }
 
     /// Reads until the stream is empty, the budget is spent, or the core's output for
@@ -327,10 +321,10 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
         while let id = state.nextClosure() {
             if let slot = slot(of: id) { closeConnection(slot, flushing: true) }
         }
-        // Any event may have queued output for any switch (apps send to any datapath),
-        // so every connection is looked at; one with nothing pending costs little.
-        for slot in slots.indices where slots[slot] != nil {
-            flush(slot)
+        // Any event may have queued output for any switch (apps send to any datapath);
+        // the core lists those that did, so idle connections are not looked at.
+        while let id = state.nextQueuedOutput() {
+            if let slot = slot(of: id) { flush(slot) }
         }
         pollIfInputIsBuffered()
         state.drainLog(log)

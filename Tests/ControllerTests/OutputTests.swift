@@ -50,4 +50,34 @@ struct OutputTests {
         #expect(core.nextClosure() == nil)
         #expect(core.counters.connections == 0)
     }
+
+    /// The I/O layer writes only what `nextQueuedOutput` names after a turn: every
+    /// connection that queued output since it last asked, once, and none it wrote empty
+    /// or that closed in between.
+    @Test func queuedOutputNamesEachConnectionWithOutputOnce() throws {
+        var core = ControllerCore(app: Hub())
+        let ids = [ConnectionID(1), ConnectionID(2), ConnectionID(3)]
+        for id in ids { core.connectionOpened(id, now: .zero) }
+        #expect(Self.queued(&core) == Set(ids))
+        #expect(core.nextQueuedOutput() == nil)
+
+        let echo = try OpenFlowMessage(xid: 9, .echoRequest(Echo())).encoded()
+        // Output added to output already taken (not written): named again.
+        core.receive(ids[0], echo[...], now: .zero)
+        core.receive(ids[0], echo[...], now: .zero)
+        // Written empty before the I/O layer asked: not named.
+        core.receive(ids[1], echo[...], now: .zero)
+        while core.hasOutput(ids[1]) { core.withOutput(ids[1]) { $0.count } }
+        // Closed before it asked: not named.
+        core.receive(ids[2], echo[...], now: .zero)
+        core.connectionClosed(ids[2], now: .zero)
+        #expect(Self.queued(&core) == [ids[0]])
+    }
+
+    static func queued(_ core: inout ControllerCore<Hub>) -> Set<ConnectionID> {
+        var named: [ConnectionID] = []
+        while let id = core.nextQueuedOutput() { named.append(id) }
+        #expect(named.count == Set(named).count, "a connection named twice")
+        return Set(named)
+    }
 }

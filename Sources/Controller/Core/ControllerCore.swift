@@ -174,6 +174,12 @@ public struct ControllerCore<App: ControllerApp> {
         appContext.engine.withOutput(id, write)
     }
 
+    /// The next connection that queued output since the last call and still holds it
+    /// (each once; in no particular order): after a turn, the I/O layer writes these
+    /// and no others. One whose write left bytes queued is the I/O layer's to retry when
+    /// it turns writable.
+    public mutating func nextQueuedOutput() -> ConnectionID? { appContext.engine.nextQueuedOutput() }
+
     /// The next connection the core wants closed, once its queued output (an error
     /// explaining why, say) is flushed as far as the socket allows.
     public mutating func nextClosure() -> ConnectionID? { appContext.engine.nextClosure() }

@@ -92,6 +92,7 @@ struct Engine {
         guard let slot = slotByConnection.removeValue(forKey: id.rawValue) else { return }
         let session = sessions[slot]!
         sessions[slot] = nil
+        shared.outputQueue.written(slot)
         freeSlots.append(slot)
         if slotByConnection.isEmpty { shared.sessionDeadline = nil }
         if !session.channel.isClosing, let datapath = session.datapath?.id, slotByDatapath[datapath.rawValue] == slot {
@@ -210,10 +211,19 @@ struct Engine {
         return sessions[slot]!.output.count
     }
 
+    /// The next connection with output queued since the last call and not written
+    /// since.
+    mutating func nextQueuedOutput() -> ConnectionID? {
+        guard let slot = shared.outputQueue.next() else { return nil }
+        return sessions[slot]!.id
+    }
+
     mutating func withOutput(_ id: ConnectionID, _ write: (UnsafeRawBufferPointer) -> Int) -> Int {
         guard let slot = slot(of: id), sessions[slot]!.output.count > 0 else { return 0 }
         sessions[slot]!.drainOutput(write)
-        return sessions[slot]!.output.count
+        let left = sessions[slot]!.output.count
+        if left == 0 { shared.outputQueue.written(slot) }
+        return left
     }
 
     /// Sends an app's message; see `AppContext.send`.

@@ -90,6 +90,7 @@ struct Session {
         }
         shared.totals.messagesOut &+= 1
         shared.totals.messagesOutByType.count(Int(output.bytes[before + 1]))
+        shared.outputQueue.add(slot)
         return true
     }
 
@@ -118,6 +119,7 @@ struct Session {
         let type = message[1]
         shared.totals.messagesOut &+= 1
         shared.totals.messagesOutByType.count(Int(type))
+        shared.outputQueue.add(slot)
         account(MessageType(rawValue: type), xid, &shared)
         return xid
     }

@@ -12,6 +12,8 @@ struct Shared {
     var logQueue: LogQueue
     /// A time at or before every connection's next deadline.
     var sessionDeadline: Instant?
+    /// Connections with output for the I/O layer to write after the turn.
+    var outputQueue = OutputQueue()
     /// Events raised by closes, handshakes and timers, with the connection slot they
     /// concern; they reach the app before more input is read.
     private var raised: [(event: ControllerEvent, slot: Int?)] = []
