@@ -189,9 +189,8 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
 
     @inlinable func connectionReady(_ slot: Int, _ ready: Readiness) {
         guard let connection = slots[slot] else { return }
-        if ready.readable || ready.closed, withCore({ $0.wantsInput(connection.id) }) {
-            readBatch(slot, connection)
-        }
+        // readBatch reads only while the core wants input (asked once per read).
+        if ready.readable || ready.closed { readBatch(slot, connection) }
         // The answers go out now, not after the turn: a switch whose request came in
         // early in a busy turn is not kept waiting for the others' (under cbench's
         // latency mode, a quarter of the switches otherwise got half the rate of the

@@ -83,8 +83,7 @@ struct Engine {
 
     /// Input arrived on `slot`: its keepalive clock starts again.
     mutating func noteInput(_ slot: Int) {
-        sessions[slot]!.channel.inputArrived(now: shared.now)
-        sessions[slot]!.heardFrom = true
+        sessions[slot]!.inputArrived(now: shared.now)
     }
 
     /// The connection is gone; a datapath still up on it goes down.
@@ -219,9 +218,10 @@ struct Engine {
     }
 
     mutating func withOutput(_ id: ConnectionID, _ write: (UnsafeRawBufferPointer) -> Int) -> Int {
-        guard let slot = slot(of: id), sessions[slot]!.output.count > 0 else { return 0 }
-        sessions[slot]!.drainOutput(write)
-        let left = sessions[slot]!.output.count
+        guard let slot = slot(of: id) else { return 0 }
+        // One access to the session: each `sessions[slot]!` reads the optional's tag
+        // out of line, and this runs for every write.
+        let left = sessions[slot]!.drainOutput(write)
         if left == 0 { shared.outputQueue.written(slot) }
         return left
     }

@@ -137,10 +137,19 @@ struct Session {
         }
     }
 
-    /// Lends the unsent bytes to the I/O layer and drops what it wrote.
-    mutating func drainOutput(_ write: (UnsafeRawBufferPointer) -> Int) {
-        let written = output.withUnsent(write)
-        output.consume(written)
+    /// Input arrived: the keepalive clock starts again. One call, not two field
+    /// writes: each `sessions[slot]!` reads the optional's tag out of line.
+    mutating func inputArrived(now: Instant) {
+        channel.inputArrived(now: now)
+        heardFrom = true
+    }
+
+    /// Lends the unsent bytes, if any, to the I/O layer and drops what it wrote; the
+    /// bytes still unsent.
+    mutating func drainOutput(_ write: (UnsafeRawBufferPointer) -> Int) -> Int {
+        guard output.count > 0 else { return 0 }
+        output.consume(output.withUnsent(write))
+        return output.count
     }
 
     // MARK: Life
