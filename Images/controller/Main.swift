@@ -77,7 +77,7 @@ func unikernelMain() {
             host.stop()
         })
     host.run()
-    let counters = host.core.counters
+    let counters = host.counters
     let heap = HeapStatistics.current
     Console.write("controller: ")
     Console.write(counters.packetIns)

@@ -28,8 +28,6 @@ import Scheduler
 /// reads are batched).
 public final class ControllerHost<App: ControllerApp, Listener: StreamListener, P: Platform> {
     public let loop: RunLoop<P>
-    /// The core, changed only through `withCore` outside the host.
-    @inlinable public var core: ControllerCore<App> { state }
     public let listener: Listener
     /// Exclusivity unchecked: the loop's one thread reaches the core and the slots only
     /// through the host, one access at a time (so a `withCore` body must not reach back
@@ -119,6 +117,9 @@ public final class ControllerHost<App: ControllerApp, Listener: StreamListener, 
     /// host (see `state`). The host asks the core through it too, even to read: a
     /// non-mutating call on a class's stored struct copies the whole core first.
     @inlinable public func withCore<R>(_ body: (inout ControllerCore<App>) -> R) -> R { body(&state) }
+
+    /// The core's counters, read in place.
+    @inlinable public var counters: ControllerCounters { withCore { $0.counters } }
 
     // MARK: Accepting
 

@@ -97,7 +97,7 @@ final class ControllerLoop<Listener: StreamListener> {
         }
         if let group {
             loop.every(.milliseconds(100)) { [host] in
-                let datapaths = host.core.datapathIDs
+                let datapaths = host.withCore { $0.datapathIDs }
                 Self.apply(group.exchange(connected: datapaths), datapaths, to: host)
             }
         }
@@ -150,10 +150,9 @@ final class ControllerLoop<Listener: StreamListener> {
                 let platform = host.loop.platform
                 metrics.recordTurn(nanoseconds: Int64(clamping: (platform.now() - platform.lastWake).nanoseconds))
             }
-            // Through `withCore`: `host.core` copies the whole core, every turn.
-            statistics.publish(host.withCore { $0.counters })
+            statistics.publish(host.counters)
         }
         host.shutdown()
-        statistics.publish(host.withCore { $0.counters })
+        statistics.publish(host.counters)
     }
 }

@@ -67,11 +67,11 @@ struct DirectController {
         if statusInterval > 0 {
             var status = StatusLine(start: network.loop.now)
             network.loop.every(Interval(nanoseconds: UInt64(statusInterval * 1e9))) {
-                logger.info("\(status.next(host.core.counters, now: network.loop.now))")
+                logger.info("\(status.next(host.counters, now: network.loop.now))")
             }
         }
         logger.info("listening on \(tls == nil ? "port \(port)" : "pssl:\(port) (TLS)") of our own TCP/IP stack on \(network.summary), apps: \(apps.map(\.name.rawValue).joined(separator: " > "))")
         host.run()
-        logger.info("stopped; \(StatusLine.totals(host.core.counters))")
+        logger.info("stopped; \(StatusLine.totals(host.counters))")
     }
 }

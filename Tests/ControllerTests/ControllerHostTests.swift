@@ -88,8 +88,8 @@ struct ControllerHostTests {
         #expect(fake.count(.hello) == 1)
         #expect(fake.count(.featuresRequest) == 1)
         #expect(fake.count(.setConfig) == 1)
-        #expect(harness.host.core.counters.connections == 1)
-        #expect(harness.host.core.counters.switches == 1)
+        #expect(harness.host.counters.connections == 1)
+        #expect(harness.host.counters.switches == 1)
     }
 
     @Test func keepaliveRunsOnTheLoopsTimers() throws {
@@ -100,7 +100,7 @@ struct ControllerHostTests {
         try harness.exchange(&fake, stream, turns: 5)
         #expect(fake.count(.echoRequest) >= 1)
         #expect(harness.host.loop.now >= Instant.zero + .seconds(5))
-        #expect(harness.host.core.counters.switches == 1)
+        #expect(harness.host.counters.switches == 1)
     }
 
     @Test func aSilentSwitchIsDroppedAfterTheEchoTimeout() throws {
@@ -108,7 +108,7 @@ struct ControllerHostTests {
         var (fake, stream) = try harness.connectSwitch(datapathID: 1)
         fake.answersEcho = false
         try harness.exchange(&fake, stream, turns: 20)
-        #expect(harness.host.core.counters.connections == 0)
+        #expect(harness.host.counters.connections == 0)
         #expect(try Self.isClosed(stream))
     }
 
@@ -120,18 +120,18 @@ struct ControllerHostTests {
         fakes[0].start()
         fakes[1].start()
         try harness.exchange(&fakes, [first, second])
-        #expect(harness.host.core.counters.switches == 2)
+        #expect(harness.host.counters.switches == 2)
         first.close()
         var rest = [fakes[1]]
         try harness.exchange(&rest, [second], turns: 3)
-        #expect(harness.host.core.counters.connections == 1)
-        #expect(harness.host.core.counters.switches == 1)
+        #expect(harness.host.counters.connections == 1)
+        #expect(harness.host.counters.switches == 1)
         // A third switch reuses the freed slot with a new connection id.
         let third = harness.listener.connect()
         var both = [rest[0], FakeSwitch(datapathID: 3)]
         both[1].start()
         try harness.exchange(&both, [second, third])
-        #expect(harness.host.core.counters.switches == 2)
+        #expect(harness.host.counters.switches == 2)
     }
 
     @Test func shutdownClosesEveryConnection() throws {
@@ -139,7 +139,7 @@ struct ControllerHostTests {
         let (_, stream) = try harness.connectSwitch(datapathID: 7)
         harness.host.stop()
         harness.host.run()
-        #expect(harness.host.core.counters.connections == 0)
+        #expect(harness.host.counters.connections == 0)
         #expect(try Self.isClosed(stream))
     }
 }
