@@ -17,8 +17,8 @@ public struct IntegerDictionary<Value> {
         storage = []
     }
 
-    public var count: Int { values.count }
-    public var isEmpty: Bool { values.isEmpty }
+    public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.isEmpty }
 
     /// Where `key`'s value is in `values`, if it is there.
     @inlinable
@@ -46,17 +46,17 @@ public struct IntegerDictionary<Value> {
             storage[position] = value
             return position
         }
-        index[key] = values.count
+        index[key] = storage.count
         keys.append(key)
         storage.append(value)
-        return values.count - 1
+        return storage.count - 1
     }
 
     /// Removes `key`; returns its value. The last value moves into its position.
     @discardableResult
     public mutating func removeValue(forKey key: UInt64) -> Value? {
         guard let position = index.removeValue(forKey: key) else { return nil }
-        let last = values.count - 1
+        let last = storage.count - 1
         if position != last {
             keys.swapAt(position, last)
             storage.swapAt(position, last)

@@ -88,10 +88,17 @@ struct Session {
             shared.totals.drops &+= 1
             return false
         }
-        shared.totals.messagesOut &+= 1
-        shared.totals.messagesOutByType.count(Int(output.bytes[before + 1]))
-        shared.outputQueue.add(slot)
+        queued(type: output.bytes[before + 1], &shared)
         return true
+    }
+
+    /// A message of `type` stays in the output: counted, and the connection listed for
+    /// the I/O layer to write. Inlined: a call here cost ~70 instructions per packet_in.
+    @inline(__always)
+    private func queued(type: UInt8, _ shared: inout Shared) {
+        shared.totals.messagesOut &+= 1
+        shared.totals.messagesOutByType.count(Int(type))
+        shared.outputQueue.add(slot)
     }
 
     /// Sends with a fresh xid, counts FLOW_MODs and PACKET_OUTs, and tracks requests
@@ -117,9 +124,7 @@ struct Session {
         output.bytes.append(contentsOf: message)
         output.bytes.withUnsafeMutableBytes { $0.storeBytes(of: xid.bigEndian, toByteOffset: before + 4, as: UInt32.self) }
         let type = message[1]
-        shared.totals.messagesOut &+= 1
-        shared.totals.messagesOutByType.count(Int(type))
-        shared.outputQueue.add(slot)
+        queued(type: type, &shared)
         account(MessageType(rawValue: type), xid, &shared)
         return xid
     }
